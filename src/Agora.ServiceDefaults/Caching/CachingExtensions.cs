@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Agora.ServiceDefaults.Caching;
+
+internal static class CachingExtensions
+{
+    /// <summary>HybridCache: in-process L1 always; Redis as L2 in the distributed mode.</summary>
+    public static IHostApplicationBuilder AddAgoraCaching(this IHostApplicationBuilder builder, AgoraOptions options)
+    {
+        if (options.Mode == AgoraMode.Distributed)
+        {
+            var redis = builder.Configuration.GetConnectionString("redis");
+            if (string.IsNullOrWhiteSpace(redis))
+            {
+                throw new InvalidOperationException("Distributed mode needs Redis: set ConnectionStrings:redis.");
+            }
+
+            builder.Services.AddStackExchangeRedisCache(o =>
+            {
+                o.Configuration = redis;
+                o.InstanceName = $"agora:{options.ServiceName}:";
+            });
+            builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+                "redis", sp => new RedisHealthCheck(redis), null, [HealthTags.Ready], TimeSpan.FromSeconds(3)));
+        }
+
+        builder.Services.AddHybridCache(o =>
+        {
+            o.DefaultEntryOptions = new HybridCacheEntryOptions
+            {
+                Expiration = TimeSpan.FromMinutes(5),
+                LocalCacheExpiration = TimeSpan.FromMinutes(1),
+            };
+        });
+        return builder;
+    }
+}

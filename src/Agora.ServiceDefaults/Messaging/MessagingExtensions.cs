@@ -1,0 +1,137 @@
+using Agora.Contracts.Messaging;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Storage;
+using JasperFx;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+using Wolverine.ErrorHandling;
+using Wolverine.Postgresql;
+using Wolverine.RabbitMQ;
+using Wolverine.Sqlite;
+using Wolverine.Transports.Tcp;
+
+namespace Agora.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Wolverine as ARCHITECTURE.md §5 says: durable outbox and inbox in the service's own database, TCP between the
+/// processes (embedded) or RabbitMQ (distributed), retries at 100/200/400/800/1600 ms then the dead-letter queue,
+/// and the correlation id in a message header.
+/// </summary>
+public static class MessagingExtensions
+{
+    /// <summary>Retry delays before a message is dead-lettered (ARCHITECTURE.md §5).</summary>
+    public static readonly TimeSpan[] RetryDelays =
+    [
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400),
+        TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600),
+    ];
+
+    /// <summary>
+    /// Adds Wolverine. Call after <c>AddAgoraDbContext</c>: the outbox lives in that database.
+    /// <paramref name="configure"/> adds the service's own routes and handlers.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgoraMessaging(this IHostApplicationBuilder builder, Action<WolverineOptions>? configure = null)
+    {
+        var agora = builder.GetAgoraOptions();
+        var service = agora.ServiceName;
+        var messaging = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        var sp = builder.Services.BuildServiceProviderLite();
+        var database = sp ?? throw new InvalidOperationException("Call AddAgoraDbContext before AddAgoraMessaging.");
+        var rabbit = agora.Mode == AgoraMode.Distributed ? RequireRabbit(builder.Configuration) : null;
+
+        builder.Services.AddWolverine(opts =>
+        {
+            opts.ServiceName = service;
+            opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
+            opts.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
+            opts.Durability.ScheduledJobPollingTime = messaging.RecoveryPollingInterval;
+            opts.Durability.RecoveryBatchSize = 500;
+
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                opts.Durability.Mode = DurabilityMode.Solo;
+                opts.PersistMessagesWithSqlite(database.ConnectionString);
+                opts.ListenAtPort(messaging.ListenPort ?? ServiceTopology.MessagePort(service)).UseDurableInbox();
+                foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
+                {
+                    foreach (var subscriber in subscribers.Where(s => s != service))
+                    {
+                        opts.PublishMessage(type).ToPort(ServiceTopology.MessagePort(subscriber)).UseDurableOutbox();
+                    }
+                }
+
+                foreach (var extra in messaging.ExtraSubscribers)
+                {
+                    var type = ServiceTopology.Subscriptions.Keys.FirstOrDefault(t => t.Name == extra.Message)
+                        ?? throw new InvalidOperationException($"Unknown event type '{extra.Message}' in {MessagingOptions.SectionName}.");
+                    opts.PublishMessage(type).ToServerAndPort(extra.Host, extra.Port).UseDurableOutbox();
+                }
+            }
+            else
+            {
+                opts.Durability.Mode = DurabilityMode.Balanced;
+                opts.PersistMessagesWithPostgresql(database.ConnectionString, StorageExtensions.WolverineSchema(database.Provider));
+                var transport = opts.UseRabbitMq(new Uri(rabbit!))
+                    .AutoProvision()
+                    // Dead letters go to the service's database, so one admin API serves both modes.
+                    .CustomizeDeadLetterQueueing(new DeadLetterQueue("agora.dead-letters", DeadLetterQueueMode.WolverineStorage));
+                var queue = ServiceTopology.QueueName(service);
+                var subscribed = false;
+                foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
+                {
+                    var exchange = ServiceTopology.ExchangeName(type);
+                    opts.PublishMessage(type).ToRabbitExchange(exchange, e => e.ExchangeType = ExchangeType.Fanout).UseDurableOutbox();
+                    if (subscribers.Contains(service))
+                    {
+                        transport.BindExchange(exchange, ExchangeType.Fanout).ToQueue(queue);
+                        subscribed = true;
+                    }
+                }
+
+                if (subscribed)
+                {
+                    opts.ListenToRabbitQueue(queue).UseDurableInbox();
+                }
+            }
+
+            opts.UseEntityFrameworkCoreTransactions();
+            opts.Policies.AutoApplyTransactions();
+            opts.OnException<Exception>().RetryWithCooldown(RetryDelays).Then.MoveToErrorQueue();
+
+            // The correlation id rides in a header and becomes the handler's ambient correlation.
+            opts.Policies.PropagateIncomingHeaderToOutgoing(CorrelationContext.CorrelationIdHeader);
+            opts.Policies.AllSenders(s => s.CustomizeOutgoing(CorrelationEnvelopeRule.Stamp));
+            opts.Policies.AddMiddleware(typeof(CorrelationMiddleware), _ => true);
+
+            configure?.Invoke(opts);
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
+        if (rabbit is not null)
+        {
+            builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+                "rabbitmq", _ => new RabbitMqHealthCheck(rabbit), null, [HealthTags.Ready], TimeSpan.FromSeconds(3)));
+        }
+
+        return builder;
+    }
+
+    private static DatabaseTarget? BuildServiceProviderLite(this IServiceCollection services) =>
+        services.LastOrDefault(d => d.ServiceType == typeof(DatabaseTarget))?.ImplementationInstance as DatabaseTarget;
+
+    private static string RequireRabbit(IConfiguration configuration)
+    {
+        var rabbit = configuration.GetConnectionString("rabbitmq");
+        if (string.IsNullOrWhiteSpace(rabbit))
+        {
+            throw new InvalidOperationException("Distributed mode needs RabbitMQ: set ConnectionStrings:rabbitmq (amqp://user:pass@host:5672/).");
+        }
+
+        return rabbit;
+    }
+}

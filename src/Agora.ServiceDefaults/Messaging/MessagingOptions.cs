@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Agora.ServiceDefaults.Messaging;
+
+/// <summary><c>Agora:Messaging</c>: where this service listens and who else receives its events.</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Agora:Messaging";
+
+    /// <summary>Embedded mode: the TCP port this service receives messages on. Default: its HTTP port + 1000.</summary>
+    [Range(1, 65535)]
+    public int? ListenPort { get; set; }
+
+    /// <summary>Embedded mode: subscribers beyond <c>ServiceTopology</c> (an extra consumer, a test probe).</summary>
+    public List<ExtraSubscriber> ExtraSubscribers { get; set; } = [];
+
+    /// <summary>How often the durability agent looks for messages to recover or replay. Default 1 s.</summary>
+    public TimeSpan RecoveryPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>An event type (simple name, e.g. <c>ProductCreated</c>) pushed to a TCP port.</summary>
+public sealed class ExtraSubscriber
+{
+    /// <summary>Simple name of the event type.</summary>
+    [Required]
+    public string Message { get; set; } = "";
+
+    /// <summary>Host of the subscriber. Default localhost.</summary>
+    public string Host { get; set; } = "localhost";
+
+    /// <summary>TCP port of the subscriber.</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; }
+}

@@ -1,0 +1,89 @@
+using System.Threading.RateLimiting;
+using Agora.ServiceDefaults.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Agora.ServiceDefaults.Resilience;
+
+/// <summary>
+/// The seed's numbers (§6.5, §10.4) for every outgoing HTTP and gRPC call: retry 100/200/400 ms… with jitter, at
+/// most 5 retries; a per-attempt timeout; a circuit breaker that opens at 50 % failures (at least 5 calls) for 30 s;
+/// and a bulkhead (concurrency limit) per downstream client.
+/// </summary>
+public static class AgoraResilience
+{
+    /// <summary>First retry delay; doubles each try.</summary>
+    public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Retries after the first attempt.</summary>
+    public const int MaxRetries = 5;
+
+    /// <summary>Timeout of one attempt.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Timeout of the call with all its retries.</summary>
+    public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Failure ratio that opens the breaker.</summary>
+    public const double FailureRatio = 0.5;
+
+    /// <summary>Calls in the sampling window before the breaker may open.</summary>
+    public const int MinimumThroughput = 5;
+
+    /// <summary>How long the breaker stays open.</summary>
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>Concurrent calls per downstream (bulkhead) and how many may queue behind them.</summary>
+    public const int BulkheadPermits = 100;
+
+    /// <summary>Requests allowed to wait for a bulkhead permit.</summary>
+    public const int BulkheadQueue = 100;
+
+    /// <summary>Applies the numbers to a standard resilience pipeline.</summary>
+    public static void Configure(HttpStandardResilienceOptions o)
+    {
+        o.RateLimiter.DefaultRateLimiterOptions = new ConcurrencyLimiterOptions
+        {
+            PermitLimit = BulkheadPermits,
+            QueueLimit = BulkheadQueue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        };
+        o.TotalRequestTimeout.Timeout = TotalTimeout;
+        o.Retry.MaxRetryAttempts = MaxRetries;
+        o.Retry.BackoffType = DelayBackoffType.Exponential;
+        o.Retry.UseJitter = true;
+        o.Retry.Delay = RetryBaseDelay;
+        o.AttemptTimeout.Timeout = AttemptTimeout;
+        o.CircuitBreaker.FailureRatio = FailureRatio;
+        o.CircuitBreaker.MinimumThroughput = MinimumThroughput;
+        o.CircuitBreaker.BreakDuration = BreakDuration;
+        // Polly samples by time, not by call count: 2 × the attempt timeout keeps the window near the last ~10 calls.
+        o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(4, AttemptTimeout.TotalSeconds * 2));
+    }
+
+    internal static IServiceCollection AddAgoraResilience(this IServiceCollection services)
+    {
+        services.AddTransient<CorrelationHandler>();
+        services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddHttpMessageHandler<CorrelationHandler>();
+            http.AddStandardResilienceHandler(Configure);
+        });
+        return services;
+    }
+}
+
+/// <summary>Carries <c>X-Correlation-ID</c> on every outgoing HTTP and gRPC call.</summary>
+internal sealed class CorrelationHandler : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (CorrelationContext.CorrelationId is { } id && !request.Headers.Contains(CorrelationContext.CorrelationIdHeader))
+        {
+            request.Headers.TryAddWithoutValidation(CorrelationContext.CorrelationIdHeader, id);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Agora.ServiceDefaults.Caching;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Resilience;
+using Agora.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Agora.ServiceDefaults;
+
+/// <summary>
+/// What every Agora service shares: <c>builder.AddServiceDefaults("name")</c> and <c>app.MapDefaultEndpoints()</c>.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// Telemetry (OpenTelemetry, JSON logs, Prometheus), request and correlation ids, the error envelope for every
+    /// framework failure, JSON conventions, health checks, HybridCache, resilience for outgoing calls and OpenAPI.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.Configuration[$"{AgoraOptions.SectionName}:{nameof(AgoraOptions.ServiceName)}"] ??= serviceName;
+        builder.Services.AddOptions<AgoraOptions>()
+            .Bind(builder.Configuration.GetSection(AgoraOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = builder.GetAgoraOptions();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddAgoraTelemetry(serviceName);
+
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddTransient<IStartupFilter, AgoraStartupFilter>();
+        builder.Services.AddProblemDetails();
+
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        builder.AddAgoraCaching(options);
+        builder.Services.AddAgoraResilience();
+        builder.Services.AddAgoraOpenApi(serviceName);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapAgoraHealth();
+        app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
+        app.MapOpenApi("/openapi/{documentName}.json").DisableHttpMetrics();
+        return app;
+    }
+
+    /// <summary>The bound <see cref="AgoraOptions"/> as configured at build time.</summary>
+    public static AgoraOptions GetAgoraOptions(this IHostApplicationBuilder builder) =>
+        builder.Configuration.GetSection(AgoraOptions.SectionName).Get<AgoraOptions>() ?? new AgoraOptions();
+
+    /// <summary>The wire format of every API: snake_case names and enums, no lenient number parsing.</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+    }
+
+    /// <summary>Puts the request context and error envelope in front of everything, including routing.</summary>
+    private sealed class AgoraStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<RequestContextMiddleware>();
+            app.UseMiddleware<ErrorEnvelopeMiddleware>();
+            next(app);
+        };
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Wolverine.EntityFrameworkCore;
+
+namespace Agora.ServiceDefaults.Storage;
+
+/// <summary>Which engine a service's database runs on.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>A SQLite file (embedded mode).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database (distributed mode).</summary>
+    Postgres,
+}
+
+/// <summary>The service's own database: its engine and connection string.</summary>
+public sealed record DatabaseTarget(DatabaseProvider Provider, string ConnectionString);
+
+/// <summary>Seeds reference data into an empty database after migrations ran.</summary>
+public interface IDataSeeder<in TContext> where TContext : DbContext
+{
+    /// <summary>Adds the data if it is not there yet; must be safe to run at every start.</summary>
+    Task SeedAsync(TContext db, CancellationToken cancellationToken);
+}
+
+/// <summary>EF Core with a provider switch: SQLite file per service (embedded) or PostgreSQL (distributed).</summary>
+public static partial class StorageExtensions
+{
+    /// <summary>
+    /// Resolves the service's database. Embedded: <c>{DataDirectory}/{service}.db</c>. Distributed:
+    /// <c>ConnectionStrings:{service}db</c>, else <c>ConnectionStrings:postgres</c> with database <c>agora_{service}</c>.
+    /// </summary>
+    public static DatabaseTarget ResolveDatabase(IConfiguration configuration, AgoraOptions options, string contentRoot)
+    {
+        var service = options.ServiceName;
+        if (options.Mode == AgoraMode.Embedded)
+        {
+            var dir = Path.GetFullPath(options.DataDirectory, contentRoot);
+            Directory.CreateDirectory(dir);
+            return new DatabaseTarget(DatabaseProvider.Sqlite,
+                $"Data Source={Path.Combine(dir, service + ".db")};Default Timeout=30;Pooling=True");
+        }
+
+        var own = configuration.GetConnectionString(service + "db");
+        if (!string.IsNullOrWhiteSpace(own))
+        {
+            return new DatabaseTarget(DatabaseProvider.Postgres, own);
+        }
+
+        var server = configuration.GetConnectionString("postgres");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            throw new InvalidOperationException(
+                $"Distributed mode needs PostgreSQL: set ConnectionStrings:{service}db or ConnectionStrings:postgres.");
+        }
+
+        var csb = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "agora_" + service };
+        return new DatabaseTarget(DatabaseProvider.Postgres, csb.ConnectionString);
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="TContext"/> on the resolved provider, wired to Wolverine's outbox (its envelope
+    /// tables live in the same database, so an entity change and its events commit in one transaction), applies the
+    /// provider's migrations and the seeders at start, and adds the database to <c>/health/ready</c>.
+    /// </summary>
+    public static DatabaseTarget AddAgoraDbContext<TContext>(this IHostApplicationBuilder builder)
+        where TContext : DbContext
+    {
+        var options = builder.GetAgoraOptions();
+        var target = ResolveDatabase(builder.Configuration, options, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(target);
+        builder.Services.AddDbContextWithWolverineIntegration<TContext>(o =>
+        {
+            if (target.Provider == DatabaseProvider.Sqlite)
+            {
+                o.UseSqlite(target.ConnectionString);
+            }
+            else
+            {
+                o.UseNpgsql(target.ConnectionString);
+            }
+
+            o.ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
+            // Wolverine adds its envelope tables to the runtime model; it creates them itself, so migrations leave them out.
+            o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+        }, WolverineSchema(target.Provider));
+
+        builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
+        builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [HealthTags.Ready]);
+        return target;
+    }
+
+    /// <summary>Where Wolverine keeps its envelope tables: SQLite has only <c>main</c>; PostgreSQL gets its own schema.</summary>
+    public static string WolverineSchema(DatabaseProvider provider) =>
+        provider == DatabaseProvider.Sqlite ? "main" : "wolverine";
+
+    internal sealed partial class DatabaseMigrator<TContext>(
+        IServiceProvider services,
+        DatabaseTarget target,
+        ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
+        where TContext : DbContext
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            if (target.Provider == DatabaseProvider.Sqlite)
+            {
+                // WAL lets readers run beside the one writer; it is a property of the file, so set it once here.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                await db.Database.CloseConnectionAsync();
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                LogMigrating(logger, typeof(TContext).Name, pending.Count);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            foreach (var seeder in scope.ServiceProvider.GetServices<IDataSeeder<TContext>>())
+            {
+                await seeder.SeedAsync(db, cancellationToken);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Applying {Count} migration(s) to {Context}")]
+        private static partial void LogMigrating(ILogger logger, string context, int count);
+    }
+}
+
+/// <summary>Options for <c>dotnet ef</c> at design time: <c>AGORA_EF_PROVIDER=sqlite|postgres</c> picks the engine.</summary>
+public static class DesignTime
+{
+    /// <summary>Builds options for the provider named by <c>AGORA_EF_PROVIDER</c> (default sqlite).</summary>
+    public static DbContextOptions<TContext> Options<TContext>() where TContext : DbContext
+    {
+        var builder = new DbContextOptionsBuilder<TContext>();
+        if (string.Equals(Environment.GetEnvironmentVariable("AGORA_EF_PROVIDER"), "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.UseNpgsql("Host=localhost;Database=design_time");
+        }
+        else
+        {
+            builder.UseSqlite("Data Source=design_time.db");
+        }
+
+        builder.ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
+        return builder.Options;
+    }
+}

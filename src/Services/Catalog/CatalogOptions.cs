@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Agora.Catalog;
+
+/// <summary><c>Catalog</c> section.</summary>
+public sealed class CatalogOptions
+{
+    public const string SectionName = "Catalog";
+
+    /// <summary>The one currency the catalogue is priced in. Default KRW.</summary>
+    [Required, StringLength(3, MinimumLength = 3)]
+    public string Currency { get; set; } = "KRW";
+
+    /// <summary>How long a reservation holds stock when the caller gives no TTL. Default 15 minutes.</summary>
+    public TimeSpan DefaultReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Longest TTL a caller may ask for. Default 24 hours.</summary>
+    public TimeSpan MaxReservationTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often expired reservations are swept back into stock. Default 5 seconds.</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a product stays in the cache. Default 5 minutes (changes invalidate it at once).</summary>
+    public TimeSpan ProductCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a replica keeps a product in its own memory (L1). A change invalidates the L1 of the replica that made
+    /// it and the shared L2; other replicas see it after at most this long. Default 30 seconds.
+    /// </summary>
+    public TimeSpan ProductLocalCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+}

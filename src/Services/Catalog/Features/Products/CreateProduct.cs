@@ -1,0 +1,79 @@
+using Agora.Catalog.Infrastructure;
+using Agora.Contracts.Events;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Wolverine.EntityFrameworkCore;
+
+namespace Agora.Catalog.Features.Products;
+
+internal static class CreateProduct
+{
+    public static async Task<Results<ApiCreated<ProductDto>, ApiError>> Handle(
+        ProductInput input, IDbContextOutbox<CatalogDbContext> outbox, IOptions<CatalogOptions> options,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var v = new Validator();
+        var minor = ProductValidation.Validate(input, options.Value.Currency, v, creating: true);
+        var db = outbox.DbContext;
+        if (v.IsValid && !await db.Categories.AnyAsync(c => c.Id == input.CategoryId, ct))
+        {
+            v.Add("category_id", "No such category.");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        if (await db.Products.AnyAsync(p => p.Sku == input.Sku, ct))
+        {
+            return ApiResults.Conflict("SKU_TAKEN", $"Another product already has SKU '{input.Sku}'.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var product = new Product
+        {
+            Id = Ids.New("prd"),
+            Sku = input.Sku!,
+            Name = input.Name!.Trim(),
+            NameSearch = input.Name.Trim().ToUpperInvariant(),
+            Description = input.Description ?? "",
+            CategoryId = input.CategoryId!,
+            PriceMinor = minor,
+            Currency = input.Price!.Currency,
+            Status = input.Status!.Value,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        product.Inventory = new Inventory { ProductId = product.Id, Available = input.InitialStock ?? 0, UpdatedAt = now };
+        db.Products.Add(product);
+
+        var at = clock.GetUtcNow();
+        await outbox.PublishAsync(new ProductCreated(Guid.CreateVersion7(), at, product.Id, product.Sku, product.Name,
+            product.Description, product.CategoryId, Currencies.ToDecimal(minor, product.Currency), product.Currency,
+            ProductStatusNames.Of(product.Status)));
+        await outbox.PublishAsync(new StockChanged(Guid.CreateVersion7(), at, product.Id, product.Inventory.Available, 0, "created"));
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return ApiResults.Conflict("SKU_TAKEN", $"Another product already has SKU '{input.Sku}'.");
+        }
+
+        return ApiResults.Created($"/api/v1/products/{product.Id}", ProductDto.From(product), Preconditions.ETag(product.Version));
+    }
+}
+
+internal static class ProductStatusNames
+{
+    public static string Of(ProductStatus status) => status switch
+    {
+        ProductStatus.Active => "active",
+        ProductStatus.Draft => "draft",
+        _ => "discontinued",
+    };
+}

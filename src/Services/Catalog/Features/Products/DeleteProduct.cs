@@ -1,0 +1,55 @@
+using Agora.Catalog.Infrastructure;
+using Agora.Contracts.Events;
+using Agora.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
+using Wolverine.EntityFrameworkCore;
+
+namespace Agora.Catalog.Features.Products;
+
+internal static class DeleteProduct
+{
+    public static async Task<Results<NoContent, ApiError>> Handle(
+        string id, HttpRequest request, IDbContextOutbox<CatalogDbContext> outbox, ProductCache cache,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var db = outbox.DbContext;
+        var product = Ids.HasPrefix(id, "prd") ? await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct) : null;
+        if (product is null)
+        {
+            return ProductErrors.NotFound(id);
+        }
+
+        if (Preconditions.IfMatchFails(request, Preconditions.ETag(product.Version)))
+        {
+            return ApiResults.PreconditionFailed();
+        }
+
+        var held = await db.ReservationLines
+            .Where(l => l.ProductId == id)
+            .Join(db.Reservations.Where(r => r.Status == ReservationStatus.Active), l => l.ReservationId, r => r.Id, (l, _) => l)
+            .AnyAsync(ct);
+        if (held)
+        {
+            return ApiResults.Conflict("PRODUCT_HAS_RESERVATIONS",
+                "Stock of this product is reserved by open orders; discontinue it instead, or delete it once they are settled.");
+        }
+
+        db.Products.Remove(product);
+        await outbox.PublishAsync(new ProductDeleted(Guid.CreateVersion7(), clock.GetUtcNow(), id));
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiResults.Error(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
+                "The product was changed by another request; read it again and retry.");
+        }
+        finally
+        {
+            await cache.InvalidateAsync(id, CancellationToken.None);
+        }
+
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,174 @@
+using Agora.Catalog.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agora.Catalog.Features.Products;
+
+/// <summary>Query parameters of the product list.</summary>
+public sealed class ProductListQuery
+{
+    /// <summary>Only products of this category id.</summary>
+    [FromQuery(Name = "category")] public string? Category { get; init; }
+
+    /// <summary>Lowest price, inclusive, in the catalogue currency.</summary>
+    [FromQuery(Name = "min_price")] public decimal? MinPrice { get; init; }
+
+    /// <summary>Highest price, inclusive, in the catalogue currency.</summary>
+    [FromQuery(Name = "max_price")] public decimal? MaxPrice { get; init; }
+
+    /// <summary><c>active</c>, <c>draft</c> or <c>discontinued</c>.</summary>
+    [FromQuery(Name = "status")] public string? Status { get; init; }
+
+    /// <summary>Case-insensitive text contained in the name.</summary>
+    [FromQuery(Name = "q")] public string? Q { get; init; }
+
+    /// <summary><c>created_at</c>, <c>price</c> or <c>name</c>, with <c>-</c> for descending. Default <c>-created_at</c>.</summary>
+    [FromQuery(Name = "sort")] public string? Sort { get; init; }
+
+    /// <summary>Items per page, 1–100, default 20.</summary>
+    [FromQuery(Name = "per_page")] public int? PerPage { get; init; }
+
+    /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
+    [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+
+    /// <summary>1-based offset page, instead of a cursor.</summary>
+    [FromQuery(Name = "page")] public int? Page { get; init; }
+}
+
+internal static class ListProducts
+{
+    private static readonly string[] SortKeys = ["created_at", "price", "name"];
+
+    /// <summary>Keyset position: the sort it belongs to, the last item's sort key and id.</summary>
+    internal sealed record Position(string S, string K, string Id);
+
+    public static async Task<Results<ApiOk<IReadOnlyList<ProductDto>>, ApiError>> Handle(
+        [AsParameters] ProductListQuery query, CatalogDbContext db, IOptions<CatalogOptions> options, CancellationToken ct)
+    {
+        var v = new Validator();
+        var perPage = Paging.PerPage(query.PerPage, query.Page, query.Cursor, v);
+        var sort = string.IsNullOrEmpty(query.Sort) ? "-created_at" : query.Sort;
+        var descending = sort.StartsWith('-');
+        var key = descending ? sort[1..] : sort;
+        v.Require(SortKeys.Contains(key), "sort", "One of created_at, price, name, optionally prefixed with '-'.");
+        ProductStatus? status = null;
+        if (!string.IsNullOrEmpty(query.Status))
+        {
+            if (Enum.TryParse<ProductStatus>(query.Status, ignoreCase: true, out var s) && !int.TryParse(query.Status, out _))
+            {
+                status = s;
+            }
+            else
+            {
+                v.Add("status", "One of active, draft, discontinued.");
+            }
+        }
+
+        v.Require(query.MinPrice is null or >= 0, "min_price", "Must not be negative.");
+        v.Require(query.MaxPrice is null or >= 0, "max_price", "Must not be negative.");
+        v.Require(query.MinPrice is null || query.MaxPrice is null || query.MinPrice <= query.MaxPrice, "max_price", "Must not be below min_price.");
+        v.Require(query.Q is null || query.Q.Length <= 100, "q", "At most 100 characters.");
+        Position? position = null;
+        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position) || position!.S != sort))
+        {
+            v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        var currency = options.Value.Currency;
+        var filtered = db.Products.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Category))
+        {
+            filtered = filtered.Where(p => p.CategoryId == query.Category);
+        }
+
+        if (status is { } st)
+        {
+            filtered = filtered.Where(p => p.Status == st);
+        }
+
+        if (query.MinPrice is { } min)
+        {
+            var m = Currencies.ToMinor(min, currency);
+            filtered = filtered.Where(p => p.PriceMinor >= m);
+        }
+
+        if (query.MaxPrice is { } max)
+        {
+            var m = Currencies.ToMinor(max, currency);
+            filtered = filtered.Where(p => p.PriceMinor <= m);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var needle = query.Q.Trim().ToUpperInvariant();
+            filtered = filtered.Where(p => p.NameSearch.Contains(needle));
+        }
+
+        var total = await filtered.LongCountAsync(ct);
+        var page = ApplyKeyset(filtered, key, descending, position);
+        if (query.Page is { } pageNumber)
+        {
+            page = page.Skip((pageNumber - 1) * perPage);
+        }
+
+        var items = await page.Take(perPage + 1).ToListAsync(ct);
+        string? next = null;
+        if (items.Count > perPage)
+        {
+            items.RemoveAt(perPage);
+            var last = items[^1];
+            next = Paging.EncodeCursor(new Position(sort, SortValue(last, key), last.Id));
+        }
+
+        return ApiResults.Page<ProductDto>(items.Select(ProductDto.From).ToList(), Paging.Info(perPage, total, next, query.Page));
+    }
+
+    private static string SortValue(Product p, string key) => key switch
+    {
+        "price" => p.PriceMinor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "name" => p.Name,
+        _ => p.CreatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static IQueryable<Product> ApplyKeyset(IQueryable<Product> q, string key, bool descending, Position? after)
+    {
+        switch (key)
+        {
+            case "price":
+                if (after is not null && long.TryParse(after.K, out var price))
+                {
+                    q = descending
+                        ? q.Where(p => p.PriceMinor < price || (p.PriceMinor == price && string.Compare(p.Id, after.Id) < 0))
+                        : q.Where(p => p.PriceMinor > price || (p.PriceMinor == price && string.Compare(p.Id, after.Id) > 0));
+                }
+
+                return descending ? q.OrderByDescending(p => p.PriceMinor).ThenByDescending(p => p.Id) : q.OrderBy(p => p.PriceMinor).ThenBy(p => p.Id);
+            case "name":
+                if (after is not null)
+                {
+                    q = descending
+                        ? q.Where(p => string.Compare(p.Name, after.K) < 0 || (p.Name == after.K && string.Compare(p.Id, after.Id) < 0))
+                        : q.Where(p => string.Compare(p.Name, after.K) > 0 || (p.Name == after.K && string.Compare(p.Id, after.Id) > 0));
+                }
+
+                return descending ? q.OrderByDescending(p => p.Name).ThenByDescending(p => p.Id) : q.OrderBy(p => p.Name).ThenBy(p => p.Id);
+            default:
+                if (after is not null && long.TryParse(after.K, out var ticks))
+                {
+                    var at = new DateTime(ticks, DateTimeKind.Utc);
+                    q = descending
+                        ? q.Where(p => p.CreatedAt < at || (p.CreatedAt == at && string.Compare(p.Id, after.Id) < 0))
+                        : q.Where(p => p.CreatedAt > at || (p.CreatedAt == at && string.Compare(p.Id, after.Id) > 0));
+                }
+
+                return descending ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agora.Catalog.Infrastructure;
+using Agora.Contracts.Events;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Storage;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Wolverine.EntityFrameworkCore;
+
+namespace Agora.Catalog.Features.Products;
+
+/// <summary>PUT replaces a product; PATCH merges a JSON merge patch (RFC 7396) into it. Both honour <c>If-Match</c>.</summary>
+internal static class UpdateProduct
+{
+    private static readonly HashSet<string> PatchableFields = ["sku", "name", "description", "category_id", "price", "status"];
+
+    public static Task<Results<ApiOk<ProductDto>, ApiError>> Replace(
+        string id, ProductInput input, HttpRequest request, IDbContextOutbox<CatalogDbContext> outbox,
+        ProductCache cache, IOptions<CatalogOptions> options, TimeProvider clock, CancellationToken ct) =>
+        ApplyAsync(id, _ => (input, null), request, outbox, cache, options.Value, clock, ct);
+
+    public static Task<Results<ApiOk<ProductDto>, ApiError>> Patch(
+        string id, JsonElement patch, HttpRequest request, IDbContextOutbox<CatalogDbContext> outbox,
+        ProductCache cache, IOptions<CatalogOptions> options, IOptions<JsonOptions> json, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var serializer = json.Value.SerializerOptions;
+        return ApplyAsync(id, product => Merge(product, patch, serializer), request, outbox, cache, options.Value, clock, ct);
+    }
+
+    private static (ProductInput? Input, ApiError? Error) Merge(Product product, JsonElement patch, JsonSerializerOptions json)
+    {
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiResults.Validation("$", "A merge patch for a product must be a JSON object."));
+        }
+
+        var v = new Validator();
+        foreach (var property in patch.EnumerateObject())
+        {
+            v.Require(PatchableFields.Contains(property.Name), property.Name,
+                property.Name is "id" or "created_at" or "updated_at" ? "Read-only." : "Unknown field.");
+        }
+
+        if (!v.IsValid)
+        {
+            return (null, v.ToError());
+        }
+
+        var current = JsonSerializer.SerializeToNode(new ProductInput(product.Sku, product.Name, product.Description,
+            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status), json)!.AsObject();
+        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
+        try
+        {
+            return (merged.Deserialize<ProductInput>(json), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
+        }
+    }
+
+    private static async Task<Results<ApiOk<ProductDto>, ApiError>> ApplyAsync(
+        string id, Func<Product, (ProductInput? Input, ApiError? Error)> build, HttpRequest request,
+        IDbContextOutbox<CatalogDbContext> outbox, ProductCache cache, CatalogOptions options, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var db = outbox.DbContext;
+        var product = Ids.HasPrefix(id, "prd") ? await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct) : null;
+        if (product is null)
+        {
+            return ProductErrors.NotFound(id);
+        }
+
+        if (Preconditions.IfMatchFails(request, Preconditions.ETag(product.Version)))
+        {
+            return ApiResults.PreconditionFailed();
+        }
+
+        var (input, error) = build(product);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var v = new Validator();
+        var minor = ProductValidation.Validate(input!, options.Currency, v, creating: false);
+        if (v.IsValid && input!.CategoryId != product.CategoryId && !await db.Categories.AnyAsync(c => c.Id == input.CategoryId, ct))
+        {
+            v.Add("category_id", "No such category.");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        var oldPrice = product.PriceMinor;
+        product.Sku = input!.Sku!;
+        product.Name = input.Name!.Trim();
+        product.NameSearch = product.Name.ToUpperInvariant();
+        product.Description = input.Description ?? "";
+        product.CategoryId = input.CategoryId!;
+        product.PriceMinor = minor;
+        product.Status = input.Status!.Value;
+        product.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        product.Version++;
+
+        var at = clock.GetUtcNow();
+        var price = Currencies.ToDecimal(minor, product.Currency);
+        await outbox.PublishAsync(new ProductUpdated(Guid.CreateVersion7(), at, product.Id, product.Sku, product.Name,
+            product.Description, product.CategoryId, price, product.Currency, ProductStatusNames.Of(product.Status), product.Version));
+        if (oldPrice != minor)
+        {
+            await outbox.PublishAsync(new PriceChanged(Guid.CreateVersion7(), at, product.Id,
+                Currencies.ToDecimal(oldPrice, product.Currency), price, product.Currency));
+        }
+
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiResults.Error(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
+                "The product was changed by another request; read it again and retry.");
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return ApiResults.Conflict("SKU_TAKEN", $"Another product already has SKU '{input.Sku}'.");
+        }
+        finally
+        {
+            await cache.InvalidateAsync(id, CancellationToken.None);
+        }
+
+        return ApiResults.Ok(ProductDto.From(product), Preconditions.ETag(product.Version));
+    }
+}

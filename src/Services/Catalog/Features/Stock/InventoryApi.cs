@@ -1,0 +1,122 @@
+using Agora.Catalog.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agora.Catalog.Features.Stock;
+
+public sealed record InventoryDto(string ProductId, int Available, int Reserved, DateTime UpdatedAt)
+{
+    public static InventoryDto From(Infrastructure.Inventory i) => new(i.ProductId, i.Available, i.Reserved, i.UpdatedAt);
+}
+
+public sealed record SetInventoryInput(int? Available);
+
+public sealed record ReservationLineDto(string ProductId, int Quantity);
+
+public sealed record ReservationDto(
+    string Id, ReservationStatus Status, IReadOnlyList<ReservationLineDto> Lines, DateTime CreatedAt, DateTime ExpiresAt, DateTime UpdatedAt)
+{
+    public static ReservationDto From(Reservation r) =>
+        new(r.Id, r.Status, r.Lines.OrderBy(l => l.ProductId, StringComparer.Ordinal).Select(l => new ReservationLineDto(l.ProductId, l.Quantity)).ToList(),
+            r.CreatedAt, r.ExpiresAt, r.UpdatedAt);
+}
+
+/// <summary>
+/// <c>POST /api/v1/reservations</c>: <c>id</c> is optional; give one (such as an order id) to make the call
+/// idempotent: the same id and lines again return the first reservation.
+/// </summary>
+public sealed record ReserveInput(string? Id, IReadOnlyList<ReservationLineDto>? Lines, int? TtlSeconds);
+
+internal static class InventoryApi
+{
+    public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder app)
+    {
+        var inventory = app.MapGroup("/api/v1/products/{id}/inventory").WithTags("Inventory");
+        inventory.MapGet("/", GetInventory).WithName("GetInventory").WithSummary("Stock of a product");
+        inventory.MapPut("/", SetInventory).WithName("SetInventory").WithSummary("Set a product's available stock");
+
+        var reservations = app.MapGroup("/api/v1/reservations").WithTags("Reservations");
+        reservations.MapPost("/", Reserve).WithName("CreateReservation").WithSummary("Reserve stock for one or more products, all or nothing");
+        reservations.MapGet("/{id}", GetReservation).WithName("GetReservation").WithSummary("A reservation");
+        reservations.MapPost("/{id}/release", Release).WithName("ReleaseReservation").WithSummary("Return a reservation's stock");
+        reservations.MapPost("/{id}/commit", Commit).WithName("CommitReservation").WithSummary("Turn a reservation into a sale");
+        return app;
+    }
+
+    private static async Task<Results<ApiOk<InventoryDto>, ApiError>> GetInventory(string id, CatalogDbContext db, CancellationToken ct)
+    {
+        var row = await db.Inventory.AsNoTracking().FirstOrDefaultAsync(i => i.ProductId == id, ct);
+        return row is null ? Products.ProductErrors.NotFound(id) : ApiResults.Ok(InventoryDto.From(row));
+    }
+
+    private static async Task<Results<ApiOk<InventoryDto>, ApiError>> SetInventory(
+        string id, SetInventoryInput input, StockLedger ledger, CancellationToken ct)
+    {
+        if (input.Available is not (>= 0 and <= 1_000_000))
+        {
+            return ApiResults.Validation("available", "Required, between 0 and 1000000.");
+        }
+
+        var row = await ledger.SetAvailableAsync(id, input.Available.Value, ct);
+        return row is null ? Products.ProductErrors.NotFound(id) : ApiResults.Ok(InventoryDto.From(row));
+    }
+
+    private static async Task<Results<ApiCreated<ReservationDto>, ApiOk<ReservationDto>, ApiError>> Reserve(
+        ReserveInput input, StockLedger ledger, IOptions<CatalogOptions> options, CancellationToken ct)
+    {
+        var v = new Validator();
+        v.Require(input.Id is null || (Ids.HasPrefix(input.Id, "rsv") || CorrelationContext.IsSane(input.Id)), "id", "1–100 characters of [A-Za-z0-9-_.:].");
+        v.Require(input.Lines is { Count: > 0 and <= StockLedger.MaxLines }, "lines", $"Between 1 and {StockLedger.MaxLines} lines.");
+        for (var i = 0; input.Lines is not null && i < input.Lines.Count && i < StockLedger.MaxLines; i++)
+        {
+            var line = input.Lines[i];
+            v.Require(line is not null && !string.IsNullOrWhiteSpace(line.ProductId), $"lines[{i}].product_id", "Required.");
+            v.Require(line is not null && line.Quantity is > 0 and <= StockLedger.MaxQuantity, $"lines[{i}].quantity", $"Between 1 and {StockLedger.MaxQuantity}.");
+        }
+
+        var maxTtl = (int)options.Value.MaxReservationTtl.TotalSeconds;
+        v.Require(input.TtlSeconds is null or (>= 1 and <= int.MaxValue) && (input.TtlSeconds ?? 0) <= maxTtl, "ttl_seconds", $"Between 1 and {maxTtl}.");
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        var id = input.Id ?? Ids.New("rsv");
+        var ttl = input.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
+        var result = await ledger.ReserveAsync(id, input.Lines!.Select(l => (l.ProductId, l.Quantity)).ToList(), ttl, ct);
+        return result.Outcome switch
+        {
+            StockOutcome.Done => ApiResults.Created($"/api/v1/reservations/{id}", ReservationDto.From(result.Reservation!)),
+            StockOutcome.AlreadyDone => ApiResults.Ok(ReservationDto.From(result.Reservation!)),
+            StockOutcome.Conflict => ApiResults.Conflict("RESERVATION_EXISTS", $"Reservation '{id}' exists with other lines."),
+            StockOutcome.UnknownProducts => ApiResults.Error(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError,
+                "Some products do not exist.", result.Problems.Select(p => new FieldError("lines.product_id", $"No product '{p}'.")).ToList()),
+            _ => ApiResults.Error(StatusCodes.Status409Conflict, "INSUFFICIENT_STOCK", "Not enough stock; nothing was reserved.",
+                result.Problems.Select(p => new FieldError("lines.product_id", $"Not enough stock of '{p}'.")).ToList()),
+        };
+    }
+
+    private static async Task<Results<ApiOk<ReservationDto>, ApiError>> GetReservation(string id, CatalogDbContext db, CancellationToken ct)
+    {
+        var r = await db.Reservations.AsNoTracking().Include(x => x.Lines).FirstOrDefaultAsync(x => x.Id == id, ct);
+        return r is null ? ReservationNotFound(id) : ApiResults.Ok(ReservationDto.From(r));
+    }
+
+    private static async Task<Results<ApiOk<ReservationDto>, ApiError>> Release(string id, StockLedger ledger, CancellationToken ct) =>
+        ToResult(id, await ledger.ReleaseAsync(id, ct));
+
+    private static async Task<Results<ApiOk<ReservationDto>, ApiError>> Commit(string id, StockLedger ledger, CancellationToken ct) =>
+        ToResult(id, await ledger.CommitAsync(id, ct));
+
+    private static Results<ApiOk<ReservationDto>, ApiError> ToResult(string id, StockResult result) => result.Outcome switch
+    {
+        StockOutcome.Done or StockOutcome.AlreadyDone => ApiResults.Ok(ReservationDto.From(result.Reservation!)),
+        StockOutcome.NotFound => ReservationNotFound(id),
+        StockOutcome.Expired => ApiResults.Conflict("RESERVATION_EXPIRED", "The reservation expired; its stock went back."),
+        _ => ApiResults.Conflict("RESERVATION_SETTLED", $"The reservation is already {result.Reservation!.Status.ToString().ToLowerInvariant()}."),
+    };
+
+    private static ApiError ReservationNotFound(string id) =>
+        ApiResults.NotFound("RESERVATION_NOT_FOUND", $"Reservation '{Products.ProductErrors.Truncate(id)}' does not exist.");
+}

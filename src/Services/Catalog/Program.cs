@@ -1,0 +1,29 @@
+using Agora.Catalog;
+using Agora.Catalog.Features.Categories;
+using Agora.Catalog.Features.Stock;
+using Agora.Catalog.Features.Products;
+using Agora.Catalog.Grpc;
+using Agora.Catalog.Infrastructure;
+using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Messaging;
+using Agora.ServiceDefaults.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("catalog");
+builder.AddAgoraDbContext<CatalogDbContext>();
+builder.AddAgoraMessaging();
+builder.AddCatalog();
+
+var app = builder.Build();
+
+app.MapProductsApi();
+app.MapCategoriesApi();
+app.MapInventoryApi();
+app.MapGrpcService<CatalogGrpcService>();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, visible to the functional tests.</summary>
+public partial class Program;
