@@ -43,7 +43,6 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddTransient<IStartupFilter, AgoraStartupFilter>();
-        builder.Services.AddProblemDetails();
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.AddAgoraCaching(options);
@@ -55,6 +54,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Again inside the app's own pipeline, so exceptions are enveloped before the developer exception page sees them.
+        app.UseMiddleware<ErrorEnvelopeMiddleware>();
         app.MapAgoraHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         app.MapOpenApi("/openapi/{documentName}.json").DisableHttpMetrics();

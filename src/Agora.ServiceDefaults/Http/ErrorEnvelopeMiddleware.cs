@@ -103,6 +103,9 @@ internal sealed partial class ErrorEnvelopeMiddleware(
         }
 
         context.Response.Clear();
+        var identity = context.GetRequestIdentity();
+        context.Response.Headers[CorrelationContext.RequestIdHeader] = identity.RequestId;
+        context.Response.Headers[CorrelationContext.CorrelationIdHeader] = identity.CorrelationId;
         if (exception is BadHttpRequestException bad)
         {
             return WriteBadRequestAsync(context, bad);
@@ -141,9 +144,12 @@ internal sealed partial class ErrorEnvelopeMiddleware(
 
         if (BindFailure().Match(bad.Message) is { Success: true } m)
         {
+            // [AsParameters] reports the property name (PerPage); clients know the query name (per_page).
+            var name = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(m.Groups["name"].Value);
+            var type = m.Groups["type"].Value.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>', '?');
             return ApiResults.WriteErrorAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidParameter,
-                $"Parameter '{m.Groups["name"].Value}' has an invalid value.",
-                [new FieldError(m.Groups["name"].Value, $"'{Truncate(m.Groups["value"].Value)}' is not a valid {m.Groups["type"].Value.TrimEnd('?')}.")]);
+                $"Parameter '{name}' has an invalid value.",
+                [new FieldError(name, $"'{Truncate(m.Groups["value"].Value)}' is not a valid {type}.")]);
         }
 
         if (RequiredMissing().Match(bad.Message) is { Success: true } r)

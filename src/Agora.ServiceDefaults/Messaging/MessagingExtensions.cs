@@ -81,7 +81,6 @@ public static class MessagingExtensions
                     // Dead letters go to the service's database, so one admin API serves both modes.
                     .CustomizeDeadLetterQueueing(new DeadLetterQueue("agora.dead-letters", DeadLetterQueueMode.WolverineStorage));
                 var queue = ServiceTopology.QueueName(service);
-                var subscribed = false;
                 foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
                 {
                     var exchange = ServiceTopology.ExchangeName(type);
@@ -89,14 +88,11 @@ public static class MessagingExtensions
                     if (subscribers.Contains(service))
                     {
                         transport.BindExchange(exchange, ExchangeType.Fanout).ToQueue(queue);
-                        subscribed = true;
                     }
                 }
 
-                if (subscribed)
-                {
-                    opts.ListenToRabbitQueue(queue).UseDurableInbox();
-                }
+                // Every service has its own queue: its subscriptions and the commands addressed to it land there.
+                opts.ListenToRabbitQueue(queue).UseDurableInbox();
             }
 
             opts.UseEntityFrameworkCoreTransactions();
