@@ -33,7 +33,8 @@ public static class MessagingExtensions
     /// Adds Wolverine. Call after <c>AddAgoraDbContext</c>: the outbox lives in that database.
     /// <paramref name="configure"/> adds the service's own routes and handlers.
     /// </summary>
-    public static IHostApplicationBuilder AddAgoraMessaging(this IHostApplicationBuilder builder, Action<WolverineOptions>? configure = null)
+    public static IHostApplicationBuilder AddAgoraMessaging(
+        this IHostApplicationBuilder builder, System.Reflection.Assembly applicationAssembly, Action<WolverineOptions>? configure = null)
     {
         var agora = builder.GetAgoraOptions();
         var service = agora.ServiceName;
@@ -47,7 +48,7 @@ public static class MessagingExtensions
         builder.Services.AddWolverine(opts =>
         {
             opts.ServiceName = service;
-            opts.ApplicationAssembly = System.Reflection.Assembly.GetEntryAssembly();
+            opts.ApplicationAssembly = applicationAssembly;
             opts.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
             opts.Durability.ScheduledJobPollingTime = messaging.RecoveryPollingInterval;
             opts.Durability.RecoveryBatchSize = 500;

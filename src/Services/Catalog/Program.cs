@@ -12,7 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("catalog");
 builder.AddAgoraDbContext<CatalogDbContext>();
-builder.AddAgoraMessaging();
+builder.AddAgoraMessaging(typeof(Program).Assembly);
 builder.AddCatalog();
 
 var app = builder.Build();

@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Agora.Catalog.Tests.Infrastructure;
+using Agora.Contracts.Events;
+using Agora.Contracts.Messaging;
+using Agora.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Wolverine;
+using Wolverine.Persistence.Durability;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
+using Wolverine.Transports.Tcp;
+
+namespace Agora.Catalog.Tests;
+
+/// <summary>A message whose handler always fails: it must end in the dead-letter queue after the retries.</summary>
+public sealed record PoisonPill(Guid Id);
+
+public static class PoisonPillHandler
+{
+    public static readonly ConcurrentDictionary<Guid, int> Attempts = new();
+
+    public static void Handle(PoisonPill message)
+    {
+        Attempts.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
+        throw new InvalidOperationException("poison pill " + message.Id);
+    }
+}
+
+/// <summary>Records what a subscriber received.</summary>
+public static class ProbeHandler
+{
+    public static readonly ConcurrentQueue<ProductCreated> Received = new();
+
+    public static void Handle(ProductCreated message) => Received.Enqueue(message);
+}
+
+internal static class MessagingAssertions
+{
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"Timed out after {timeout.TotalSeconds} s waiting for {what}.");
+    }
+
+    public static async Task<DeadLetterEnvelope> DeadLetterOfAsync(CatalogApp app, Guid pillId)
+    {
+        var store = app.Services.GetRequiredService<IMessageStore>();
+        return await EventuallyAsync(async () =>
+        {
+            var result = await store.DeadLetters.QueryAsync(new DeadLetterEnvelopeQuery { PageSize = 100 }, CancellationToken.None);
+            // The exception message names the pill; the stored body is not deserialized by the query.
+            return result.Envelopes.FirstOrDefault(e => e.ExceptionMessage?.Contains(pillId.ToString(), StringComparison.Ordinal) == true);
+        }, TimeSpan.FromSeconds(30), "the poison pill in the dead-letter queue");
+    }
+
+    public static async Task<string> CreateProductAsync(HttpClient client, string sku)
+    {
+        var category = (string)(await (await client.GetAsync("/api/v1/categories")).BodyAsync())["data"]![0]!["id"]!;
+        var response = await client.PostAsync("/api/v1/products", Json.Of(new
+        {
+            sku, name = "Evented " + sku, category_id = category, price = new { amount = "1000", currency = "KRW" }, status = "active",
+        }));
+        return response.StatusCode == HttpStatusCode.Created ? (string)(await response.BodyAsync())["data"]!["id"]! : "";
+    }
+}
+
+/// <summary>Embedded mode: Wolverine TCP from Catalog's SQLite outbox to a subscriber process's inbox.</summary>
+public sealed class EmbeddedMessagingTests : IAsyncLifetime
+{
+    private readonly int _probePort = TestServers.FreePort();
+    private IHost _probe = null!;
+    private CatalogApp _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new CatalogApp(AgoraMode.Embedded)
+            .With("Agora:Messaging:ExtraSubscribers:0:Message", nameof(ProductCreated))
+            .With("Agora:Messaging:ExtraSubscribers:0:Port", _probePort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithServices(s => s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(PoisonPillHandler))));
+
+        // The probe stands in for another service: it subscribes to ProductCreated and sends Catalog messages.
+        _probe = Host.CreateDefaultBuilder().UseWolverine(opts =>
+        {
+            opts.ServiceName = "probe";
+            opts.ApplicationAssembly = typeof(ProbeHandler).Assembly;
+            opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(ProbeHandler));
+            opts.ListenAtPort(_probePort);
+            opts.PublishMessage<PoisonPill>().ToPort(_app.MessagePort);
+        }).Build();
+        await _probe.StartAsync();
+        _client = _app.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _probe.StopAsync();
+        _probe.Dispose();
+    }
+
+    [Fact]
+    public async Task CreateProduct_Committed_EventReachesSubscriberOnce()
+    {
+        var sku = "EV-" + Guid.NewGuid().ToString("N")[..8];
+        var id = await MessagingAssertions.CreateProductAsync(_client, sku);
+        await MessagingAssertions.EventuallyAsync(() => Task.FromResult(ProbeHandler.Received.FirstOrDefault(e => e.ProductId == id)),
+            TimeSpan.FromSeconds(15), "ProductCreated at the subscriber");
+        await Task.Delay(1000);
+        Assert.Single(ProbeHandler.Received, e => e.ProductId == id);
+    }
+
+    [Fact]
+    public async Task CreateProduct_RolledBack_NoEventLeaves()
+    {
+        // Ten racing creates with one SKU: one commits, nine roll back at the unique index after publishing in memory.
+        var sku = "RB-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => MessagingAssertions.CreateProductAsync(_client, sku)));
+        var winner = Assert.Single(ids, i => i.Length > 0);
+        await MessagingAssertions.EventuallyAsync(() => Task.FromResult(ProbeHandler.Received.FirstOrDefault(e => e.ProductId == winner)),
+            TimeSpan.FromSeconds(15), "the winner's ProductCreated");
+        await Task.Delay(1500);
+        Assert.Single(ProbeHandler.Received, e => e.Sku == sku);
+    }
+
+    [Fact]
+    public async Task PoisonMessage_AfterFiveRetries_LandsInDeadLetterQueue()
+    {
+        var pill = new PoisonPill(Guid.NewGuid());
+        await _probe.Services.GetRequiredService<IMessageBus>().PublishAsync(pill);
+        var dead = await MessagingAssertions.DeadLetterOfAsync(_app, pill.Id);
+        Assert.Contains("PoisonPill", dead.MessageType, StringComparison.Ordinal);
+        Assert.Equal(typeof(InvalidOperationException).FullName, dead.ExceptionType);
+        Assert.Equal(6, PoisonPillHandler.Attempts[pill.Id]); // the first try and 5 retries
+    }
+}
+
+/// <summary>Distributed mode: PostgreSQL outbox to a real RabbitMQ fan-out exchange.</summary>
+public sealed class DistributedMessagingTests : IAsyncLifetime
+{
+    private CatalogApp _app = null!;
+    private HttpClient _client = null!;
+    private IConnection _rabbit = null!;
+    private IChannel _channel = null!;
+    private readonly ConcurrentQueue<string> _bodies = new();
+
+    public async Task InitializeAsync()
+    {
+        _app = new CatalogApp(AgoraMode.Distributed)
+            .WithServices(s => s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(PoisonPillHandler))));
+        _client = _app.CreateClient();
+
+        _rabbit = await new ConnectionFactory { Uri = new Uri(TestServers.RabbitMq) }.CreateConnectionAsync();
+        _channel = await _rabbit.CreateChannelAsync();
+        var queue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        var exchange = ServiceTopology.ExchangeName(typeof(ProductCreated));
+        await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+        await _channel.QueueBindAsync(queue, exchange, "");
+        var consumer = new AsyncEventingBasicConsumer(_channel);
+        consumer.ReceivedAsync += (_, args) =>
+        {
+            _bodies.Enqueue(Encoding.UTF8.GetString(args.Body.Span));
+            return Task.CompletedTask;
+        };
+        await _channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _rabbit.CloseAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task CreateProduct_Committed_EventPublishedToExchangeOnce()
+    {
+        var id = await MessagingAssertions.CreateProductAsync(_client, "RQ-" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.NotEmpty(id);
+        await MessagingAssertions.EventuallyAsync(() => Task.FromResult(_bodies.FirstOrDefault(b => b.Contains(id, StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(15), "ProductCreated on RabbitMQ");
+        await Task.Delay(1000);
+        Assert.Single(_bodies, b => b.Contains(id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateProduct_RolledBack_NothingPublished()
+    {
+        var sku = "RR-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => MessagingAssertions.CreateProductAsync(_client, sku)));
+        var winner = Assert.Single(ids, i => i.Length > 0);
+        await MessagingAssertions.EventuallyAsync(() => Task.FromResult(_bodies.FirstOrDefault(b => b.Contains(winner, StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(15), "the winner's ProductCreated");
+        await Task.Delay(1500);
+        Assert.Single(_bodies, b => b.Contains(sku, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PoisonMessage_OverRabbitMq_LandsInDeadLetterTableAfterRetries()
+    {
+        var pill = new PoisonPill(Guid.NewGuid());
+        var bus = _app.Services.GetRequiredService<IMessageBus>();
+        await bus.EndpointFor(new Uri("rabbitmq://queue/" + ServiceTopology.QueueName("catalog"))).SendAsync(pill);
+        var dead = await MessagingAssertions.DeadLetterOfAsync(_app, pill.Id);
+        Assert.Contains("PoisonPill", dead.MessageType, StringComparison.Ordinal);
+        Assert.Equal(typeof(InvalidOperationException).FullName, dead.ExceptionType);
+        Assert.Equal(6, PoisonPillHandler.Attempts[pill.Id]);
+    }
+}
