@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Agora.AppHost;
+
+/// <summary>How the whole shop runs (ARCHITECTURE.md §1). Mirrors <c>Agora.ServiceDefaults.AgoraMode</c>.</summary>
+public enum AgoraMode
+{
+    /// <summary>One SQLite file per service, Wolverine TCP between the processes, in-process cache. The default.</summary>
+    Embedded,
+
+    /// <summary>PostgreSQL, RabbitMQ and Redis, named by connection strings in the AppHost's configuration.</summary>
+    Distributed,
+}
+
+/// <summary>A server the distributed mode needs: the connection-string name every service reads, and what it is.</summary>
+public sealed record AgoraServer(string ConnectionName, string Product);
+
+/// <summary>
+/// The AppHost's own settings, read from its configuration (appsettings, environment, <c>--Agora:Mode=Distributed</c>):
+/// <list type="bullet">
+/// <item><c>Agora:Mode</c>: <c>Embedded</c> (default) or <c>Distributed</c>.</item>
+/// <item><c>Agora:DataDirectory</c>: embedded-mode SQLite files; default <c>&lt;repo root&gt;/.agora/data</c>, relative paths
+/// are taken from the repo root.</item>
+/// <item><c>ConnectionStrings:postgres</c>, <c>ConnectionStrings:rabbitmq</c>, <c>ConnectionStrings:redis</c>: required in
+/// the distributed mode, passed on to every service unchanged.</item>
+/// </list>
+/// </summary>
+public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory)
+{
+    /// <summary>The servers every service needs in the distributed mode (Aspire's container integrations are not used).</summary>
+    public static readonly IReadOnlyList<AgoraServer> DistributedServers =
+    [
+        new("postgres", "PostgreSQL"),
+        new("rabbitmq", "RabbitMQ"),
+        new("redis", "Redis"),
+    ];
+
+    /// <summary>Reads and checks the settings; throws <see cref="AgoraConfigurationException"/> naming what is missing.</summary>
+    public static AgoraSettings From(IConfiguration configuration, string appHostDirectory)
+    {
+        var modeText = configuration["Agora:Mode"];
+        var mode = AgoraMode.Embedded;
+        if (!string.IsNullOrWhiteSpace(modeText) && !Enum.TryParse(modeText.Trim(), ignoreCase: true, out mode))
+        {
+            throw new AgoraConfigurationException(
+                $"Agora:Mode is '{modeText}'; use 'Embedded' (the default) or 'Distributed'.");
+        }
+
+        if (mode == AgoraMode.Distributed)
+        {
+            var missing = DistributedServers
+                .Where(s => string.IsNullOrWhiteSpace(configuration.GetConnectionString(s.ConnectionName)))
+                .Select(s => $"  {s.Product}: set ConnectionStrings:{s.ConnectionName} " +
+                             $"(--ConnectionStrings:{s.ConnectionName}=\"...\", env ConnectionStrings__{s.ConnectionName} or user secrets)")
+                .ToList();
+            if (missing.Count > 0)
+            {
+                throw new AgoraConfigurationException(
+                    "Agora:Mode=Distributed needs these servers, but their connection strings are missing from the AppHost's configuration:"
+                    + Environment.NewLine + string.Join(Environment.NewLine, missing));
+            }
+        }
+
+        var root = FindRepositoryRoot(appHostDirectory);
+        var dataDirectory = Path.GetFullPath(configuration["Agora:DataDirectory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(".agora", "data"), root);
+        return new AgoraSettings(mode, root, dataDirectory);
+    }
+
+    /// <summary>The directory holding <c>Agora.slnx</c> above the AppHost project (its grandparent if none is found).</summary>
+    public static string FindRepositoryRoot(string appHostDirectory)
+    {
+        for (var dir = new DirectoryInfo(appHostDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Agora.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(appHostDirectory, "..", ".."));
+    }
+}
+
+/// <summary>The AppHost's configuration cannot start the shop; the message says what to set.</summary>
+public sealed class AgoraConfigurationException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public AgoraConfigurationException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public AgoraConfigurationException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public AgoraConfigurationException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,22 @@
+using Agora.AppHost;
+
+// dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
+// dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
+var builder = DistributedApplication.CreateBuilder(args);
+
+AgoraAppModel agora;
+try
+{
+    agora = AgoraAppModel.Create(builder);
+}
+catch (AgoraConfigurationException e)
+{
+    await Console.Error.WriteLineAsync("Agora cannot start: " + e.Message);
+    return 1;
+}
+
+// One line per service: its project, HTTP port (REST) and gRPC port (h2c). Messages listen on HTTP port + 1000.
+agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
+
+await builder.Build().RunAsync();
+return 0;

@@ -1,0 +1,59 @@
+using Agora.AppHost;
+using Microsoft.Extensions.Configuration;
+
+namespace Agora.EndToEnd.Tests;
+
+/// <summary>The AppHost's own configuration: mode selection and the distributed-mode checks (no processes started).</summary>
+public sealed class AgoraSettingsTests
+{
+    private static readonly string AppHostDirectory =
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Agora.AppHost"));
+
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+
+    [Fact]
+    public void Settings_Default_IsEmbeddedWithDataUnderTheRepoRoot()
+    {
+        var settings = AgoraSettings.From(Config(), AppHostDirectory);
+
+        Assert.Equal(AgoraMode.Embedded, settings.Mode);
+        Assert.True(File.Exists(Path.Combine(settings.RepositoryRoot, "Agora.slnx")));
+        Assert.Equal(Path.Combine(settings.RepositoryRoot, ".agora", "data"), settings.DataDirectory);
+    }
+
+    [Fact]
+    public void Settings_Distributed_WithoutConnectionStrings_NamesEachMissingServerAndKey()
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() =>
+            AgoraSettings.From(Config(("Agora:Mode", "Distributed"), ("ConnectionStrings:redis", "localhost:6379")), AppHostDirectory));
+
+        Assert.Contains("PostgreSQL", e.Message);
+        Assert.Contains("ConnectionStrings:postgres", e.Message);
+        Assert.Contains("RabbitMQ", e.Message);
+        Assert.Contains("ConnectionStrings:rabbitmq", e.Message);
+        Assert.DoesNotContain("ConnectionStrings:redis", e.Message);
+    }
+
+    [Fact]
+    public void Settings_Distributed_WithAllConnectionStrings_IsAccepted()
+    {
+        var settings = AgoraSettings.From(Config(
+            ("Agora:Mode", "distributed"),
+            ("ConnectionStrings:postgres", "Host=localhost;Username=agora;Password=agora"),
+            ("ConnectionStrings:rabbitmq", "amqp://guest:guest@localhost:5672/"),
+            ("ConnectionStrings:redis", "localhost:6379")), AppHostDirectory);
+
+        Assert.Equal(AgoraMode.Distributed, settings.Mode);
+    }
+
+    [Fact]
+    public void Settings_UnknownMode_IsRejected()
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:Mode", "Cluster")), AppHostDirectory));
+
+        Assert.Contains("Agora:Mode", e.Message);
+    }
+}
