@@ -214,7 +214,7 @@ public sealed class DistributedMessagingTests : IAsyncLifetime
     {
         var pill = new PoisonPill(Guid.NewGuid());
         var bus = _app.Services.GetRequiredService<IMessageBus>();
-        await bus.EndpointFor(new Uri("rabbitmq://queue/" + ServiceTopology.QueueName("catalog"))).SendAsync(pill);
+        await bus.EndpointFor(new Uri("rabbitmq://queue/" + _app.QueueName)).SendAsync(pill);
         var dead = await MessagingAssertions.DeadLetterOfAsync(_app, pill.Id);
         Assert.Contains("PoisonPill", dead.MessageType, StringComparison.Ordinal);
         Assert.Equal(typeof(InvalidOperationException).FullName, dead.ExceptionType);

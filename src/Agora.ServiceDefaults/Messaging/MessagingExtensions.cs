@@ -81,7 +81,7 @@ public static class MessagingExtensions
                     .AutoProvision()
                     // Dead letters go to the service's database, so one admin API serves both modes.
                     .CustomizeDeadLetterQueueing(new DeadLetterQueue("agora.dead-letters", DeadLetterQueueMode.WolverineStorage));
-                var queue = ServiceTopology.QueueName(service);
+                var queue = messaging.QueueName ?? ServiceTopology.QueueName(service);
                 foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
                 {
                     var exchange = ServiceTopology.ExchangeName(type);

@@ -12,6 +12,9 @@ public sealed class MessagingOptions
     [Range(1, 65535)]
     public int? ListenPort { get; set; }
 
+    /// <summary>Distributed mode: the RabbitMQ queue this service consumes. Default <c>agora.{service}</c>.</summary>
+    public string? QueueName { get; set; }
+
     /// <summary>Embedded mode: subscribers beyond <c>ServiceTopology</c> (an extra consumer, a test probe).</summary>
     public List<ExtraSubscriber> ExtraSubscribers { get; set; } = [];
 

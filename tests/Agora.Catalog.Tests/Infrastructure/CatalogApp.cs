@@ -36,6 +36,8 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
             _settings["ConnectionStrings:catalogdb"] = ConnectionString;
             _settings["ConnectionStrings:rabbitmq"] = TestServers.RabbitMq;
             _settings["ConnectionStrings:redis"] = TestServers.Redis;
+            QueueName = "agora.catalog." + Name;
+            _settings["Agora:Messaging:QueueName"] = QueueName;
         }
     }
 
@@ -45,6 +47,9 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
     public string? DataDirectory { get; }
     public string? DatabaseName { get; }
     public string? ConnectionString { get; }
+
+    /// <summary>Distributed mode: this instance's own queue, so parallel test apps never take each other's messages.</summary>
+    public string? QueueName { get; }
 
     /// <summary>Adds a configuration value before the app starts.</summary>
     public CatalogApp With(string key, string? value)
@@ -96,7 +101,8 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
         if (DatabaseName is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(TestServers.Postgres);
+            var admin = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = "postgres" }.ConnectionString;
+            await using var connection = new NpgsqlConnection(admin);
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
