@@ -34,8 +34,13 @@ public static class PoisonPillHandler
 public static class ProbeHandler
 {
     public static readonly ConcurrentQueue<ProductCreated> Received = new();
+    public static readonly ConcurrentDictionary<string, string?> CorrelationOf = new();
 
-    public static void Handle(ProductCreated message) => Received.Enqueue(message);
+    public static void Handle(ProductCreated message, Envelope envelope)
+    {
+        CorrelationOf[message.ProductId] = envelope.Headers.TryGetValue("X-Correlation-ID", out var id) ? id : null;
+        Received.Enqueue(message);
+    }
 }
 
 internal static class MessagingAssertions
@@ -67,13 +72,22 @@ internal static class MessagingAssertions
         }, TimeSpan.FromSeconds(30), "the poison pill in the dead-letter queue");
     }
 
-    public static async Task<string> CreateProductAsync(HttpClient client, string sku)
+    public static async Task<string> CreateProductAsync(HttpClient client, string sku, string? correlationId = null)
     {
         var category = (string)(await (await client.GetAsync("/api/v1/categories")).BodyAsync())["data"]![0]!["id"]!;
-        var response = await client.PostAsync("/api/v1/products", Json.Of(new
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/products")
         {
-            sku, name = "Evented " + sku, category_id = category, price = new { amount = "1000", currency = "KRW" }, status = "active",
-        }));
+            Content = Json.Of(new
+            {
+                sku, name = "Evented " + sku, category_id = category, price = new { amount = "1000", currency = "KRW" }, status = "active",
+            }),
+        };
+        if (correlationId is not null)
+        {
+            request.Headers.Add("X-Correlation-ID", correlationId);
+        }
+
+        var response = await client.SendAsync(request);
         return response.StatusCode == HttpStatusCode.Created ? (string)(await response.BodyAsync())["data"]!["id"]! : "";
     }
 }
@@ -122,6 +136,16 @@ public sealed class EmbeddedMessagingTests : IAsyncLifetime
             TimeSpan.FromSeconds(15), "ProductCreated at the subscriber");
         await Task.Delay(1000);
         Assert.Single(ProbeHandler.Received, e => e.ProductId == id);
+    }
+
+    [Fact]
+    public async Task CreateProduct_CorrelationId_TravelsInMessageHeader()
+    {
+        var correlation = "corr-msg-" + Guid.NewGuid().ToString("N")[..8];
+        var id = await MessagingAssertions.CreateProductAsync(_client, "CO-" + Guid.NewGuid().ToString("N")[..8], correlation);
+        await MessagingAssertions.EventuallyAsync(() => Task.FromResult(ProbeHandler.Received.FirstOrDefault(e => e.ProductId == id)),
+            TimeSpan.FromSeconds(15), "ProductCreated at the subscriber");
+        Assert.Equal(correlation, ProbeHandler.CorrelationOf[id]);
     }
 
     [Fact]

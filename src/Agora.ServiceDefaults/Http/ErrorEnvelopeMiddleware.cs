@@ -123,6 +123,12 @@ internal sealed partial class ErrorEnvelopeMiddleware(
 
     private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException bad)
     {
+        // A body-size failure surfaces wrapped in the binder's "failed to read" 400; the inner status is the truth.
+        if (bad.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } inner)
+        {
+            bad = inner;
+        }
+
         var status = bad.StatusCode;
         switch (status)
         {

@@ -8,7 +8,7 @@ namespace Agora.ServiceDefaults.Http;
 /// Accepts (if sane) or generates <c>X-Request-ID</c> and <c>X-Correlation-ID</c>, echoes both on the
 /// response, tags the trace and opens the log scope that puts them on every log line of the request.
 /// </summary>
-internal sealed class RequestContextMiddleware(RequestDelegate next, ILogger<RequestContextMiddleware> logger)
+internal sealed partial class RequestContextMiddleware(RequestDelegate next, ILogger<RequestContextMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -42,23 +42,39 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, ILogger<Req
             return next(context);
         }
 
+        var started = logger.IsEnabled(LogLevel.Debug) ? Stopwatch.GetTimestamp() : 0;
         var task = next(context);
         if (task.IsCompletedSuccessfully)
         {
+            LogAccess(context, started);
             scope.Dispose();
             return Task.CompletedTask;
         }
 
-        return Awaited(task, scope);
+        return Awaited(task, scope, context, started);
+    }
 
-        static async Task Awaited(Task task, IDisposable scope)
+    private async Task Awaited(Task task, IDisposable scope, HttpContext context, long started)
+    {
+        using (scope)
         {
-            using (scope)
-            {
-                await task;
-            }
+            await task;
+            LogAccess(context, started);
         }
     }
+
+    /// <summary>An access-log line (Debug, off by default) inside the request's scope: ids, status, duration.</summary>
+    private void LogAccess(HttpContext context, long started)
+    {
+        if (started != 0)
+        {
+            LogRequest(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "{Method} {Path} responded {StatusCode} in {ElapsedMs:F1} ms")]
+    private static partial void LogRequest(ILogger logger, string method, PathString path, int statusCode, double elapsedMs);
 
     /// <summary>Log scope rendered by the JSON console formatter as <c>request_id</c> and <c>correlation_id</c>.</summary>
     internal sealed class LogScope(string requestId, string correlationId) : IReadOnlyList<KeyValuePair<string, object>>

@@ -54,6 +54,8 @@ public static class AgoraResilience
         o.Retry.BackoffType = DelayBackoffType.Exponential;
         o.Retry.UseJitter = true;
         o.Retry.Delay = RetryBaseDelay;
+        // A POST or PATCH that failed may still have happened: retrying it could charge or order twice.
+        o.Retry.DisableForUnsafeHttpMethods();
         o.AttemptTimeout.Timeout = AttemptTimeout;
         o.CircuitBreaker.FailureRatio = FailureRatio;
         o.CircuitBreaker.MinimumThroughput = MinimumThroughput;

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Agora's one test command: ./test.sh [extra dotnet test args]
+#
+# Installs PostgreSQL/RabbitMQ/Redis if missing (apt, root or sudo), starts
+# throwaway instances on loopback (scripts/servers.sh), runs every test of
+# Agora.slnx against them, always stops them again, and ends with the line
+#   N passed, N failed[, N skipped]
+# counted from the TRX files. Exits non-zero if a test failed, dotnet test
+# failed, or no test ran.
+#
+# Examples:
+#   ./test.sh
+#   ./test.sh --filter "FullyQualifiedName~Orders"
+#   AGORA_KEEP_SERVERS=1 ./test.sh     # leave the servers running afterwards
+set -euo pipefail
+
+ORIG_PWD="$PWD"
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT="$PWD"
+RESULTS="$ROOT/.agora/test-results"
+LOG="$RESULTS/dotnet-test.log"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No MSBuild node reuse: lingering build nodes would otherwise survive the run
+# (and keep CI's output pipe open).
+export MSBUILDDISABLENODEREUSE=1
+
+section() { printf '\n=== %s ===\n' "$*"; }
+
+# summarize DIR [LOG]: prints "N passed, N failed[, N skipped]" from the
+# <Counters .../> element of every .trx under DIR; sets TOTAL_RUN,
+# TOTAL_FAILED and TRX_FILES.
+# VSTest names LogFilePrefix files <prefix>_<tfm>_<yyyyMMddHHmmss>.trx and
+# silently overwrites on a clash, so two test projects finishing in the same
+# second lose one TRX. If LOG (dotnet test's console output) accounts for
+# more tests than the TRX files, its per-assembly summary lines are used.
+summarize() {
+    local dir="$1" log="${2:-}" passed=0 failed=0 skipped=0 files=0 f counters
+    local total executed p fl er to sk line
+    attr() { sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
+    while IFS= read -r -d '' f; do
+        files=$((files + 1))
+        counters="$(tr '\n\r' '  ' <"$f" | grep -o '<Counters [^>]*>' | head -n1 || true)"
+        if [ -z "$counters" ]; then echo "warning: no <Counters> in $f" >&2; continue; fi
+        total="$(attr total "$counters")"; executed="$(attr executed "$counters")"
+        p="$(attr passed "$counters")"; fl="$(attr failed "$counters")"
+        er="$(attr error "$counters")"; to="$(attr timeout "$counters")"
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${fl:-0} + ${er:-0} + ${to:-0}))
+        # skipped tests count in total but not in executed
+        sk=$(( ${total:-0} - ${executed:-0} ))
+        [ "$sk" -lt 0 ] || skipped=$((skipped + sk))
+    done < <(find "$dir" -type f -name '*.trx' -print0 2>/dev/null)
+    TRX_FILES=$files
+    if [ -n "$log" ] && [ -f "$log" ]; then
+        # "Failed!  - Failed:     1, Passed:     3, Skipped:     1, Total:     5, ..."
+        local cp=0 cf=0 cs=0
+        local re='Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+)'
+        while IFS= read -r line; do
+            if [[ $line =~ $re ]]; then
+                cf=$((cf + BASH_REMATCH[1])); cp=$((cp + BASH_REMATCH[2])); cs=$((cs + BASH_REMATCH[3]))
+            fi
+        done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+, Total: +[0-9]+' || true)
+        if [ $((cp + cf + cs)) -gt $((passed + failed + skipped)) ]; then
+            echo "note: TRX files account for $((passed + failed + skipped)) tests but dotnet test reported $((cp + cf + cs)) (a TRX was overwritten?); using dotnet test's counts" >&2
+            passed=$cp failed=$cf skipped=$cs
+        fi
+    fi
+    TOTAL_RUN=$((passed + failed))
+    TOTAL_FAILED=$failed
+    if [ "$skipped" -gt 0 ]; then
+        echo "$passed passed, $failed failed, $skipped skipped"
+    else
+        echo "$passed passed, $failed failed"
+    fi
+}
+
+# ./test.sh --summarize DIR [LOG]: only print the summary of existing results.
+if [ "${1:-}" = "--summarize" ]; then
+    summarize "$(cd "$ORIG_PWD" && realpath "${2:?usage: $0 --summarize DIR [LOG]}")" \
+        "${3:+$(cd "$ORIG_PWD" && realpath "$3")}"
+    exit 0
+fi
+
+SERVERS_STARTED=""
+DOTNET_RC=""
+finish() {
+    local rc=$? summary
+    trap - EXIT INT TERM
+    set +e
+    if [ -n "$SERVERS_STARTED" ] && [ "${AGORA_KEEP_SERVERS:-}" != 1 ]; then
+        section "stopping servers"
+        bash "$ROOT/scripts/servers.sh" stop
+    fi
+    if [ "${CI:-}" = true ]; then dotnet build-server shutdown >/dev/null 2>&1; fi
+    mkdir -p "$RESULTS"
+    summarize "$RESULTS" "$LOG" >"$RESULTS/summary.txt"
+    summary="$(cat "$RESULTS/summary.txt")"
+    if [ -n "$DOTNET_RC" ]; then
+        [ "$DOTNET_RC" -eq 0 ] || { echo "dotnet test exited with code $DOTNET_RC"; rc=1; }
+        [ "$TOTAL_FAILED" -eq 0 ] || rc=1
+        if [ "$TOTAL_RUN" -eq 0 ]; then echo "no test ran (TRX files found: $TRX_FILES)"; rc=1; fi
+    elif [ "$rc" -eq 0 ]; then
+        rc=1
+    fi
+    [ "$rc" -eq 0 ] || echo "FAILED (exit $rc); results: $RESULTS" >&2
+    echo
+    echo "$summary"
+    exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+section "servers"
+bash "$ROOT/scripts/servers.sh" install
+SERVERS_STARTED=1
+bash "$ROOT/scripts/servers.sh" start
+SERVER_ENV="$(bash "$ROOT/scripts/servers.sh" env)"
+eval "$SERVER_ENV"
+export AGORA_TEST_POSTGRES AGORA_TEST_RABBITMQ AGORA_TEST_REDIS
+echo "${SERVER_ENV//export /  }"
+
+section "dotnet test"
+set +e
+dotnet test Agora.slnx -c Release \
+    --logger "trx;LogFilePrefix=agora" \
+    --results-directory "$RESULTS" \
+    "$@" 2>&1 | tee "$LOG"
+DOTNET_RC=${PIPESTATUS[0]}
+set -e
