@@ -37,7 +37,7 @@ RMQ_NODE="${AGORA_RABBITMQ_NODE:-agora@localhost}"
 DB_USER="agora"
 DB_PASS="agora"
 
-APT_PACKAGES=(postgresql rabbitmq-server redis-server)
+APT_PACKAGES=(postgresql rabbitmq-server redis-server prometheus)  # prometheus: only for promtool (metrics format check)
 
 log() { printf 'servers: %s\n' "$*" >&2; }
 die() { printf 'servers: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -75,6 +75,7 @@ missing_binaries() {
     find_rmq_bin >/dev/null || missing+=("RabbitMQ server (rabbitmq-server, rabbitmqctl)")
     command -v redis-server >/dev/null 2>&1 || missing+=("redis-server")
     command -v redis-cli >/dev/null 2>&1 || missing+=("redis-cli")
+    command -v promtool >/dev/null 2>&1 || missing+=("promtool (package prometheus)")
     [ "${#missing[@]}" -eq 0 ] || printf '%s\n' "${missing[@]}"
 }
 

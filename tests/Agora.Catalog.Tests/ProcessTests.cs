@@ -79,6 +79,27 @@ public sealed class ProcessTests(CatalogProcess catalog) : IClassFixture<Catalog
         Assert.DoesNotContain("lambda_method", text);
     }
 
+    [Fact]
+    public async Task Metrics_Scrape_PassesPromtoolCheck()
+    {
+        var promtool = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("promtool is not installed: run ./test.sh (it installs Debian's prometheus package) or install it.");
+        await catalog.Client.GetAsync("/api/v1/categories");
+        await catalog.Client.GetAsync("/api/v1/products/prd_missing");
+        var scrape = await catalog.Client.GetStringAsync("/metrics");
+        var start = new System.Diagnostics.ProcessStartInfo(promtool, ["check", "metrics"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardInput.WriteAsync(scrape);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, "promtool check metrics failed:\n" + output);
+        Assert.Contains("http_server_request_duration_seconds_bucket", scrape);
+    }
+
     private static JsonObject? TryParse(string line)
     {
         try

@@ -40,6 +40,7 @@ internal static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Wolverine", "Wolverine:*", AgoraPrefix + "*")
+                .AddView(PrometheusSafeName)
                 .AddPrometheusExporter())
             .WithTracing(t => t
                 .AddSource(serviceName, AgoraPrefix + "*", "Wolverine")
@@ -54,6 +55,17 @@ internal static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// The runtime's gauges <c>dotnet.assembly.count</c>, <c>dotnet.process.cpu.count</c> and <c>dotnet.timer.count</c>
+    /// would be exposed as <c>…_count</c>, which Prometheus reserves for histograms and summaries (promtool rejects
+    /// them). They are renamed; every other instrument keeps its name.
+    /// </summary>
+    internal static MetricStreamConfiguration? PrometheusSafeName(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Name.EndsWith(".count", StringComparison.Ordinal)
+        && instrument is not System.Diagnostics.Metrics.Histogram<double> and not System.Diagnostics.Metrics.Histogram<long>
+            ? new MetricStreamConfiguration { Name = instrument.Name[..^".count".Length] + ".number" }
+            : null;
 
     /// <summary>Health probes and scrapes are not traced: they would drown the real traffic.</summary>
     internal static bool IsInfrastructurePath(PathString path) =>
