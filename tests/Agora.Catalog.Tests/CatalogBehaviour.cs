@@ -390,4 +390,20 @@ public sealed class EmbeddedCatalogTests(EmbeddedCatalogFixture fixture)
     : CatalogBehaviour(fixture), IClassFixture<EmbeddedCatalogFixture>;
 
 public sealed class DistributedCatalogTests(DistributedCatalogFixture fixture)
-    : CatalogBehaviour(fixture), IClassFixture<DistributedCatalogFixture>;
+    : CatalogBehaviour(fixture), IClassFixture<DistributedCatalogFixture>
+{
+    [Fact]
+    public async Task Get_Distributed_ProductIsCachedInRedisAndDroppedOnChange()
+    {
+        var id = (string)(await (await fixture.Client.GetAsync("/api/v1/products?per_page=1")).BodyAsync())["data"]![0]!["id"]!;
+        await fixture.Client.GetAsync($"/api/v1/products/{id}");
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
+        var key = $"agora:catalog:product:{id}";
+        // HybridCache writes L2 in the background after answering.
+        await MessagingAssertions.EventuallyAsync(async () => await redis.GetDatabase().KeyExistsAsync(key) ? "" : null,
+            TimeSpan.FromSeconds(5), "the product in the Redis L2");
+        var patch = await fixture.Client.PatchAsync($"/api/v1/products/{id}", Json.Raw("""{"description": "changed"}""", "application/merge-patch+json"));
+        patch.EnsureSuccessStatusCode();
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(key), "stale product left in the Redis L2");
+    }
+}

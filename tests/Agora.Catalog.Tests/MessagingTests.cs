@@ -92,10 +92,19 @@ internal static class MessagingAssertions
     }
 }
 
+/// <summary>A subscriber that starts late: what Catalog sent meanwhile must wait in its outbox.</summary>
+public static class LateProbeHandler
+{
+    public static readonly ConcurrentQueue<ProductCreated> Received = new();
+
+    public static void Handle(ProductCreated message) => Received.Enqueue(message);
+}
+
 /// <summary>Embedded mode: Wolverine TCP from Catalog's SQLite outbox to a subscriber process's inbox.</summary>
 public sealed class EmbeddedMessagingTests : IAsyncLifetime
 {
     private readonly int _probePort = TestServers.FreePort();
+    private readonly int _latePort = TestServers.FreePort();
     private IHost _probe = null!;
     private CatalogApp _app = null!;
     private HttpClient _client = null!;
@@ -105,6 +114,8 @@ public sealed class EmbeddedMessagingTests : IAsyncLifetime
         _app = new CatalogApp(AgoraMode.Embedded)
             .With("Agora:Messaging:ExtraSubscribers:0:Message", nameof(ProductCreated))
             .With("Agora:Messaging:ExtraSubscribers:0:Port", _probePort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("Agora:Messaging:ExtraSubscribers:1:Message", nameof(ProductCreated))
+            .With("Agora:Messaging:ExtraSubscribers:1:Port", _latePort.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithServices(s => s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(PoisonPillHandler))));
 
         // The probe stands in for another service: it subscribes to ProductCreated and sends Catalog messages.
@@ -136,6 +147,29 @@ public sealed class EmbeddedMessagingTests : IAsyncLifetime
             TimeSpan.FromSeconds(15), "ProductCreated at the subscriber");
         await Task.Delay(1000);
         Assert.Single(ProbeHandler.Received, e => e.ProductId == id);
+    }
+
+    [Fact]
+    public async Task CreateProduct_SubscriberDown_WaitsInOutboxThenDeliveredOnce()
+    {
+        var id = await MessagingAssertions.CreateProductAsync(_client, "LT-" + Guid.NewGuid().ToString("N")[..8]);
+        var store = _app.Services.GetRequiredService<IMessageStore>();
+        await MessagingAssertions.EventuallyAsync(async () => (await store.Admin.FetchCountsAsync()).Outgoing > 0 ? "" : null,
+            TimeSpan.FromSeconds(10), "the undeliverable event in Catalog's outbox");
+
+        using var late = Host.CreateDefaultBuilder().UseWolverine(opts =>
+        {
+            opts.ServiceName = "late-probe";
+            opts.ApplicationAssembly = typeof(LateProbeHandler).Assembly;
+            opts.Discovery.DisableConventionalDiscovery().IncludeType(typeof(LateProbeHandler));
+            opts.ListenAtPort(_latePort);
+        }).Build();
+        await late.StartAsync();
+        await MessagingAssertions.EventuallyAsync(() => Task.FromResult(LateProbeHandler.Received.FirstOrDefault(e => e.ProductId == id)),
+            TimeSpan.FromSeconds(60), "delivery once the subscriber is back");
+        await Task.Delay(1500);
+        Assert.Single(LateProbeHandler.Received, e => e.ProductId == id);
+        await late.StopAsync();
     }
 
     [Fact]
