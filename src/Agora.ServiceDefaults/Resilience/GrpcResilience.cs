@@ -1,0 +1,115 @@
+using Agora.Contracts.Messaging;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace Agora.ServiceDefaults.Resilience;
+
+/// <summary>
+/// gRPC clients with the seed's numbers. gRPC failures travel in trailers, invisible to an HTTP-level pipeline, and
+/// an HTTP total timeout would cut long server streams; so unary calls go through a Polly pipeline that speaks gRPC
+/// status codes (bulkhead → retry 100/200/400/800/1600 ms with jitter → breaker → 2 s deadline per attempt), and
+/// streaming calls only get the bulkhead-free transport. Every gRPC mutation in Agora is idempotent by key, which is
+/// what makes retrying unary calls safe.
+/// </summary>
+public static class GrpcResilience
+{
+    /// <summary>Status codes worth another attempt.</summary>
+    public static readonly StatusCode[] Transient = [StatusCode.Unavailable, StatusCode.DeadlineExceeded, StatusCode.Aborted];
+
+    /// <summary>
+    /// Registers a typed gRPC client for <paramref name="service"/>. Address: <c>Agora:Services:{service}:Grpc</c>,
+    /// default <c>http://localhost:{HTTP port + 2000}</c> (the h2c endpoint every gRPC service exposes).
+    /// </summary>
+    public static IHttpClientBuilder AddAgoraGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string service)
+        where TClient : class
+    {
+        var address = configuration[$"Agora:Services:{service}:Grpc"] ?? $"http://localhost:{ServiceTopology.HttpPorts[service] + 2000}";
+        var pipeline = BuildUnaryPipeline(service, TimeProvider.System);
+#pragma warning disable EXTEXP0001 // experimental, but the only way to take the HTTP defaults off one client
+        return services.AddGrpcClient<TClient>(o => o.Address = new Uri(address))
+            .AddInterceptor(InterceptorScope.Client, _ => new ResilientUnaryInterceptor(pipeline, AgoraResilience.AttemptTimeout, TimeProvider.System))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+    }
+
+    /// <summary>The unary pipeline; public for tests and for callers that need one outside a client.</summary>
+    public static ResiliencePipeline BuildUnaryPipeline(string name, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder { Name = "grpc:" + name, TimeProvider = timeProvider }
+            .AddConcurrencyLimiter(AgoraResilience.BulkheadPermits, AgoraResilience.BulkheadQueue)
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = AgoraResilience.MaxRetries,
+                Delay = AgoraResilience.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(e => Transient.Contains(e.StatusCode)),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = AgoraResilience.FailureRatio,
+                MinimumThroughput = AgoraResilience.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = AgoraResilience.BreakDuration,
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(e =>
+                    Transient.Contains(e.StatusCode) || e.StatusCode is StatusCode.Internal or StatusCode.Unknown),
+            })
+            .Build();
+}
+
+/// <summary>Runs each unary call through the pipeline, each attempt with its own deadline.</summary>
+public sealed class ResilientUnaryInterceptor(ResiliencePipeline pipeline, TimeSpan attemptTimeout, TimeProvider clock) : Interceptor
+{
+    /// <inheritdoc />
+    public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        Status status = Status.DefaultSuccess;
+        Metadata trailers = [];
+        var response = ExecuteAsync();
+        return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => status, () => trailers, () => { });
+
+        async Task<TResponse> ExecuteAsync()
+        {
+            try
+            {
+                return await pipeline.ExecuteAsync(async ct =>
+                {
+                    var deadline = clock.GetUtcNow().UtcDateTime + attemptTimeout;
+                    if (context.Options.Deadline is { } outer && outer < deadline)
+                    {
+                        deadline = outer;
+                    }
+
+                    var attempt = new ClientInterceptorContext<TRequest, TResponse>(
+                        context.Method, context.Host, context.Options.WithDeadline(deadline).WithCancellationToken(ct));
+                    using var call = continuation(request, attempt);
+                    var result = await call.ResponseAsync;
+                    trailers = call.GetTrailers();
+                    return result;
+                }, context.Options.CancellationToken);
+            }
+            catch (RpcException e)
+            {
+                status = e.Status;
+                throw;
+            }
+            catch (BrokenCircuitException e)
+            {
+                status = new Status(StatusCode.Unavailable, $"{context.Method.ServiceName} is failing; circuit open ({e.RetryAfter?.TotalSeconds:F0} s).");
+                throw new RpcException(status);
+            }
+            catch (Polly.RateLimiting.RateLimiterRejectedException)
+            {
+                status = new Status(StatusCode.ResourceExhausted, $"Too many concurrent calls to {context.Method.ServiceName} (bulkhead full).");
+                throw new RpcException(status);
+            }
+        }
+    }
+}
