@@ -13,16 +13,13 @@ internal static class DeleteProduct
         TimeProvider clock, CancellationToken ct)
     {
         var db = outbox.DbContext;
-        var product = Ids.HasPrefix(id, "prd") ? await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct) : null;
-        if (product is null)
+        var (loaded, failed) = await ProductErrors.LoadForChangeAsync(db, id, request, ct);
+        if (failed is not null)
         {
-            return ProductErrors.NotFound(id);
+            return failed;
         }
 
-        if (Preconditions.IfMatchFails(request, Preconditions.ETag(product.Version)))
-        {
-            return ApiResults.PreconditionFailed();
-        }
+        var product = loaded!;
 
         var held = await db.ReservationLines
             .Where(l => l.ProductId == id)
@@ -42,8 +39,7 @@ internal static class DeleteProduct
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ApiResults.Error(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
-                "The product was changed by another request; read it again and retry.");
+            return ProductErrors.ChangedConcurrently();
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Products;
 
@@ -30,4 +31,24 @@ internal static class ProductErrors
     public static ApiError NotFound(string id) => ApiResults.NotFound("PRODUCT_NOT_FOUND", $"Product '{Truncate(id)}' does not exist.");
 
     public static string Truncate(string id) => id.Length <= 64 ? id : id[..64] + "…";
+
+    /// <summary>The tracked product to change, or the 404 / 412 that stops the change.</summary>
+    public static async Task<(Product? Product, ApiError? Error)> LoadForChangeAsync(
+        CatalogDbContext db, string id, HttpRequest request, CancellationToken ct)
+    {
+        var product = Ids.HasPrefix(id, "prd") ? await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct) : null;
+        if (product is null)
+        {
+            return (null, NotFound(id));
+        }
+
+        return Preconditions.IfMatchFails(request, Preconditions.ETag(product.Version))
+            ? (null, ApiResults.PreconditionFailed())
+            : (product, null);
+    }
+
+    /// <summary>412 when another request changed the product between our read and our write.</summary>
+    public static ApiError ChangedConcurrently() =>
+        ApiResults.Error(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
+            "The product was changed by another request; read it again and retry.");
 }

@@ -68,16 +68,13 @@ internal static class UpdateProduct
         CancellationToken ct)
     {
         var db = outbox.DbContext;
-        var product = Ids.HasPrefix(id, "prd") ? await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct) : null;
-        if (product is null)
+        var (loaded, failed) = await ProductErrors.LoadForChangeAsync(db, id, request, ct);
+        if (failed is not null)
         {
-            return ProductErrors.NotFound(id);
+            return failed;
         }
 
-        if (Preconditions.IfMatchFails(request, Preconditions.ETag(product.Version)))
-        {
-            return ApiResults.PreconditionFailed();
-        }
+        var product = loaded!;
 
         var (input, error) = build(product);
         if (error is not null)
@@ -124,8 +121,7 @@ internal static class UpdateProduct
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ApiResults.Error(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
-                "The product was changed by another request; read it again and retry.");
+            return ProductErrors.ChangedConcurrently();
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
