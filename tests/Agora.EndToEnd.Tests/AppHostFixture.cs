@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Agora.EndToEnd.Tests;
 
 /// <summary>
-/// Tests that start the whole AppHost. Its services bind fixed ports (Catalog 5102, 7102, 6102), so only one AppHost can
+/// Tests that start the whole AppHost. Its services bind fixed ports (Identity 5101, 7101, 6101; Catalog 5102, 7102, 6102), so only one AppHost can
 /// run at a time on a machine: the collection never runs in parallel with anything.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -25,7 +25,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>The fixed ports the AppHost's services bind (HTTP, gRPC, messages).</summary>
-    private static readonly int[] FixedPorts = [5102, 7102, 6102];
+    private static readonly int[] FixedPorts = [5101, 7101, 6101, 5102, 7102, 6102];
 
     private DistributedApplication? _app;
 
@@ -53,6 +53,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("identity", cts.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("catalog", cts.Token);
     }
 

@@ -26,6 +26,21 @@ public sealed class AppHostTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task AppHost_Embedded_IdentityIssuesClientCredentialsToken()
+    {
+        using var client = fixture.CreateClient("identity");
+        using var response = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret", ["scope"] = "write:catalog",
+        }));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        using var body = JsonDocument.Parse(text);
+        Assert.Equal(3, body.RootElement.GetProperty("access_token").GetString()!.Split('.').Length);
+        Assert.Equal("Bearer", body.RootElement.GetProperty("token_type").GetString());
+    }
+
+    [Fact]
     public async Task AppHost_Embedded_ServesCategories()
     {
         using var client = fixture.CreateClient("catalog");

@@ -86,7 +86,10 @@ public static partial class StorageExtensions
 
             o.ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
             // Wolverine adds its envelope tables to the runtime model; it creates them itself, so migrations leave them out.
-            o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning));
+            // SQLite has no schemas: Wolverine's envelope mapping names "main", which is where they live anyway.
+            o.ConfigureWarnings(w => w.Ignore(
+                Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.PendingModelChangesWarning,
+                Microsoft.EntityFrameworkCore.Diagnostics.SqliteEventId.SchemaConfiguredWarning));
         }, WolverineSchema(target.Provider));
 
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();

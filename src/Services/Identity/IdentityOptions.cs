@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Agora.Identity;
+
+/// <summary><c>Identity</c> section.</summary>
+public sealed class IdentityOptions
+{
+    public const string SectionName = "Identity";
+
+    /// <summary>The issuer (<c>iss</c>) and base URL of the authorization server. Default http://localhost:5101/.</summary>
+    [Required]
+    public Uri Issuer { get; set; } = new("http://localhost:5101/");
+
+    /// <summary>
+    /// Create the demo admin, customer and clients on an empty database. Default: on in the embedded mode, off in the
+    /// distributed one (set it explicitly to have them there).
+    /// </summary>
+    public bool? SeedDemoAccounts { get; set; }
+}

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Identity.Infrastructure;
+
+/// <summary>The lifecycle of an account; only active users can sign in or get tokens.</summary>
+public enum UserStatus
+{
+    Active,
+    Suspended,
+}
+
+public sealed class User
+{
+    public required string Id { get; init; }
+    public required string Email { get; set; }
+
+    /// <summary>Upper-invariant email: the unique key, so addresses differing only in case are one account.</summary>
+    public required string EmailNormalized { get; set; }
+
+    public required string Name { get; set; }
+    public string PasswordHash { get; set; } = "";
+    public UserStatus Status { get; set; }
+
+    /// <summary>Space-separated roles (<c>customer</c>, <c>admin</c>).</summary>
+    public string Roles { get; set; } = "customer";
+
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; set; }
+    public int Version { get; set; } = 1;
+
+    public IReadOnlyList<string> RoleList => Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>What a key is for and where it is in its life.</summary>
+public enum KeyStatus
+{
+    /// <summary>Published in the JWKS, not yet signing: relying parties learn it before it is used.</summary>
+    Next,
+
+    /// <summary>Signs new tokens.</summary>
+    Current,
+
+    /// <summary>Published until every token it signed has expired.</summary>
+    Retired,
+}
+
+/// <summary>
+/// An RSA key of the authorization server, kept in Identity's database so every replica signs with the same key.
+/// </summary>
+public sealed class SigningKey
+{
+    public required string Id { get; init; }
+
+    /// <summary><c>sig</c> (token signatures, in the JWKS) or <c>enc</c> (encrypting codes and refresh tokens).</summary>
+    public required string Use { get; init; }
+
+    public KeyStatus Status { get; set; }
+
+    /// <summary>The private key, PKCS#8 PEM.</summary>
+    public required string PrivateKeyPem { get; init; }
+
+    public DateTime CreatedAt { get; init; }
+
+    /// <summary>For retired keys: when the last token it signed expires; the key is dropped after that.</summary>
+    public DateTime? RetiresAt { get; set; }
+}
+
+/// <summary>Identity's own database: users and the OpenIddict stores (clients, authorizations, tokens, scopes).</summary>
+public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime> UtcConverter =
+        new(v => v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.UseOpenIddict();
+        modelBuilder.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40).HasColumnName("id");
+            e.Property(x => x.Email).HasMaxLength(254).HasColumnName("email");
+            e.Property(x => x.EmailNormalized).HasMaxLength(254).HasColumnName("email_normalized");
+            e.Property(x => x.Name).HasMaxLength(200).HasColumnName("name");
+            e.Property(x => x.PasswordHash).HasMaxLength(200).HasColumnName("password_hash");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20).HasColumnName("status");
+            e.Property(x => x.Roles).HasMaxLength(200).HasColumnName("roles");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at").HasConversion(UtcConverter);
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Ignore(x => x.RoleList);
+            e.HasIndex(x => x.EmailNormalized).IsUnique();
+        });
+
+        modelBuilder.Entity<SigningKey>(e =>
+        {
+            e.ToTable("signing_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64).HasColumnName("id");
+            e.Property(x => x.Use).HasMaxLength(8).HasColumnName("use");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16).HasColumnName("status");
+            e.Property(x => x.PrivateKeyPem).HasColumnName("private_key_pem");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter);
+            e.Property(x => x.RetiresAt).HasColumnName("retires_at");
+        });
+    }
+}

@@ -1,0 +1,27 @@
+using Agora.Identity;
+using Agora.Identity.Features.Account;
+using Agora.Identity.Features.Connect;
+using Agora.Identity.Infrastructure;
+using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Messaging;
+using Agora.ServiceDefaults.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("identity");
+builder.AddAgoraDbContext<IdentityDbContext>();
+builder.AddAgoraMessaging(typeof(Program).Assembly);
+builder.AddIdentityService();
+
+var app = builder.Build();
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAccountEndpoints();
+app.MapConnectEndpoints();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, visible to the functional tests.</summary>
+public partial class Program;
