@@ -16,4 +16,10 @@ public sealed class IdentityOptions
     /// distributed one (set it explicitly to have them there).
     /// </summary>
     public bool? SeedDemoAccounts { get; set; }
+
+    /// <summary>Age at which the signing key is rotated automatically. Default 90 days; zero turns rotation off.</summary>
+    public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often rotation is checked and expired keys are dropped. Default 10 minutes.</summary>
+    public TimeSpan KeyRotationCheckInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -12,6 +12,8 @@ internal static class IdentityServiceCollectionExtensions
         builder.Services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddScoped<IDataSeeder<IdentityDbContext>, DemoSeeder>();
         builder.AddAuthorizationServer();
+        builder.Services.AddSingleton<KeyRotationService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyRotationService>());
         return builder;
     }
 }

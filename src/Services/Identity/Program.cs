@@ -1,6 +1,7 @@
 using Agora.Identity;
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.Connect;
+using Agora.Identity.Features.Keys;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults;
 using Agora.ServiceDefaults.Messaging;
@@ -19,7 +20,16 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapAccountEndpoints();
 app.MapConnectEndpoints();
+app.MapKeysApi();
 app.MapDefaultEndpoints();
+
+if (args is ["rotate-keys", ..])
+{
+    // dotnet Agora.Identity.dll rotate-keys: the same rotation as the admin endpoint, from a shell or a cron job.
+    var id = await app.Services.GetRequiredService<KeyRing>().RotateAsync(CancellationToken.None);
+    Console.WriteLine($"Rotated: {id} signs from now on.");
+    return;
+}
 
 app.Run();
 

@@ -88,10 +88,13 @@ internal sealed partial class KeyRing(IServiceScopeFactory scopes, TimeProvider 
         next.Status = KeyStatus.Current;
         db.SigningKeys.Add(NewKey("sig", KeyStatus.Next, now));
         await db.SaveChangesAsync(ct);
-        optionsCache.TryRemove(Options.DefaultName);
+        Reload();
         LogRotated(logger, next.Id);
         return next.Id;
     }
+
+    /// <summary>Makes OpenIddict rebuild its options, and so re-read the keys, at the next request.</summary>
+    public void Reload() => optionsCache.TryRemove(Options.DefaultName);
 
     private static SigningKey NewKey(string use, KeyStatus status, DateTime now)
     {

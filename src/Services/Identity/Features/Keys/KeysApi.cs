@@ -1,0 +1,36 @@
+using Agora.Identity.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Validation.AspNetCore;
+
+namespace Agora.Identity.Features.Keys;
+
+public sealed record SigningKeyDto(string Id, string Use, KeyStatus Status, DateTime CreatedAt, DateTime? RetiresAt);
+
+/// <summary>Admin view and rotation of the authorization server's keys (never the private parts).</summary>
+internal static class KeysApi
+{
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/admin/signing-keys").WithTags("Signing keys")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser().RequireClaim("roles", "admin"));
+        group.MapGet("/", ListAsync).WithName("ListSigningKeys").WithSummary("The keys: current signs, next and retired are only published");
+        group.MapPost("/rotate", RotateAsync).WithName("RotateSigningKeys")
+            .WithSummary("Next key starts signing; the current one stays published until its tokens expire");
+        return app;
+    }
+
+    private static async Task<ApiOk<IReadOnlyList<SigningKeyDto>>> ListAsync(IdentityDbContext db, CancellationToken ct)
+    {
+        var keys = await db.SigningKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        var dtos = keys.Select(k => new SigningKeyDto(k.Id, k.Use, k.Status, k.CreatedAt, k.RetiresAt)).ToList();
+        return ApiResults.Page<SigningKeyDto>(dtos, Paging.Info(Math.Max(1, dtos.Count), dtos.Count, null));
+    }
+
+    private static async Task<ApiOk<IReadOnlyList<SigningKeyDto>>> RotateAsync(KeyRing ring, IdentityDbContext db, CancellationToken ct)
+    {
+        await ring.RotateAsync(ct);
+        return await ListAsync(db, ct);
+    }
+}
