@@ -1,15 +1,19 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Agora.ServiceDefaults.Http;
 
 /// <summary><c>meta</c> of every response body: the request id and the server time.</summary>
-public sealed record ApiMeta(string RequestId, DateTime Timestamp);
+public sealed record ApiMeta(
+    [property: MaxLength(128), RegularExpression("^[A-Za-z0-9._:-]+$")] string RequestId,
+    DateTime Timestamp);
 
 /// <summary>The success body: <c>{"data": …, "meta": …}</c>, plus <c>pagination</c> for collections.</summary>
 public sealed record ApiEnvelope<T>(
     T Data,
     ApiMeta Meta,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PaginationInfo? Pagination = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PaginationInfo? Pagination = null)
+    where T : notnull;
 
 /// <summary>Paging facts of a collection response (ARCHITECTURE.md §4).</summary>
 /// <param name="Page">The offset page when offset paging was used, else null.</param>
@@ -17,18 +21,24 @@ public sealed record ApiEnvelope<T>(
 /// <param name="Total">Items matching the filter.</param>
 /// <param name="TotalPages">Pages of <paramref name="PerPage"/> items.</param>
 /// <param name="NextCursor">Opaque cursor of the next page; null on the last page.</param>
-public sealed record PaginationInfo(int? Page, int PerPage, long Total, int TotalPages, string? NextCursor);
+public sealed record PaginationInfo(
+    [property: Range(1, int.MaxValue)] int? Page,
+    [property: Range(1, int.MaxValue)] int PerPage,
+    [property: Range(typeof(long), "0", "9223372036854775807")] long Total,
+    [property: Range(0, int.MaxValue)] int TotalPages,
+    [property: MaxLength(2048), RegularExpression("^[A-Za-z0-9_-]+$")] string? NextCursor);
 
 /// <summary>The error body: <c>{"error": {"code", "message", "details"}, "meta": …}</c>.</summary>
 public sealed record ApiErrorEnvelope(ApiErrorInfo Error, ApiMeta Meta);
 
 /// <summary>A stable UPPER_SNAKE code, a human message, and field details for validation failures.</summary>
 public sealed record ApiErrorInfo(
-    string Code,
-    string Message,
+    [property: MaxLength(64), RegularExpression("^[A-Z0-9_]+$")] string Code,
+    [property: MaxLength(1000)] string Message,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FieldError>? Details = null);
 
 /// <summary>One invalid field: its name as the client sent it, and what is wrong.</summary>
+/// <remarks>Both can echo what the client sent, so only the request body limit bounds their length.</remarks>
 public sealed record FieldError(string Field, string Message);
 
 /// <summary>The stable error codes shared by every service.</summary>

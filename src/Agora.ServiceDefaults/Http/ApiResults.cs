@@ -13,13 +13,13 @@ namespace Agora.ServiceDefaults.Http;
 public static class ApiResults
 {
     /// <summary>200 with <c>{"data": value, "meta": …}</c>; an optional ETag.</summary>
-    public static ApiOk<T> Ok<T>(T value, string? etag = null) => new(value, null, etag);
+    public static ApiOk<T> Ok<T>(T value, string? etag = null) where T : notnull => new(value, null, etag);
 
     /// <summary>200 with a page of items and its <c>pagination</c>.</summary>
     public static ApiOk<IReadOnlyList<T>> Page<T>(IReadOnlyList<T> items, PaginationInfo pagination) => new(items, pagination, null);
 
     /// <summary>201 with <c>Location</c>, the created resource and its ETag.</summary>
-    public static ApiCreated<T> Created<T>(string location, T value, string? etag = null) => new(location, value, etag);
+    public static ApiCreated<T> Created<T>(string location, T value, string? etag = null) where T : notnull => new(location, value, etag);
 
     /// <summary>An error with the given status and code.</summary>
     public static ApiError Error(int status, string code, string message, IReadOnlyList<FieldError>? details = null) =>
@@ -50,6 +50,7 @@ public static class ApiResults
         context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
     internal static Task WriteEnvelopeAsync<T>(HttpContext context, int status, T value, PaginationInfo? pagination, string? etag)
+        where T : notnull
     {
         context.Response.StatusCode = status;
         if (etag is not null)
@@ -72,6 +73,7 @@ public static class ApiResults
 /// <summary>200 OK with the success envelope.</summary>
 public sealed class ApiOk<T>(T value, PaginationInfo? pagination, string? etag)
     : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
+    where T : notnull
 {
     /// <summary>The payload under <c>data</c>.</summary>
     public T Value { get; } = value;
@@ -99,6 +101,7 @@ public sealed class ApiOk<T>(T value, PaginationInfo? pagination, string? etag)
 /// <summary>201 Created with <c>Location</c> and the success envelope.</summary>
 public sealed class ApiCreated<T>(string location, T value, string? etag)
     : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
+    where T : notnull
 {
     /// <summary>The new resource's URI.</summary>
     public string Location { get; } = location;

@@ -1,9 +1,12 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
 namespace Agora.ServiceDefaults.Http;
 
 /// <summary>Money on the wire: a decimal string and an ISO 4217 code, e.g. <c>{"amount": "50000", "currency": "KRW"}</c>.</summary>
-public sealed record MoneyDto(string Amount, string Currency);
+public sealed record MoneyDto(
+    [property: MaxLength(32), RegularExpression(@"^[0-9]+(\.[0-9]+)?$")] string Amount,
+    [property: MaxLength(3), RegularExpression("^[A-Z]{3}$")] string Currency);
 
 /// <summary>Currency rules: minor units per ISO 4217, conversion to and from integer minor units.</summary>
 public static class Currencies

@@ -1,9 +1,18 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Agora.ServiceDefaults.Http;
 
+/// <summary>
+/// The OpenAPI document every service publishes at <c>/openapi/v1.json</c>: its contract, linted by spectral
+/// (<c>spectral:oas</c> and OWASP) in <c>scripts/check-contracts.sh</c>. Endpoints describe themselves with
+/// <see cref="OpenApiEndpointExtensions.ProducesError{TBuilder}"/> and <see cref="OpenApiEndpointExtensions.WithETag{TBuilder}"/>;
+/// <see cref="AgoraOpenApiTransformers"/> adds what every operation shares.
+/// </summary>
 internal static class OpenApiExtensions
 {
     public static IServiceCollection AddAgoraOpenApi(this IServiceCollection services, string serviceName)
@@ -11,20 +20,69 @@ internal static class OpenApiExtensions
         services.AddOpenApi("v1", o =>
         {
             o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
-            o.AddDocumentTransformer((doc, _, _) =>
+            o.AddDocumentTransformer(async (doc, context, ct) =>
             {
-                doc.Info = new OpenApiInfo
-                {
-                    Title = $"Agora {char.ToUpperInvariant(serviceName[0])}{serviceName[1..]} API",
-                    Version = "v1",
-                    Description = $"The {serviceName} service of Agora. Every response uses the envelope "
-                        + "{data, meta} or {error, meta}; collections are cursor-paged.",
-                    Contact = new OpenApiContact { Name = "Agora", Url = new Uri("https://agora.example.com/support") },
-                    License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
-                };
+                AgoraOpenApiTransformers.DescribeDocument(doc, serviceName,
+                    context.ApplicationServices.GetServices<OpenApiTagDescription>());
+                await AgoraOpenApiTransformers.PruneUnusedSchemasAsync(doc, ct);
+            });
+            o.AddOperationTransformer(AgoraOpenApiTransformers.DescribeOperationAsync);
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                AgoraOpenApiTransformers.LimitSchema(schema, context,
+                    context.ApplicationServices.GetRequiredService<IOptions<AgoraOptions>>().Value);
                 return Task.CompletedTask;
             });
         });
         return services;
     }
+}
+
+/// <summary>A tag of the OpenAPI document and what its operations are about.</summary>
+public sealed record OpenApiTagDescription(string Name, string Description);
+
+/// <summary>Endpoint metadata: an error status the endpoint answers with, and its stable codes.</summary>
+public sealed record ApiErrorCodesMetadata(int StatusCode, IReadOnlyList<string> Codes);
+
+/// <summary>Endpoint metadata: the resource carries an ETag and the endpoint honours conditional requests.</summary>
+public sealed class ETagMetadata
+{
+    internal static readonly ETagMetadata Instance = new();
+
+    private ETagMetadata()
+    {
+    }
+}
+
+/// <summary>
+/// Marks a constructor-bound request property that clients may leave out. A record's constructor parameters
+/// are otherwise documented as required; this removes the property from the schema's <c>required</c>.
+/// Documentation only: binding and validation do not read it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class ApiOptionalAttribute : Attribute;
+
+/// <summary>How endpoints and services describe themselves in the OpenAPI document.</summary>
+public static class OpenApiEndpointExtensions
+{
+    /// <summary>
+    /// Documents an error response in the error envelope (<see cref="ApiErrorEnvelope"/>) with the codes the endpoint
+    /// gives for it. 400, 413, 415, 429 and 500 are added to every operation that can produce them; declare the rest.
+    /// </summary>
+    public static TBuilder ProducesError<TBuilder>(this TBuilder builder, int statusCode, params string[] codes)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(
+            new ProducesResponseTypeMetadata(statusCode, typeof(ApiErrorEnvelope), ["application/json"]),
+            new ApiErrorCodesMetadata(statusCode, codes));
+
+    /// <summary>
+    /// Documents the resource's <c>ETag</c> on success, and the conditional request the method honours:
+    /// <c>If-None-Match</c> (304) on GET, <c>If-Match</c> (412) on PUT, PATCH and DELETE.
+    /// </summary>
+    public static TBuilder WithETag<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(ETagMetadata.Instance);
+
+    /// <summary>Adds a described tag to the service's OpenAPI document.</summary>
+    public static IServiceCollection AddOpenApiTag(this IServiceCollection services, string name, string description) =>
+        services.AddSingleton(new OpenApiTagDescription(name, description));
 }

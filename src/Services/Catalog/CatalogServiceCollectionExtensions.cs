@@ -1,6 +1,7 @@
 using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
+using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Storage;
 
 namespace Agora.Catalog;
@@ -20,6 +21,11 @@ internal static class CatalogServiceCollectionExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiryService>());
         builder.Services.AddScoped<IDataSeeder<CatalogDbContext>, CatalogSeeder>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
+        builder.Services
+            .AddOpenApiTag("Products", "The catalogue's products: prices in the catalogue currency, status, ETags for safe updates.")
+            .AddOpenApiTag("Categories", "The categories products belong to, and each category's products.")
+            .AddOpenApiTag("Inventory", "A product's stock: units available to reserve and units reserved.")
+            .AddOpenApiTag("Reservations", "Stock held for an order, all lines or none, until it is committed, released or expires.");
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Http;
@@ -6,7 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Categories;
 
-public sealed record CategoryDto(string Id, string Name, string Slug, string Description, DateTime CreatedAt)
+public sealed record CategoryDto(
+    [property: MaxLength(40), RegularExpression(IdPattern.Any)] string Id,
+    [property: MaxLength(100)] string Name,
+    [property: MaxLength(100), RegularExpression("^[a-z0-9-]+$")] string Slug,
+    [property: MaxLength(1000)] string Description,
+    DateTime CreatedAt)
 {
     public static CategoryDto From(Category c) => new(c.Id, c.Name, c.Slug, c.Description, c.CreatedAt);
 }
@@ -16,10 +22,16 @@ internal static class CategoriesApi
     public static IEndpointRouteBuilder MapCategoriesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/categories").WithTags("Categories");
-        group.MapGet("/", List).WithName("ListCategories").WithSummary("All categories, by name");
-        group.MapGet("/{id}", Get).WithName("GetCategory").WithSummary("A category");
+        group.MapGet("/", List).WithName("ListCategories").WithSummary("All categories, by name")
+            .WithDescription("Every category, ordered by name, in one page.");
+        group.MapGet("/{id}", Get).WithName("GetCategory").WithSummary("A category")
+            .WithDescription("One category by id.")
+            .ProducesError(StatusCodes.Status404NotFound, "CATEGORY_NOT_FOUND");
         group.MapGet("/{id}/products", ListProducts).WithName("ListCategoryProducts")
-            .WithSummary("Products of a category, with the same filters, sorting and paging as /products");
+            .WithSummary("Products of a category, with the same filters, sorting and paging as /products")
+            .WithDescription("A page of the category's products; the category query parameter is ignored here.")
+            .ProducesError(StatusCodes.Status404NotFound, "CATEGORY_NOT_FOUND")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         return app;
     }
 

@@ -1,8 +1,11 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Catalog.Features.Products;
 
@@ -10,31 +13,31 @@ namespace Agora.Catalog.Features.Products;
 public sealed class ProductListQuery
 {
     /// <summary>Only products of this category id.</summary>
-    [FromQuery(Name = "category")] public string? Category { get; init; }
+    [FromQuery(Name = "category"), MaxLength(40), RegularExpression(IdPattern.Any), Description("Only products of this category id.")] public string? Category { get; init; }
 
     /// <summary>Lowest price, inclusive, in the catalogue currency.</summary>
-    [FromQuery(Name = "min_price")] public decimal? MinPrice { get; init; }
+    [FromQuery(Name = "min_price"), Description("Lowest price, inclusive, in the catalogue currency.")] public decimal? MinPrice { get; init; }
 
     /// <summary>Highest price, inclusive, in the catalogue currency.</summary>
-    [FromQuery(Name = "max_price")] public decimal? MaxPrice { get; init; }
+    [FromQuery(Name = "max_price"), Description("Highest price, inclusive, in the catalogue currency.")] public decimal? MaxPrice { get; init; }
 
     /// <summary><c>active</c>, <c>draft</c> or <c>discontinued</c>.</summary>
-    [FromQuery(Name = "status")] public string? Status { get; init; }
+    [FromQuery(Name = "status"), MaxLength(12), RegularExpression("^(active|draft|discontinued)$"), Description("Only products with this status: active, draft or discontinued.")] public string? Status { get; init; }
 
     /// <summary>Case-insensitive text contained in the name.</summary>
-    [FromQuery(Name = "q")] public string? Q { get; init; }
+    [FromQuery(Name = "q"), MaxLength(100), Description("Case-insensitive text contained in the name.")] public string? Q { get; init; }
 
     /// <summary><c>created_at</c>, <c>price</c> or <c>name</c>, with <c>-</c> for descending. Default <c>-created_at</c>.</summary>
-    [FromQuery(Name = "sort")] public string? Sort { get; init; }
+    [FromQuery(Name = "sort"), MaxLength(11), RegularExpression("^-?(created_at|price|name)$"), Description("created_at, price or name, with - for descending. Default -created_at.")] public string? Sort { get; init; }
 
     /// <summary>Items per page, 1–100, default 20.</summary>
-    [FromQuery(Name = "per_page")] public int? PerPage { get; init; }
+    [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
 
     /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
-    [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor of a response with the same sort.")] public string? Cursor { get; init; }
 
     /// <summary>1-based offset page, instead of a cursor.</summary>
-    [FromQuery(Name = "page")] public int? Page { get; init; }
+    [FromQuery(Name = "page"), Range(1, int.MaxValue), Description("1-based offset page, instead of a cursor.")] public int? Page { get; init; }
 }
 
 internal static class ListProducts

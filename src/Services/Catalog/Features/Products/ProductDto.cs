@@ -1,17 +1,19 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Catalog.Features.Products;
 
 /// <summary>A product as the API shows it. Immutable, so the cache can hand out one instance.</summary>
 [ImmutableObject(true)]
 public sealed record ProductDto(
-    string Id,
-    string Sku,
-    string Name,
-    string Description,
-    string CategoryId,
+    [property: MaxLength(40), RegularExpression(IdPattern.Product)] string Id,
+    [property: MaxLength(64), RegularExpression(IdPattern.Sku)] string Sku,
+    [property: MaxLength(200)] string Name,
+    [property: MaxLength(4000)] string Description,
+    [property: MaxLength(40), RegularExpression(IdPattern.Any)] string CategoryId,
     MoneyDto Price,
     ProductStatus Status,
     DateTime CreatedAt,
@@ -24,13 +26,41 @@ public sealed record ProductDto(
 
 /// <summary>What PUT (and POST) take: the whole product. PATCH merges into this shape.</summary>
 public sealed record ProductInput(
-    string? Sku,
-    string? Name,
-    string? Description,
-    string? CategoryId,
+    [property: MaxLength(64), RegularExpression(IdPattern.Sku)] string? Sku,
+    [property: MaxLength(200)] string? Name,
+    [property: MaxLength(4000), ApiOptional] string? Description,
+    [property: MaxLength(40), RegularExpression(IdPattern.Any)] string? CategoryId,
     MoneyDto? Price,
     ProductStatus? Status,
-    int? InitialStock = null);
+    [property: Range(0, 1_000_000), Description("Create only: the stock to start with. Default 0.")] int? InitialStock = null);
+
+/// <summary>
+/// What PATCH takes, for the OpenAPI document only: the handler reads the raw JSON merge patch (RFC 7396) and merges
+/// it into the product, so a field that is left out stays, and null removes it (description becomes empty; the
+/// required ones are then 422). Any other field is 422.
+/// </summary>
+public sealed class ProductPatch
+{
+    [MaxLength(64), RegularExpression(IdPattern.Sku)] public string? Sku { get; init; }
+
+    [MaxLength(200)] public string? Name { get; init; }
+
+    [MaxLength(4000)] public string? Description { get; init; }
+
+    [MaxLength(40), RegularExpression(IdPattern.Any)] public string? CategoryId { get; init; }
+
+    public MoneyDto? Price { get; init; }
+
+    public ProductStatus? Status { get; init; }
+}
+
+/// <summary>Patterns of the ids and codes the Catalog API documents.</summary>
+internal static class IdPattern
+{
+    public const string Any = "^[A-Za-z0-9._:-]+$";
+    public const string Product = "^prd_[A-Za-z0-9]+$";
+    public const string Sku = "^[A-Za-z0-9_-]+$";
+}
 
 internal static class ProductValidation
 {

@@ -1,21 +1,36 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Catalog.Features.Stock;
 
-public sealed record InventoryDto(string ProductId, int Available, int Reserved, DateTime UpdatedAt)
+public sealed record InventoryDto(
+    [property: MaxLength(40), RegularExpression(IdPattern.Product)] string ProductId,
+    [property: Range(0, int.MaxValue)] int Available,
+    [property: Range(0, int.MaxValue)] int Reserved,
+    DateTime UpdatedAt)
 {
     public static InventoryDto From(Infrastructure.Inventory i) => new(i.ProductId, i.Available, i.Reserved, i.UpdatedAt);
 }
 
-public sealed record SetInventoryInput(int? Available);
+public sealed record SetInventoryInput([property: Range(0, 1_000_000)] int? Available);
 
-public sealed record ReservationLineDto(string ProductId, int Quantity);
+public sealed record ReservationLineDto(
+    [property: MaxLength(40), RegularExpression(IdPattern.Any)] string ProductId,
+    [property: Range(1, StockLedger.MaxQuantity)] int Quantity);
 
 public sealed record ReservationDto(
-    string Id, ReservationStatus Status, IReadOnlyList<ReservationLineDto> Lines, DateTime CreatedAt, DateTime ExpiresAt, DateTime UpdatedAt)
+    [property: MaxLength(128), RegularExpression(IdPattern.Any)] string Id,
+    ReservationStatus Status,
+    [property: MaxLength(StockLedger.MaxLines)] IReadOnlyList<ReservationLineDto> Lines,
+    DateTime CreatedAt,
+    DateTime ExpiresAt,
+    DateTime UpdatedAt)
 {
     public static ReservationDto From(Reservation r) =>
         new(r.Id, r.Status, r.Lines.OrderBy(l => l.ProductId, StringComparer.Ordinal).Select(l => new ReservationLineDto(l.ProductId, l.Quantity)).ToList(),
@@ -26,21 +41,47 @@ public sealed record ReservationDto(
 /// <c>POST /api/v1/reservations</c>: <c>id</c> is optional; give one (such as an order id) to make the call
 /// idempotent: the same id and lines again return the first reservation.
 /// </summary>
-public sealed record ReserveInput(string? Id, IReadOnlyList<ReservationLineDto>? Lines, int? TtlSeconds);
+public sealed record ReserveInput(
+    [property: MaxLength(100), RegularExpression(IdPattern.Any), ApiOptional] string? Id,
+    [property: MinLength(1), MaxLength(StockLedger.MaxLines)] IReadOnlyList<ReservationLineDto>? Lines,
+    [property: Range(1, int.MaxValue), ApiOptional,
+        Description("Seconds until unconfirmed stock returns: at most Catalog:MaxReservationTtl (24 hours by default); default Catalog:DefaultReservationTtl (15 minutes).")]
+    int? TtlSeconds);
 
 internal static class InventoryApi
 {
     public static IEndpointRouteBuilder MapInventoryApi(this IEndpointRouteBuilder app)
     {
         var inventory = app.MapGroup("/api/v1/products/{id}/inventory").WithTags("Inventory");
-        inventory.MapGet("/", GetInventory).WithName("GetInventory").WithSummary("Stock of a product");
-        inventory.MapPut("/", SetInventory).WithName("SetInventory").WithSummary("Set a product's available stock");
+        inventory.MapGet("/", GetInventory).WithName("GetInventory").WithSummary("Stock of a product")
+            .WithDescription("Units available to reserve, and units held by active reservations.")
+            .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND");
+        inventory.MapPut("/", SetInventory).WithName("SetInventory").WithSummary("Set a product's available stock")
+            .WithDescription("Sets the units available to reserve (0–1000000), for example after a stock count; "
+                + "reserved units are not touched.")
+            .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
 
         var reservations = app.MapGroup("/api/v1/reservations").WithTags("Reservations");
-        reservations.MapPost("/", Reserve).WithName("CreateReservation").WithSummary("Reserve stock for one or more products, all or nothing");
-        reservations.MapGet("/{id}", GetReservation).WithName("GetReservation").WithSummary("A reservation");
-        reservations.MapPost("/{id}/release", Release).WithName("ReleaseReservation").WithSummary("Return a reservation's stock");
-        reservations.MapPost("/{id}/commit", Commit).WithName("CommitReservation").WithSummary("Turn a reservation into a sale");
+        reservations.MapPost("/", Reserve).WithName("CreateReservation").WithSummary("Reserve stock for one or more products, all or nothing")
+            .WithDescription("Holds stock of every line, or of none: 409 INSUFFICIENT_STOCK names the short products, 422 "
+                + "the unknown ones. Unconfirmed stock returns after ttl_seconds. Give an id (such as an order id) to make "
+                + "the call idempotent: the same id and lines again answer 200 with the first reservation, other lines 409 RESERVATION_EXISTS.")
+            .ProducesError(StatusCodes.Status409Conflict, "INSUFFICIENT_STOCK", "RESERVATION_EXISTS")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+        reservations.MapGet("/{id}", GetReservation).WithName("GetReservation").WithSummary("A reservation")
+            .WithDescription("One reservation by id, with its status and lines.")
+            .ProducesError(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND");
+        reservations.MapPost("/{id}/release", Release).WithName("ReleaseReservation").WithSummary("Return a reservation's stock")
+            .WithDescription("Returns the reserved stock. Idempotent: releasing a released or expired reservation answers "
+                + "it again; a committed one is 409 RESERVATION_SETTLED.")
+            .ProducesError(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND")
+            .ProducesError(StatusCodes.Status409Conflict, "RESERVATION_SETTLED");
+        reservations.MapPost("/{id}/commit", Commit).WithName("CommitReservation").WithSummary("Turn a reservation into a sale")
+            .WithDescription("Turns the reserved stock into a sale. Idempotent: committing a committed reservation answers "
+                + "it again; an expired one is 409 RESERVATION_EXPIRED, a released one 409 RESERVATION_SETTLED.")
+            .ProducesError(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND")
+            .ProducesError(StatusCodes.Status409Conflict, "RESERVATION_EXPIRED", "RESERVATION_SETTLED");
         return app;
     }
 
