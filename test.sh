@@ -115,6 +115,9 @@ trap 'exit 143' TERM
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
+section "contracts"
+bash "$ROOT/scripts/check-contracts.sh"
+
 section "servers"
 bash "$ROOT/scripts/servers.sh" install
 SERVERS_STARTED=1

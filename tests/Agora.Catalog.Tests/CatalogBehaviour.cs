@@ -337,6 +337,51 @@ public abstract class CatalogBehaviour(CatalogFixture fixture)
         await (await Client.PostAsync($"/api/v1/reservations/{created["data"]!["id"]}/commit", null)).AssertErrorAsync(409, "RESERVATION_EXPIRED");
     }
 
+    [Fact]
+    public async Task Reserve_IdLongerThanStored_Is422NotServerError()
+    {
+        var p = await CreateProductAsync(stock: 5);
+        var response = await Client.PostAsync("/api/v1/reservations", Json.Of(new
+        {
+            id = new string('r', 101), lines = new[] { new { product_id = (string)p["id"]!, quantity = 1 } },
+        }));
+        var error = await response.AssertErrorAsync(422, "VALIDATION_ERROR");
+        Assert.Contains("id", error["details"]!.AsArray().Select(d => (string?)d!["field"]));
+        var grpc = await Assert.ThrowsAsync<RpcException>(() => Grpc().ReserveStockAsync(new ReserveStockRequest
+        {
+            ReservationId = new string('r', 101), Lines = { new ReservationLine { ProductId = (string)p["id"]!, Quantity = 1 } },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, grpc.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_CursorAfterLongNonAsciiName_StillWorks()
+    {
+        var name = "힣" + new string('가', 199);
+        var response = await Client.PostAsync("/api/v1/products", Json.Of(new
+        {
+            sku = "KO-" + Guid.NewGuid().ToString("N")[..8], name, category_id = await FirstCategoryAsync(),
+            price = new { amount = "1000", currency = "KRW" }, status = "active",
+        }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var first = await (await Client.GetAsync("/api/v1/products?sort=-name&per_page=1")).BodyAsync();
+        Assert.Equal(name, (string?)first["data"]![0]!["name"]);
+        var next = await Client.GetAsync("/api/v1/products?sort=-name&per_page=1&cursor=" + first["pagination"]!["next_cursor"]);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_ManyUnknownFields_DetailsAreCappedAndTruncated()
+    {
+        var p = await CreateProductAsync();
+        var fields = string.Join(",", Enumerable.Range(0, 500).Select(i => $"\"{new string('f', 100)}{i}\": 1"));
+        var response = await Client.PatchAsync($"/api/v1/products/{p["id"]}", Json.Raw("{" + fields + "}", "application/merge-patch+json"));
+        var error = await response.AssertErrorAsync(422, "VALIDATION_ERROR");
+        var details = error["details"]!.AsArray();
+        Assert.InRange(details.Count, 1, 100);
+        Assert.All(details, d => Assert.True(((string)d!["field"]!).Length <= 65));
+    }
+
     private CatalogService.CatalogServiceClient Grpc() =>
         new(GrpcChannel.ForAddress(fixture.App.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = fixture.App.Server.CreateHandler() }));
 

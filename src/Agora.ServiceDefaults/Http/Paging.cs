@@ -33,7 +33,7 @@ public static class Paging
     public static bool TryDecodeCursor<T>(string? cursor, out T? position)
     {
         position = default;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 512)
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > MaxCursorLength)
         {
             return false;
         }
@@ -58,5 +58,12 @@ public static class Paging
     public static PaginationInfo Info(int perPage, long total, string? nextCursor, int? page = null) =>
         new(page, perPage, total, (int)((total + perPage - 1) / perPage), nextCursor);
 
-    private static readonly JsonSerializerOptions CursorJson = new(JsonSerializerDefaults.Web);
+    /// <summary>The longest cursor accepted; every cursor this API issues is shorter.</summary>
+    public const int MaxCursorLength = 2048;
+
+    // Relaxed escaping: the JSON is base64url-encoded anyway, and \uXXXX escapes would make non-ASCII keys 6× longer.
+    private static readonly JsonSerializerOptions CursorJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

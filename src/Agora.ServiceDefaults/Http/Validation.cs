@@ -22,10 +22,21 @@ public sealed class Validator
         return this;
     }
 
+    /// <summary>At most this many details are reported; the rest add nothing a client can act on.</summary>
+    public const int MaxDetails = 100;
+
+    /// <summary>Field names echoed back are cut to this length (a client may send anything as a name).</summary>
+    public const int MaxFieldLength = 64;
+
     /// <summary>Records a failure.</summary>
     public Validator Add(string field, string message)
     {
-        (_errors ??= []).Add(new FieldError(field, message));
+        _errors ??= [];
+        if (_errors.Count < MaxDetails)
+        {
+            _errors.Add(new FieldError(field.Length <= MaxFieldLength ? field : field[..MaxFieldLength] + "…", message));
+        }
+
         return this;
     }
 

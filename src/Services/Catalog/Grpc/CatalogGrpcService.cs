@@ -38,9 +38,10 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
 
     public override async Task<ReserveStockResponse> ReserveStock(ReserveStockRequest request, ServerCallContext context)
     {
-        if (!CorrelationContext.IsSane(request.ReservationId))
+        if (request.ReservationId.Length > StockLedger.MaxReservationIdLength || !CorrelationContext.IsSane(request.ReservationId))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "reservation_id: 1–128 characters of [A-Za-z0-9-_.:]."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"reservation_id: 1–{StockLedger.MaxReservationIdLength} characters of [A-Za-z0-9-_.:]."));
         }
 
         if (request.Lines.Count is 0 or > StockLedger.MaxLines

@@ -107,7 +107,8 @@ internal static class InventoryApi
         ReserveInput input, StockLedger ledger, IOptions<CatalogOptions> options, CancellationToken ct)
     {
         var v = new Validator();
-        v.Require(input.Id is null || (Ids.HasPrefix(input.Id, "rsv") || CorrelationContext.IsSane(input.Id)), "id", "1–100 characters of [A-Za-z0-9-_.:].");
+        v.Require(input.Id is null || (input.Id.Length <= StockLedger.MaxReservationIdLength && CorrelationContext.IsSane(input.Id)),
+            "id", $"1–{StockLedger.MaxReservationIdLength} characters of [A-Za-z0-9-_.:].");
         v.Require(input.Lines is { Count: > 0 and <= StockLedger.MaxLines }, "lines", $"Between 1 and {StockLedger.MaxLines} lines.");
         for (var i = 0; input.Lines is not null && i < input.Lines.Count && i < StockLedger.MaxLines; i++)
         {

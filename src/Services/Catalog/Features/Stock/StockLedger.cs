@@ -33,6 +33,9 @@ internal sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, Tim
     public const int MaxLines = 100;
     public const int MaxQuantity = 10_000;
 
+    /// <summary>Longest reservation id (the column's length).</summary>
+    public const int MaxReservationIdLength = 100;
+
     public async Task<StockResult> ReserveAsync(
         string reservationId, IReadOnlyList<(string ProductId, int Quantity)> lines, TimeSpan? ttl, CancellationToken ct)
     {
