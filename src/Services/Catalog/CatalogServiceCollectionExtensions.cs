@@ -20,6 +20,7 @@ internal static class CatalogServiceCollectionExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiryService>());
         builder.Services.AddScoped<IDataSeeder<CatalogDbContext>, CatalogSeeder>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
+        builder.Services.AddAuthorizationBuilder().AddCatalogPolicies();
         return builder;
     }
 }

@@ -9,6 +9,7 @@ namespace Agora.Catalog.Tests.Infrastructure;
 /// <summary>
 /// Catalog in-process (TestServer) on a real store: its own SQLite file in a temp directory (embedded), or its own
 /// database on the test PostgreSQL with RabbitMQ and Redis (distributed). The Wolverine TCP listener gets a free port.
+/// Its tokens come from its own <see cref="TestIdentity"/>; <see cref="CreateAdminClient"/> signs requests as staff.
 /// </summary>
 public sealed class CatalogApp : WebApplicationFactory<Program>
 {
@@ -39,9 +40,16 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
             QueueName = "agora.catalog." + Name;
             _settings["Agora:Messaging:QueueName"] = QueueName;
         }
+
+        // Last: nothing above may throw and leave the issuer's Kestrel running.
+        Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
+        _settings["Agora:Auth:Authority"] = Identity.Issuer;
     }
 
     public AgoraMode Mode { get; }
+
+    /// <summary>The Identity double whose keys this Catalog trusts.</summary>
+    public TestIdentity Identity { get; }
     public string Name { get; }
     public int MessagePort { get; }
     public string? DataDirectory { get; }
@@ -65,6 +73,12 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>A client whose requests carry a fresh admin token (unless they set their own Authorization).</summary>
+    public HttpClient CreateAdminClient() => CreateDefaultClient(new BearerTokenHandler(Identity.AdminToken));
+
+    /// <summary>A TestServer handler adding an admin token, for gRPC channels.</summary>
+    public HttpMessageHandler CreateAdminHandler() => new BearerTokenHandler(Identity.AdminToken) { InnerHandler = Server.CreateHandler() };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -85,6 +99,7 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await Identity.DisposeAsync();
         if (DataDirectory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -121,7 +136,7 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
     public Task InitializeAsync()
     {
         App = new CatalogApp(mode);
-        Client = App.CreateClient();
+        Client = App.CreateAdminClient();
         return Task.CompletedTask;
     }
 

@@ -34,13 +34,17 @@ internal static class InventoryApi
     {
         var inventory = app.MapGroup("/api/v1/products/{id}/inventory").WithTags("Inventory");
         inventory.MapGet("/", GetInventory).WithName("GetInventory").WithSummary("Stock of a product");
-        inventory.MapPut("/", SetInventory).WithName("SetInventory").WithSummary("Set a product's available stock");
+        inventory.MapPut("/", SetInventory).WithName("SetInventory").WithSummary("Set a product's available stock")
+            .RequireAuthorization(CatalogPolicies.Write);
 
         var reservations = app.MapGroup("/api/v1/reservations").WithTags("Reservations");
-        reservations.MapPost("/", Reserve).WithName("CreateReservation").WithSummary("Reserve stock for one or more products, all or nothing");
+        reservations.MapPost("/", Reserve).WithName("CreateReservation")
+            .WithSummary("Reserve stock for one or more products, all or nothing").RequireAuthorization(CatalogPolicies.Reserve);
         reservations.MapGet("/{id}", GetReservation).WithName("GetReservation").WithSummary("A reservation");
-        reservations.MapPost("/{id}/release", Release).WithName("ReleaseReservation").WithSummary("Return a reservation's stock");
-        reservations.MapPost("/{id}/commit", Commit).WithName("CommitReservation").WithSummary("Turn a reservation into a sale");
+        reservations.MapPost("/{id}/release", Release).WithName("ReleaseReservation").WithSummary("Return a reservation's stock")
+            .RequireAuthorization(CatalogPolicies.Reserve);
+        reservations.MapPost("/{id}/commit", Commit).WithName("CommitReservation").WithSummary("Turn a reservation into a sale")
+            .RequireAuthorization(CatalogPolicies.Reserve);
         return app;
     }
 
