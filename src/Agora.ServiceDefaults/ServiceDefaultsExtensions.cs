@@ -4,6 +4,8 @@ using Agora.ServiceDefaults.Caching;
 using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Resilience;
 using Agora.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -51,11 +53,26 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>.</summary>
+    /// <summary>
+    /// Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>; adds authentication
+    /// and authorization to the pipeline when the service registered them (<c>AddAgoraAuthentication</c>).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Again inside the app's own pipeline, so exceptions are enveloped before the developer exception page sees them.
         app.UseMiddleware<ErrorEnvelopeMiddleware>();
+
+        // After the envelope, so the bare 401/403 of a challenge or a forbid is enveloped on the way out.
+        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+        }
+
+        if (app.Services.GetService<IAuthorizationPolicyProvider>() is not null)
+        {
+            app.UseAuthorization();
+        }
+
         app.MapAgoraHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         app.MapOpenApi("/openapi/{documentName}.json").DisableHttpMetrics();

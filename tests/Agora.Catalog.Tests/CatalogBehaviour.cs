@@ -383,7 +383,7 @@ public abstract class CatalogBehaviour(CatalogFixture fixture)
     }
 
     private CatalogService.CatalogServiceClient Grpc() =>
-        new(GrpcChannel.ForAddress(fixture.App.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = fixture.App.Server.CreateHandler() }));
+        new(GrpcChannel.ForAddress(fixture.App.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = fixture.App.CreateAdminHandler() }));
 
     [Fact]
     public async Task Grpc_GetProducts_ReturnsFoundAndMissing()

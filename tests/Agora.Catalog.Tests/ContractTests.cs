@@ -9,7 +9,7 @@ namespace Agora.Catalog.Tests;
 /// nothing published may break, and the committed file must be exactly what the code serves, so that spectral
 /// (scripts/check-contracts.sh) lints the real thing.
 /// </summary>
-public sealed class ContractTests(EmbeddedCatalogFixture fixture) : IClassFixture<EmbeddedCatalogFixture>
+public sealed class ContractTests(ContractCatalogFixture fixture) : IClassFixture<ContractCatalogFixture>
 {
     private const string UpdateVariable = "AGORA_UPDATE_CONTRACTS";
     private static readonly string PublishedPath = Path.Combine(RepoRoot.Path, "contracts", "openapi", "catalog.v1.json");

@@ -128,7 +128,7 @@ public sealed class EmbeddedMessagingTests : IAsyncLifetime
             opts.PublishMessage<PoisonPill>().ToPort(_app.MessagePort);
         }).Build();
         await _probe.StartAsync();
-        _client = _app.CreateClient();
+        _client = _app.CreateAdminClient();
     }
 
     public async Task DisposeAsync()
@@ -220,7 +220,7 @@ public sealed class DistributedMessagingTests : IAsyncLifetime
     {
         _app = new CatalogApp(AgoraMode.Distributed)
             .WithServices(s => s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(PoisonPillHandler))));
-        _client = _app.CreateClient();
+        _client = _app.CreateAdminClient();
 
         _rabbit = await new ConnectionFactory { Uri = new Uri(TestServers.RabbitMq) }.CreateConnectionAsync();
         _channel = await _rabbit.CreateChannelAsync();

@@ -54,8 +54,24 @@ public sealed class ProcessTests(CatalogProcess catalog) : IClassFixture<Catalog
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/products") { Content = content };
         request.Headers.TransferEncodingChunked = true;
+        // Authorized, or the 401 would come before the body is read.
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", catalog.Identity.AdminToken());
         var response = await catalog.Client.SendAsync(request);
         await response.AssertErrorAsync(413, "PAYLOAD_TOO_LARGE");
+    }
+
+    [Fact]
+    public async Task Auth_Production_ForgedTokenIs401EnvelopeAndAdminTokenPasses()
+    {
+        using var forged = new HttpRequestMessage(HttpMethod.Put, "/api/v1/products/prd_missing/inventory") { Content = Json.Of(new { available = 1 }) };
+        forged.Headers.Authorization = new("Bearer", catalog.Identity.Token().Roles("admin").SignedBy(catalog.Identity.Attacker).Build());
+        var rejected = await catalog.Client.SendAsync(forged);
+        await rejected.AssertErrorAsync(401, "UNAUTHORIZED");
+        Assert.StartsWith("Bearer", rejected.Headers.WwwAuthenticate.ToString());
+
+        using var admin = new HttpRequestMessage(HttpMethod.Put, "/api/v1/products/prd_missing/inventory") { Content = Json.Of(new { available = 1 }) };
+        admin.Headers.Authorization = new("Bearer", catalog.Identity.AdminToken());
+        await (await catalog.Client.SendAsync(admin)).AssertErrorAsync(404, "PRODUCT_NOT_FOUND");
     }
 
     [Fact]

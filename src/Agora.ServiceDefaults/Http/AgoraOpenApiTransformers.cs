@@ -48,7 +48,7 @@ internal static partial class AgoraOpenApiTransformers
             Description = $"The {serviceName} service of Agora. Every response uses the envelope "
                 + "{data, meta} or {error, meta}; collections are cursor-paged. Every response carries X-Request-ID "
                 + "and X-Correlation-ID; resources carry an ETag. Errors have a stable UPPER_SNAKE error.code. "
-                + "Authentication (OAuth 2.0 bearer tokens) is not enforced yet.",
+                + "Writes need an OAuth 2.0 bearer token from Identity (see the security schemes).",
             Contact = new OpenApiContact { Name = "Agora", Url = new Uri("https://agora.example.com/support") },
             License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
         };

@@ -17,9 +17,12 @@ internal static class OpenApiExtensions
 {
     public static IServiceCollection AddAgoraOpenApi(this IServiceCollection services, string serviceName)
     {
-        services.AddOpenApi("v1", o =>
+        services.AddOpenApi("v1", o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
+
+        // PostConfigure: these run after every transformer a service or another default (security) adds, so the
+        // shared headers, limits and pruning apply to the responses those add too.
+        services.PostConfigure<OpenApiOptions>("v1", o =>
         {
-            o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             o.AddDocumentTransformer(async (doc, context, ct) =>
             {
                 AgoraOpenApiTransformers.DescribeDocument(doc, serviceName,

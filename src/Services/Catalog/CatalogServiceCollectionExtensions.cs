@@ -26,6 +26,7 @@ internal static class CatalogServiceCollectionExtensions
             .AddOpenApiTag("Categories", "The categories products belong to, and each category's products.")
             .AddOpenApiTag("Inventory", "A product's stock: units available to reserve and units reserved.")
             .AddOpenApiTag("Reservations", "Stock held for an order, all lines or none, until it is committed, released or expires.");
+        builder.Services.AddAuthorizationBuilder().AddCatalogPolicies();
         return builder;
     }
 }

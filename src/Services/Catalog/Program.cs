@@ -5,12 +5,14 @@ using Agora.Catalog.Features.Products;
 using Agora.Catalog.Grpc;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("catalog");
+builder.AddAgoraAuthentication();
 builder.AddAgoraDbContext<CatalogDbContext>();
 builder.AddAgoraMessaging(typeof(Program).Assembly);
 builder.AddCatalog();

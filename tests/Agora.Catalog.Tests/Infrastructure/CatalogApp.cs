@@ -9,6 +9,7 @@ namespace Agora.Catalog.Tests.Infrastructure;
 /// <summary>
 /// Catalog in-process (TestServer) on a real store: its own SQLite file in a temp directory (embedded), or its own
 /// database on the test PostgreSQL with RabbitMQ and Redis (distributed). The Wolverine TCP listener gets a free port.
+/// Its tokens come from its own <see cref="TestIdentity"/>; <see cref="CreateAdminClient"/> signs requests as staff.
 /// </summary>
 public sealed class CatalogApp : WebApplicationFactory<Program>
 {
@@ -39,9 +40,16 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
             QueueName = "agora.catalog." + Name;
             _settings["Agora:Messaging:QueueName"] = QueueName;
         }
+
+        // Last: nothing above may throw and leave the issuer's Kestrel running.
+        Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
+        _settings["Agora:Auth:Authority"] = Identity.Issuer;
     }
 
     public AgoraMode Mode { get; }
+
+    /// <summary>The Identity double whose keys this Catalog trusts.</summary>
+    public TestIdentity Identity { get; }
     public string Name { get; }
     public int MessagePort { get; }
     public string? DataDirectory { get; }
@@ -65,6 +73,12 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>A client whose requests carry a fresh admin token (unless they set their own Authorization).</summary>
+    public HttpClient CreateAdminClient() => CreateDefaultClient(new BearerTokenHandler(Identity.AdminToken));
+
+    /// <summary>A TestServer handler adding an admin token, for gRPC channels.</summary>
+    public HttpMessageHandler CreateAdminHandler() => new BearerTokenHandler(Identity.AdminToken) { InnerHandler = Server.CreateHandler() };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -85,6 +99,7 @@ public sealed class CatalogApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await Identity.DisposeAsync();
         if (DataDirectory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -118,10 +133,16 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
     public CatalogApp App { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Settings applied before the app starts.</summary>
+    protected virtual void Configure(CatalogApp app)
+    {
+    }
+
     public Task InitializeAsync()
     {
         App = new CatalogApp(mode);
-        Client = App.CreateClient();
+        Configure(App);
+        Client = App.CreateAdminClient();
         return Task.CompletedTask;
     }
 
@@ -131,3 +152,12 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
 public sealed class EmbeddedCatalogFixture() : CatalogFixture(AgoraMode.Embedded);
 
 public sealed class DistributedCatalogFixture() : CatalogFixture(AgoraMode.Distributed);
+
+/// <summary>
+/// Catalog as the published contract describes it: the default Identity authority, not the test issuer's random port,
+/// so the document does not change from run to run.
+/// </summary>
+public sealed class ContractCatalogFixture() : CatalogFixture(AgoraMode.Embedded)
+{
+    protected override void Configure(CatalogApp app) => app.With("Agora:Auth:Authority", "http://localhost:5101/");
+}

@@ -54,9 +54,14 @@ public sealed class CatalogProcess : IAsyncLifetime
     public ConcurrentQueue<string> Lines { get; } = new();
     public HttpClient Client { get; } = new();
 
+    /// <summary>The Identity double the process trusts (loopback HTTP, which Production accepts for loopback only).</summary>
+    public TestIdentity Identity { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Client.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
+        Identity = await TestIdentity.StartAsync();
+        _process.StartInfo.Environment["Agora__Auth__Authority"] = Identity.Issuer;
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -96,6 +101,11 @@ public sealed class CatalogProcess : IAsyncLifetime
 
         _process.Dispose();
         Client.Dispose();
+        if (Identity is not null)
+        {
+            await Identity.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

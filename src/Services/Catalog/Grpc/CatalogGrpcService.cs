@@ -4,13 +4,17 @@ using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Catalog.V1;
 using Agora.ServiceDefaults.Http;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Product = Agora.Contracts.Catalog.V1.Product;
 
 namespace Agora.Catalog.Grpc;
 
-/// <summary>gRPC <c>ecommerce.catalog.v1.CatalogService</c>: what Ordering and Search call.</summary>
+/// <summary>
+/// gRPC <c>ecommerce.catalog.v1.CatalogService</c>: what Ordering and Search call. Reads are anonymous like the REST
+/// API's; stock movements need a bearer token allowed by <see cref="CatalogPolicies.Reserve"/>.
+/// </summary>
 internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger, IOptions<CatalogOptions> options)
     : CatalogService.CatalogServiceBase
 {
@@ -36,6 +40,7 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
         return response;
     }
 
+    [Authorize(Policy = CatalogPolicies.Reserve)]
     public override async Task<ReserveStockResponse> ReserveStock(ReserveStockRequest request, ServerCallContext context)
     {
         if (request.ReservationId.Length > StockLedger.MaxReservationIdLength || !CorrelationContext.IsSane(request.ReservationId))
@@ -72,12 +77,14 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
         };
     }
 
+    [Authorize(Policy = CatalogPolicies.Reserve)]
     public override async Task<ReleaseStockResponse> ReleaseStock(ReleaseStockRequest request, ServerCallContext context)
     {
         var result = Settled(request.ReservationId, await ledger.ReleaseAsync(request.ReservationId, context.CancellationToken));
         return new ReleaseStockResponse { ReservationId = request.ReservationId, Status = StatusName(result.Status) };
     }
 
+    [Authorize(Policy = CatalogPolicies.Reserve)]
     public override async Task<CommitStockResponse> CommitStock(CommitStockRequest request, ServerCallContext context)
     {
         var result = Settled(request.ReservationId, await ledger.CommitAsync(request.ReservationId, context.CancellationToken));

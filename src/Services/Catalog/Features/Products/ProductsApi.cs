@@ -21,14 +21,16 @@ internal static class ProductsApi
                 + "Answers 201 with its Location and ETag. A SKU is unique: another product's is 409 SKU_TAKEN.")
             .WithETag()
             .ProducesError(StatusCodes.Status409Conflict, "SKU_TAKEN")
-            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
+            .RequireAuthorization(CatalogPolicies.Write);
         group.MapPut("/{id}", UpdateProduct.Replace).WithName("ReplaceProduct").WithSummary("Replace a product (If-Match honoured)")
             .WithDescription("Replaces every field of a product (stock is changed through its inventory). "
                 + "With If-Match, only if the product has not changed since that ETag.")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND")
             .ProducesError(StatusCodes.Status409Conflict, "SKU_TAKEN")
-            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
+            .RequireAuthorization(CatalogPolicies.Write);
         group.MapPatch("/{id}", UpdateProduct.Patch).WithName("PatchProduct")
             .Accepts<ProductPatch>("application/merge-patch+json", "application/json")
             .WithSummary("Change some fields with a JSON merge patch (If-Match honoured)")
@@ -38,13 +40,15 @@ internal static class ProductsApi
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND")
             .ProducesError(StatusCodes.Status409Conflict, "SKU_TAKEN")
-            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
+            .RequireAuthorization(CatalogPolicies.Write);
         group.MapDelete("/{id}", DeleteProduct.Handle).WithName("DeleteProduct").WithSummary("Remove a product (If-Match honoured)")
             .WithDescription("Removes a product and its stock. A product whose stock is held by an active reservation "
                 + "cannot be removed (409 PRODUCT_HAS_RESERVATIONS). With If-Match, only if it has not changed since that ETag.")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND")
-            .ProducesError(StatusCodes.Status409Conflict, "PRODUCT_HAS_RESERVATIONS");
+            .ProducesError(StatusCodes.Status409Conflict, "PRODUCT_HAS_RESERVATIONS")
+            .RequireAuthorization(CatalogPolicies.Write);
         return app;
     }
 }

@@ -60,7 +60,8 @@ internal static class InventoryApi
             .WithDescription("Sets the units available to reserve (0–1000000), for example after a stock count; "
                 + "reserved units are not touched.")
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND")
-            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
+            .RequireAuthorization(CatalogPolicies.Write);
 
         var reservations = app.MapGroup("/api/v1/reservations").WithTags("Reservations");
         reservations.MapPost("/", Reserve).WithName("CreateReservation").WithSummary("Reserve stock for one or more products, all or nothing")
@@ -68,7 +69,8 @@ internal static class InventoryApi
                 + "the unknown ones. Unconfirmed stock returns after ttl_seconds. Give an id (such as an order id) to make "
                 + "the call idempotent: the same id and lines again answer 200 with the first reservation, other lines 409 RESERVATION_EXISTS.")
             .ProducesError(StatusCodes.Status409Conflict, "INSUFFICIENT_STOCK", "RESERVATION_EXISTS")
-            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
+            .RequireAuthorization(CatalogPolicies.Reserve);
         reservations.MapGet("/{id}", GetReservation).WithName("GetReservation").WithSummary("A reservation")
             .WithDescription("One reservation by id, with its status and lines.")
             .ProducesError(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND");
@@ -76,12 +78,14 @@ internal static class InventoryApi
             .WithDescription("Returns the reserved stock. Idempotent: releasing a released or expired reservation answers "
                 + "it again; a committed one is 409 RESERVATION_SETTLED.")
             .ProducesError(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND")
-            .ProducesError(StatusCodes.Status409Conflict, "RESERVATION_SETTLED");
+            .ProducesError(StatusCodes.Status409Conflict, "RESERVATION_SETTLED")
+            .RequireAuthorization(CatalogPolicies.Reserve);
         reservations.MapPost("/{id}/commit", Commit).WithName("CommitReservation").WithSummary("Turn a reservation into a sale")
             .WithDescription("Turns the reserved stock into a sale. Idempotent: committing a committed reservation answers "
                 + "it again; an expired one is 409 RESERVATION_EXPIRED, a released one 409 RESERVATION_SETTLED.")
             .ProducesError(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND")
-            .ProducesError(StatusCodes.Status409Conflict, "RESERVATION_EXPIRED", "RESERVATION_SETTLED");
+            .ProducesError(StatusCodes.Status409Conflict, "RESERVATION_EXPIRED", "RESERVATION_SETTLED")
+            .RequireAuthorization(CatalogPolicies.Reserve);
         return app;
     }
 

@@ -1,0 +1,126 @@
+using Agora.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace Agora.ServiceDefaults.Http;
+
+/// <summary>
+/// The OpenAPI side of <see cref="AuthenticationExtensions.AddAgoraAuthentication"/>: declares the bearer and
+/// OpenID Connect security schemes and marks every operation whose endpoint requires authorization with them, the
+/// scopes and roles that satisfy it, and its 401 and 403 responses. Read from the endpoint's own authorization
+/// metadata, so the document cannot drift from what the service enforces.
+/// </summary>
+internal static class OpenApiSecurity
+{
+    public const string BearerScheme = "bearer";
+    public const string OidcScheme = "oidc";
+    public const string ErrorSchema = "ApiErrorEnvelope";
+
+    public static IServiceCollection AddAgoraOpenApiSecurity(this IServiceCollection services)
+    {
+        // Configures the document AddAgoraOpenApi created, without touching its registration.
+        services.Configure<OpenApiOptions>("v1", o =>
+        {
+            o.AddDocumentTransformer<SecuritySchemesTransformer>();
+            o.AddOperationTransformer<SecuredOperationTransformer>();
+        });
+        return services;
+    }
+
+    private sealed class SecuritySchemesTransformer(IOptions<AgoraAuthOptions> auth) : IOpenApiDocumentTransformer
+    {
+        public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+        {
+            var o = auth.Value;
+            var discovery = !string.IsNullOrEmpty(o.MetadataAddress)
+                ? o.MetadataAddress
+                : o.Authority.TrimEnd('/') + "/.well-known/openid-configuration";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An access token from Agora Identity: an RS256 JWT with typ at+jwt (RFC8725 JWT best practices: "
+                    + "algorithms allow-listed to RS256, iss/aud/exp/nbf/typ checked, jku/jwk/x5u ignored), for the audience "
+                    + $"'{o.Audience}' or this service's name. Reads need none; writes name the scopes or roles they accept.",
+            };
+            document.Components.SecuritySchemes[OidcScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.OpenIdConnect,
+                OpenIdConnectUrl = new Uri(discovery),
+                Description = "Agora Identity: authorization code with PKCE for people, client credentials for services.",
+            };
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class SecuredOperationTransformer(IAuthorizationPolicyProvider policies) : IOpenApiOperationTransformer
+    {
+        public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAllowAnonymous>().Any())
+            {
+                return;
+            }
+
+            var policy = await AuthorizationPolicy.CombineAsync(policies, metadata.OfType<IAuthorizeData>(), metadata.OfType<AuthorizationPolicy>());
+            if (policy is null)
+            {
+                return;
+            }
+
+            var scopes = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).ToList();
+            var roles = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Roles)
+                .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles))
+                .Distinct(StringComparer.Ordinal).ToList();
+
+            var document = context.Document!;
+            operation.Security ??= [];
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OidcScheme, document)] = scopes });
+
+            if (scopes.Count > 0 || roles.Count > 0)
+            {
+                var needs = string.Join(" or ", scopes.Select(s => $"scope `{s}`").Concat(roles.Select(r => $"role `{r}`")));
+                operation.Description = (string.IsNullOrEmpty(operation.Description) ? "" : operation.Description + "\n\n")
+                    + $"Requires a bearer token with {needs}.";
+            }
+
+            var error = await ErrorSchemaAsync(document, context, cancellationToken);
+            operation.Responses ??= new OpenApiResponses();
+            var unauthorized = ErrorResponse(error, "No valid access token (missing, expired, forged, wrong issuer, audience or type).");
+            unauthorized.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = "`Bearer`, with `error=\"invalid_token\"` when a token was sent but refused (RFC 6750 §3).",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 512 },
+                },
+            };
+            operation.Responses.TryAdd("401", unauthorized);
+            operation.Responses.TryAdd("403", ErrorResponse(error, "The token is valid but grants none of the scopes or roles this operation needs."));
+        }
+
+        private static async Task<IOpenApiSchema> ErrorSchemaAsync(OpenApiDocument document, OpenApiOperationTransformerContext context, CancellationToken ct)
+        {
+            if (document.Components?.Schemas?.ContainsKey(ErrorSchema) != true)
+            {
+                document.AddComponent(ErrorSchema, await context.GetOrCreateSchemaAsync(typeof(ApiErrorEnvelope), null, ct));
+            }
+
+            return new OpenApiSchemaReference(ErrorSchema, document);
+        }
+
+        private static OpenApiResponse ErrorResponse(IOpenApiSchema schema, string description) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
+    }
+}
