@@ -19,7 +19,7 @@ public static class IdentityDefaults
     public static readonly string[] ApiScopes =
     [
         "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "write:catalog",
-        "read:payments", "write:payments", "read:shipments", "write:shipments", "read:notifications",
+        "write:inventory", "read:payments", "write:payments", "read:shipments", "write:shipments", "read:notifications",
     ];
 
     /// <summary>The login cookie's scheme.</summary>
