@@ -108,6 +108,8 @@ internal sealed partial class ConfigureAgoraJwtBearer(
         // Claims arrive as Identity wrote them (sub, scope, roles), not renamed to WS-Federation URIs.
         options.MapInboundClaims = false;
         options.SaveToken = false;
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new CachingJsonWebTokenHandler(clock) { MapInboundClaims = false });
         options.TimeProvider = clock;
 
         var audiences = new List<string> { o.Audience };
