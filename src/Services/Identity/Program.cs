@@ -1,6 +1,8 @@
 using Agora.Identity;
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.Connect;
+using Agora.Identity.Features.Users;
+using Agora.Identity.Grpc;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults;
 using Agora.ServiceDefaults.Messaging;
@@ -19,6 +21,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapAccountEndpoints();
 app.MapConnectEndpoints();
+app.MapUsersApi();
+app.MapGrpcService<UserGrpcService>().RequireAuthorization(UsersAuthorization.ServicePolicy);
 app.MapDefaultEndpoints();
 
 app.Run();
