@@ -2,6 +2,8 @@ using Agora.Identity;
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.Connect;
 using Agora.Identity.Features.Keys;
+using Agora.Identity.Features.Users;
+using Agora.Identity.Grpc;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults;
 using Agora.ServiceDefaults.Messaging;
@@ -21,6 +23,8 @@ app.UseAuthorization();
 app.MapAccountEndpoints();
 app.MapConnectEndpoints();
 app.MapKeysApi();
+app.MapUsersApi();
+app.MapGrpcService<UserGrpcService>().RequireAuthorization(UsersAuthorization.ServicePolicy);
 app.MapDefaultEndpoints();
 
 if (args is ["rotate-keys", ..])

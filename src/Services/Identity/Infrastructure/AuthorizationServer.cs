@@ -72,6 +72,8 @@ internal static class AuthorizationServer
             })
             .AddValidation(o =>
             {
+                // The users API accepts only tokens issued for Agora's APIs (RFC 8725: validate aud).
+                o.AddAudiences(IdentityDefaults.Audience);
                 o.UseLocalServer();
                 o.UseAspNetCore();
             });

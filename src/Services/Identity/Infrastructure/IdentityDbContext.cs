@@ -24,6 +24,12 @@ public sealed class User
     /// <summary>Space-separated roles (<c>customer</c>, <c>admin</c>).</summary>
     public string Roles { get; set; } = "customer";
 
+    /// <summary>Preferred language as a BCP 47 tag (<c>ko-KR</c>), or null for the shop's default.</summary>
+    public string? Locale { get; set; }
+
+    /// <summary>Whether the user agreed to receive marketing messages. Off unless they opt in.</summary>
+    public bool MarketingOptIn { get; set; }
+
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
     public int Version { get; set; } = 1;
@@ -65,10 +71,11 @@ public sealed class SigningKey
     public DateTime? RetiresAt { get; set; }
 }
 
-/// <summary>Identity's own database: users and the OpenIddict stores (clients, authorizations, tokens, scopes).</summary>
+/// <summary>Identity's own database: users, their addresses and the OpenIddict stores (clients, authorizations, tokens, scopes).</summary>
 public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
+    public DbSet<Address> Addresses => Set<Address>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime> UtcConverter =
@@ -88,12 +95,16 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(x => x.PasswordHash).HasMaxLength(200).HasColumnName("password_hash");
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20).HasColumnName("status");
             e.Property(x => x.Roles).HasMaxLength(200).HasColumnName("roles");
+            e.Property(x => x.Locale).HasMaxLength(35).HasColumnName("locale");
+            e.Property(x => x.MarketingOptIn).HasColumnName("marketing_opt_in");
             e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter);
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at").HasConversion(UtcConverter);
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
             e.Ignore(x => x.RoleList);
             e.HasIndex(x => x.EmailNormalized).IsUnique();
         });
+
+        modelBuilder.ApplyConfiguration(new AddressConfiguration(UtcConverter));
 
         modelBuilder.Entity<SigningKey>(e =>
         {

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Agora.Identity.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Identity.Features.Users.Addresses;
+
+/// <summary>
+/// <c>DELETE /api/v1/users/{id}/addresses/{addressId}</c> (<c>If-Match</c> honoured). Deleting the default address makes
+/// the oldest remaining one the default, so a user with addresses always has one.
+/// </summary>
+internal static class DeleteAddress
+{
+    public static async Task<Results<NoContent, ApiError>> Handle(
+        string id, string addressId, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var (userId, error) = await AddressAccess.OwnerAsync(id, write: true, principal, db, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (address, failed) = await AddressAccess.LoadForChangeAsync(db, userId!, addressId, request, ct);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        db.Addresses.Remove(address!);
+        if (address!.IsDefault)
+        {
+            var heir = await db.Addresses.Where(a => a.UserId == userId && a.Id != address.Id)
+                .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
+            if (heir is not null)
+            {
+                heir.IsDefault = true;
+                heir.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+                heir.Version++;
+            }
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return UserErrors.ChangedConcurrently("address");
+        }
+
+        return TypedResults.NoContent();
+    }
+}

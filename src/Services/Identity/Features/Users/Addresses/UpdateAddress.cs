@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agora.Identity.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agora.Identity.Features.Users.Addresses;
+
+/// <summary>PUT replaces an address; PATCH merges a JSON merge patch (RFC 7396) into it. Both honour <c>If-Match</c>.</summary>
+internal static class UpdateAddress
+{
+    private static readonly HashSet<string> PatchableFields =
+        ["label", "recipient", "line1", "line2", "city", "postal_code", "country", "phone", "is_default"];
+
+    public static Task<Results<ApiOk<AddressDto>, ApiError>> Replace(
+        string id, string addressId, AddressInput input, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db,
+        TimeProvider clock, CancellationToken ct) =>
+        ApplyAsync(id, addressId, _ => (input, null), request, principal, db, clock, ct);
+
+    public static Task<Results<ApiOk<AddressDto>, ApiError>> Patch(
+        string id, string addressId, JsonElement patch, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db,
+        IOptions<JsonOptions> json, TimeProvider clock, CancellationToken ct)
+    {
+        var serializer = json.Value.SerializerOptions;
+        return ApplyAsync(id, addressId, address => Merge(address, patch, serializer), request, principal, db, clock, ct);
+    }
+
+    private static (AddressInput? Input, ApiError? Error) Merge(Address address, JsonElement patch, JsonSerializerOptions json)
+    {
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiResults.Validation("$", "A merge patch for an address must be a JSON object."));
+        }
+
+        var v = new Validator();
+        foreach (var property in patch.EnumerateObject())
+        {
+            v.Require(PatchableFields.Contains(property.Name), property.Name,
+                property.Name is "id" or "user_id" or "created_at" or "updated_at" ? "Read-only." : "Unknown field.");
+        }
+
+        if (!v.IsValid)
+        {
+            return (null, v.ToError());
+        }
+
+        var current = JsonSerializer.SerializeToNode(new AddressInput(address.Label, address.Recipient, address.Line1,
+            address.Line2, address.City, address.PostalCode, address.Country, address.Phone, address.IsDefault), json)!.AsObject();
+        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
+        try
+        {
+            return (merged.Deserialize<AddressInput>(json), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
+        }
+    }
+
+    private static async Task<Results<ApiOk<AddressDto>, ApiError>> ApplyAsync(
+        string id, string addressId, Func<Address, (AddressInput? Input, ApiError? Error)> build, HttpRequest request,
+        ClaimsPrincipal principal, IdentityDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var (userId, error) = await AddressAccess.OwnerAsync(id, write: true, principal, db, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (address, failed) = await AddressAccess.LoadForChangeAsync(db, userId!, addressId, request, ct);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        var (input, invalid) = build(address!);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var v = new Validator();
+        AddressValidation.Validate(input!, v);
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        AddressValidation.Apply(input!, address!);
+        if (input!.IsDefault == true && !address!.IsDefault)
+        {
+            await AddressAccess.MakeSoleDefaultAsync(db, address, now, ct);
+        }
+        else if (input.IsDefault == false)
+        {
+            address!.IsDefault = false;
+        }
+
+        address!.UpdatedAt = now;
+        address.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return UserErrors.ChangedConcurrently("address");
+        }
+
+        return ApiResults.Ok(AddressDto.From(address), Preconditions.ETag(address.Version));
+    }
+}

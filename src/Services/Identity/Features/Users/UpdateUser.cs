@@ -1,0 +1,230 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agora.Identity.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Storage;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+
+namespace Agora.Identity.Features.Users;
+
+/// <summary>
+/// PUT replaces a user's editable fields; PATCH merges a JSON merge patch (RFC 7396) into them. Both honour
+/// <c>If-Match</c> (412). Customers change their name, email, locale, marketing preference and (with the current one)
+/// password; administrators also change status and roles, of anyone but themselves where it would lock them out.
+/// </summary>
+internal static partial class UpdateUser
+{
+    private static readonly HashSet<string> PatchableFields =
+        ["name", "email", "locale", "marketing_opt_in", "status", "roles", "password", "current_password"];
+
+    public static Task<Results<ApiOk<UserDto>, ApiError>> Replace(
+        string id, UserInput input, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db, [AsParameters] Services services,
+        CancellationToken ct) =>
+        ApplyAsync(id, _ => (input, null), request, principal, db, services, ct);
+
+    public static Task<Results<ApiOk<UserDto>, ApiError>> Patch(
+        string id, JsonElement patch, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db, [AsParameters] Services services,
+        IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var serializer = json.Value.SerializerOptions;
+        return ApplyAsync(id, user => Merge(user, patch, serializer), request, principal, db, services, ct);
+    }
+
+    /// <summary>What an update needs besides the database.</summary>
+    internal sealed record Services(
+        IPasswordHasher<User> Hasher, TimeProvider Clock, IOpenIddictTokenManager Tokens,
+        IOpenIddictAuthorizationManager Authorizations, ILogger<UserAccounts> Logger);
+
+    private static (UserInput? Input, ApiError? Error) Merge(User user, JsonElement patch, JsonSerializerOptions json)
+    {
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiResults.Validation("$", "A merge patch for a user must be a JSON object."));
+        }
+
+        var v = new Validator();
+        foreach (var property in patch.EnumerateObject())
+        {
+            if (!PatchableFields.Contains(property.Name))
+            {
+                v.Add(property.Name, property.Name is "id" or "created_at" or "updated_at" ? "Read-only." : "Unknown field.");
+            }
+            else if (property.Name is "status" or "roles" && property.Value.ValueKind == JsonValueKind.Null)
+            {
+                v.Add(property.Name, "Cannot be removed.");
+            }
+        }
+
+        if (!v.IsValid)
+        {
+            return (null, v.ToError());
+        }
+
+        var current = JsonSerializer.SerializeToNode(
+            new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList), json)!.AsObject();
+        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
+        try
+        {
+            return (merged.Deserialize<UserInput>(json), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
+        }
+    }
+
+    private static async Task<Results<ApiOk<UserDto>, ApiError>> ApplyAsync(
+        string id, Func<User, (UserInput? Input, ApiError? Error)> build, HttpRequest request, ClaimsPrincipal principal,
+        IdentityDbContext db, Services services, CancellationToken ct)
+    {
+        var (caller, denied) = await Caller.ResolveAsync(principal, db, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var userId = caller!.Target(id);
+        if (userId is null || !caller.CanWrite(userId))
+        {
+            return userId is null ? UserErrors.NotFound(id) : caller.Denied(userId);
+        }
+
+        var user = userId == caller.User!.Id
+            ? caller.User
+            : Ids.HasPrefix(userId, "usr") ? await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) : null;
+        if (user is null)
+        {
+            return UserErrors.NotFound(id);
+        }
+
+        if (Preconditions.IfMatchFails(request, Preconditions.ETag(user.Version)))
+        {
+            return ApiResults.PreconditionFailed();
+        }
+
+        var (input, error) = build(user);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // Privileges first: a customer sending someone else's role is refused (403) whatever else is wrong with the body.
+        var self = user.Id == caller.Subject;
+        var v = new Validator();
+        var roles = UserValidation.Roles(input!.Roles, v);
+        var rolesChange = roles is not null && !roles.SequenceEqual(user.RoleList.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        var statusChange = input.Status is { } status && status != user.Status;
+        var forbidden = new List<FieldError>();
+        if (rolesChange && !caller.IsAdmin)
+        {
+            forbidden.Add(new FieldError("roles", "Only an administrator may change roles."));
+        }
+
+        if (statusChange && !caller.IsAdmin)
+        {
+            forbidden.Add(new FieldError("status", "Only an administrator may change the status."));
+        }
+
+        if (input.Password is not null && !self)
+        {
+            forbidden.Add(new FieldError("password", "Only the account holder may change their password."));
+        }
+
+        if (forbidden.Count > 0)
+        {
+            return ApiResults.Error(StatusCodes.Status403Forbidden, "FIELD_FORBIDDEN", "You may not change these fields.", forbidden);
+        }
+
+        UserValidation.Name(input.Name, v);
+        UserValidation.Email(input.Email, v);
+        UserValidation.Locale(input.Locale, v);
+        v.Require(input.Status is null || Enum.IsDefined(input.Status.Value), "status", "One of active, suspended.");
+        if (self && rolesChange && !roles!.Contains(UsersAuthorization.AdminRole))
+        {
+            v.Add("roles", "An administrator cannot remove their own admin role; another administrator must.");
+        }
+
+        if (self && statusChange && input.Status == UserStatus.Suspended)
+        {
+            v.Add("status", "An administrator cannot suspend their own account.");
+        }
+
+        var passwordChange = input.Password is not null;
+        if (passwordChange)
+        {
+            UserValidation.Password(input.Password, input.Email, v);
+            if (string.IsNullOrEmpty(input.CurrentPassword))
+            {
+                v.Add("current_password", "Required to change the password.");
+            }
+            else if (services.Hasher.VerifyHashedPassword(user, user.PasswordHash, input.CurrentPassword) == PasswordVerificationResult.Failed)
+            {
+                LogWrongCurrentPassword(services.Logger);
+                v.Add("current_password", "Does not match the current password.");
+            }
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        var normalized = UserValidation.Normalize(input.Email!);
+        if (normalized != user.EmailNormalized && await db.Users.AnyAsync(u => u.EmailNormalized == normalized && u.Id != user.Id, ct))
+        {
+            return UserErrors.EmailTaken();
+        }
+
+        user.Name = input.Name!.Trim();
+        user.Email = input.Email!.Trim();
+        user.EmailNormalized = normalized;
+        user.Locale = input.Locale;
+        user.MarketingOptIn = input.MarketingOptIn ?? false;
+        if (roles is not null)
+        {
+            user.Roles = string.Join(' ', roles);
+        }
+
+        if (input.Status is { } newStatus)
+        {
+            user.Status = newStatus;
+        }
+
+        if (passwordChange)
+        {
+            user.PasswordHash = services.Hasher.HashPassword(user, input.Password!);
+        }
+
+        user.UpdatedAt = services.Clock.GetUtcNow().UtcDateTime;
+        user.Version++;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return UserErrors.ChangedConcurrently("user");
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return UserErrors.EmailTaken();
+        }
+
+        if (passwordChange || (statusChange && user.Status == UserStatus.Suspended))
+        {
+            // Sign the account out everywhere: its refresh tokens stop working now; access tokens expire within 15 minutes.
+            await services.Tokens.RevokeBySubjectAsync(user.Id, CancellationToken.None);
+            await services.Authorizations.RevokeBySubjectAsync(user.Id, CancellationToken.None);
+        }
+
+        return ApiResults.Ok(UserDto.From(user), Preconditions.ETag(user.Version));
+    }
+
+    [LoggerMessage(EventId = 3300, Level = LogLevel.Warning, Message = "Password change refused: wrong current password")]
+    private static partial void LogWrongCurrentPassword(ILogger logger);
+}

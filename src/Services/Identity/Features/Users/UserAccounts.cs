@@ -1,0 +1,64 @@
+using Agora.Identity.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Identity.Features.Users;
+
+/// <summary>Creates accounts: registration over REST and <c>CreateUser</c> over gRPC share the rules.</summary>
+internal sealed class UserAccounts(IdentityDbContext db, IPasswordHasher<User> hasher, TimeProvider clock)
+{
+    public enum Outcome
+    {
+        Created,
+        EmailTaken,
+    }
+
+    /// <summary>
+    /// Adds an active customer. Without a password (a service creating an account for someone) the account cannot sign
+    /// in: the empty hash never verifies.
+    /// </summary>
+    public async Task<(Outcome Outcome, User? User)> CreateAsync(
+        string name, string email, string? password, string? locale, bool marketingOptIn, CancellationToken ct)
+    {
+        var normalized = UserValidation.Normalize(email);
+        if (await db.Users.AnyAsync(u => u.EmailNormalized == normalized, ct))
+        {
+            return (Outcome.EmailTaken, null);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var user = new User
+        {
+            Id = Ids.New("usr"),
+            Name = name.Trim(),
+            Email = email.Trim(),
+            EmailNormalized = normalized,
+            Roles = UsersAuthorization.CustomerRole,
+            Status = UserStatus.Active,
+            Locale = locale,
+            MarketingOptIn = marketingOptIn,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (password is not null)
+        {
+            user.PasswordHash = hasher.HashPassword(user, password);
+        }
+
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            // Another registration with the same email won the race between our check and our insert.
+            db.Entry(user).State = EntityState.Detached;
+            return (Outcome.EmailTaken, null);
+        }
+
+        return (Outcome.Created, user);
+    }
+}
