@@ -8,7 +8,9 @@ namespace Agora.ServiceDefaults.Auth;
 /// Validates each distinct access token once: a client sends the same token on every request for up to 15 minutes,
 /// and verifying its RS256 signature every time would cost more than a cached read. A successful validation is
 /// remembered until the token expires or <see cref="MaxAge"/> passes, whichever is first; failures are never cached,
-/// and every hit hands out a copy of the claims so no request can change another's.
+/// and every hit hands out a copy of the claims so no request can change another's. One instance serves one JwtBearer
+/// scheme, whose issuer, audiences and algorithms are fixed; only its keys change (JWKS refresh), and a key that
+/// leaves the JWKS is honoured for at most <see cref="MaxAge"/> more.
 /// </summary>
 internal sealed class CachingJsonWebTokenHandler(TimeProvider clock) : JsonWebTokenHandler
 {
