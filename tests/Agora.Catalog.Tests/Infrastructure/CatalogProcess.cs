@@ -1,3 +1,4 @@
+using Agora.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
