@@ -20,7 +20,11 @@ public static class IdentityDefaults
     [
         "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "write:catalog",
         "write:inventory", "read:payments", "write:payments", "read:shipments", "write:shipments", "read:notifications",
+        ApiKeyVerifyScope,
     ];
+
+    /// <summary>Lets a service (the gateway) check partner API keys: <c>POST /api/v1/api-keys/verify</c>.</summary>
+    public const string ApiKeyVerifyScope = "verify:api-keys";
 
     /// <summary>The login cookie's scheme.</summary>
     public const string LoginScheme = "agora-login";

@@ -1,3 +1,4 @@
+using Agora.Identity.Features.ApiKeys;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Storage;
@@ -20,6 +21,7 @@ internal static class IdentityServiceCollectionExtensions
         builder.Services.AddScoped<UserAccounts>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
         builder.AddUsersAuthorization();
+        builder.AddApiKeys();
         builder.Services.AddScoped<IDataSeeder<IdentityDbContext>, DemoSeeder>();
         builder.AddAuthorizationServer();
         builder.Services.AddSingleton<KeyRotationService>();

@@ -1,5 +1,6 @@
 using Agora.Identity;
 using Agora.Identity.Features.Account;
+using Agora.Identity.Features.ApiKeys;
 using Agora.Identity.Features.Connect;
 using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
@@ -23,6 +24,7 @@ app.UseAuthorization();
 app.MapAccountEndpoints();
 app.MapConnectEndpoints();
 app.MapKeysApi();
+app.MapApiKeysApi();
 app.MapUsersApi();
 app.MapGrpcService<UserGrpcService>().RequireAuthorization(UsersAuthorization.ServicePolicy);
 app.MapDefaultEndpoints();

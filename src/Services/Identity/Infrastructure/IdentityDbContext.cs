@@ -71,12 +71,13 @@ public sealed class SigningKey
     public DateTime? RetiresAt { get; set; }
 }
 
-/// <summary>Identity's own database: users, their addresses and the OpenIddict stores (clients, authorizations, tokens, scopes).</summary>
+/// <summary>Identity's own database: users, their addresses, partner API keys and the OpenIddict stores (clients, authorizations, tokens, scopes).</summary>
 public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Address> Addresses => Set<Address>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime> UtcConverter =
         new(v => v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
@@ -116,6 +117,25 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(x => x.PrivateKeyPem).HasColumnName("private_key_pem");
             e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter);
             e.Property(x => x.RetiresAt).HasColumnName("retires_at");
+        });
+
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40).HasColumnName("id");
+            e.Property(x => x.Name).HasMaxLength(100).HasColumnName("name");
+            e.Property(x => x.Prefix).HasMaxLength(8).HasColumnName("prefix");
+            e.Property(x => x.Hash).HasMaxLength(64).HasColumnName("hash");
+            e.Property(x => x.Scopes).HasMaxLength(1000).HasColumnName("scopes");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(UtcConverter);
+            e.Property(x => x.CreatedBy).HasMaxLength(40).HasColumnName("created_by");
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at").HasConversion(UtcConverter);
+            e.Property(x => x.RevokedAt).HasColumnName("revoked_at").HasConversion(UtcConverter);
+            e.Property(x => x.LastUsedAt).HasColumnName("last_used_at").HasConversion(UtcConverter);
+            e.Ignore(x => x.ScopeList);
+            e.HasIndex(x => x.Prefix);
+            e.HasIndex(x => x.Hash).IsUnique();
         });
     }
 }
