@@ -46,6 +46,11 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.Sku).IsUnique();
             e.HasIndex(x => new { x.CategoryId, x.Id });
+            // A category page filtered by price and sorted: the index gives the rows in order (no sort), and the
+            // total comes from the index alone.
+            e.HasIndex(x => new { x.CategoryId, x.PriceMinor, x.Id });
+            e.HasIndex(x => new { x.CategoryId, x.CreatedAt, x.Id });
+            e.HasIndex(x => new { x.CategoryId, x.Name, x.Id });
             e.HasIndex(x => new { x.PriceMinor, x.Id });
             e.HasIndex(x => new { x.CreatedAt, x.Id });
             e.HasOne<Category>().WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);

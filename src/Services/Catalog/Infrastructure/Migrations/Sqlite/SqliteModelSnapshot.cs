@@ -160,6 +160,12 @@ namespace Agora.Catalog.Infrastructure.Migrations.Sqlite
 
                     b.HasIndex("PriceMinor", "Id");
 
+                    b.HasIndex("CategoryId", "CreatedAt", "Id");
+
+                    b.HasIndex("CategoryId", "Name", "Id");
+
+                    b.HasIndex("CategoryId", "PriceMinor", "Id");
+
                     b.ToTable("products", (string)null);
                 });
 
