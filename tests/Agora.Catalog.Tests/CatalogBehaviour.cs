@@ -108,6 +108,27 @@ public abstract class CatalogBehaviour(CatalogFixture fixture)
         Assert.All(items, p => Assert.Contains("kettle", ((string)p!["name"]!).ToLowerInvariant()));
     }
 
+    [Fact]
+    public async Task List_CachedPage_ShowsCreateUpdateAndDeleteAtOnce()
+    {
+        // A price band no seeded or other test product falls in; each read may come from the list cache.
+        var url = $"/api/v1/products?category={await FirstCategoryAsync()}&min_price=1&max_price=999&per_page=100";
+        async Task<List<string>> IdsAsync() =>
+            (await (await Client.GetAsync(url)).BodyAsync())["data"]!.AsArray().Select(p => (string)p!["id"]!).ToList();
+
+        Assert.Empty(await IdsAsync());
+        Assert.Empty(await IdsAsync());
+        var id = (string)(await CreateProductAsync(price: 500))["id"]!;
+        Assert.Equal([id], await IdsAsync());
+        var patched = await Client.PatchAsync($"/api/v1/products/{id}", Json.Raw("""{"price": {"amount": "1500"}}""", "application/merge-patch+json"));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Empty(await IdsAsync());
+        await Client.PatchAsync($"/api/v1/products/{id}", Json.Raw("""{"price": {"amount": "600"}}""", "application/merge-patch+json"));
+        Assert.Equal([id], await IdsAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/v1/products/{id}")).StatusCode);
+        Assert.Empty(await IdsAsync());
+    }
+
     [Theory]
     [InlineData("per_page=0", "per_page")]
     [InlineData("per_page=101", "per_page")]

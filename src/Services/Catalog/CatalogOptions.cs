@@ -28,4 +28,14 @@ public sealed class CatalogOptions
     /// it and the shared L2; other replicas see it after at most this long. Default 30 seconds.
     /// </summary>
     public TimeSpan ProductLocalCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a replica keeps a product list page in memory. A change invalidates every page of the replica that made
+    /// it at once; other replicas see it after at most this long. Default 5 seconds; zero turns the list cache off.
+    /// </summary>
+    public TimeSpan ProductListCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most list pages a replica keeps (each up to 100 products). Default 1000.</summary>
+    [Range(1, 1_000_000)]
+    public int ProductListCacheEntries { get; set; } = 1000;
 }

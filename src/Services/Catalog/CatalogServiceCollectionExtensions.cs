@@ -16,6 +16,7 @@ internal static class CatalogServiceCollectionExtensions
             .Validate(o => Agora.ServiceDefaults.Http.Currencies.IsSupported(o.Currency), "Catalog:Currency must be a supported ISO 4217 code.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ProductCache>();
+        builder.Services.AddSingleton<ProductListCache>();
         builder.Services.AddScoped<StockLedger>();
         builder.Services.AddSingleton<ReservationExpiryService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReservationExpiryService>());

@@ -11,7 +11,7 @@ namespace Agora.Catalog.Features.Products;
 internal static class CreateProduct
 {
     public static async Task<Results<ApiCreated<ProductDto>, ApiError>> Handle(
-        ProductInput input, IDbContextOutbox<CatalogDbContext> outbox, IOptions<CatalogOptions> options,
+        ProductInput input, IDbContextOutbox<CatalogDbContext> outbox, ProductListCache lists, IOptions<CatalogOptions> options,
         TimeProvider clock, CancellationToken ct)
     {
         var v = new Validator();
@@ -64,6 +64,7 @@ internal static class CreateProduct
             return ApiResults.Conflict("SKU_TAKEN", $"Another product already has SKU '{input.Sku}'.");
         }
 
+        lists.Invalidate();
         return ApiResults.Created($"/api/v1/products/{product.Id}", ProductDto.From(product), Preconditions.ETag(product.Version));
     }
 }

@@ -48,7 +48,8 @@ internal static class ListProducts
     internal sealed record Position(string S, string K, string Id);
 
     public static async Task<Results<ApiOk<IReadOnlyList<ProductDto>>, ApiError>> Handle(
-        [AsParameters] ProductListQuery query, CatalogDbContext db, IOptions<CatalogOptions> options, CancellationToken ct)
+        [AsParameters] ProductListQuery query, CatalogDbContext db, ProductListCache cache, IOptions<CatalogOptions> options,
+        CancellationToken ct)
     {
         var v = new Validator();
         var perPage = Paging.PerPage(query.PerPage, query.Page, query.Cursor, v);
@@ -82,6 +83,12 @@ internal static class ListProducts
         if (!v.IsValid)
         {
             return v.ToError();
+        }
+
+        var cacheKey = cache.Key(query.Category, status, query.MinPrice, query.MaxPrice, query.Q, sort, perPage, query.Cursor, query.Page);
+        if (cacheKey is not null && cache.TryGet(cacheKey, out var cached))
+        {
+            return ApiResults.Page(cached!.Items, cached.Pagination);
         }
 
         var currency = options.Value.Currency;
@@ -130,7 +137,13 @@ internal static class ListProducts
             next = Paging.EncodeCursor(new Position(sort, SortValue(last, key), last.Id));
         }
 
-        return ApiResults.Page<ProductDto>(items.Select(ProductDto.From).ToList(), Paging.Info(perPage, total, next, query.Page));
+        var result = new ProductPage(items.Select(ProductDto.From).ToList(), Paging.Info(perPage, total, next, query.Page));
+        if (cacheKey is not null)
+        {
+            cache.Set(cacheKey, result);
+        }
+
+        return ApiResults.Page(result.Items, result.Pagination);
     }
 
     private static string SortValue(Product p, string key) => key switch

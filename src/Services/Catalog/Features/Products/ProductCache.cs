@@ -10,8 +10,11 @@ namespace Agora.Catalog.Features.Products;
 [ImmutableObject(true)]
 public sealed record CachedProduct(ProductDto Product, int Version);
 
-/// <summary>Product reads through HybridCache (in-process L1, Redis L2 in the distributed mode); writes invalidate.</summary>
-internal sealed class ProductCache(HybridCache cache, IOptions<CatalogOptions> options)
+/// <summary>
+/// Product reads through HybridCache (in-process L1, Redis L2 in the distributed mode); writes invalidate, the product
+/// and the list pages of <see cref="ProductListCache"/>.
+/// </summary>
+internal sealed class ProductCache(HybridCache cache, ProductListCache lists, IOptions<CatalogOptions> options)
 {
     private readonly HybridCacheEntryOptions _entry = new()
     {
@@ -26,8 +29,11 @@ internal sealed class ProductCache(HybridCache cache, IOptions<CatalogOptions> o
             return product is null ? null : new CachedProduct(ProductDto.From(product), product.Version);
         }, _entry, cancellationToken: cancellationToken);
 
-    public ValueTask InvalidateAsync(string id, CancellationToken cancellationToken = default) =>
-        cache.RemoveAsync(Key(id), cancellationToken);
+    public ValueTask InvalidateAsync(string id, CancellationToken cancellationToken = default)
+    {
+        lists.Invalidate();
+        return cache.RemoveAsync(Key(id), cancellationToken);
+    }
 
     private static string Key(string id) => "product:" + id;
 }
