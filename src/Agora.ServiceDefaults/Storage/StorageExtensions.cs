@@ -49,7 +49,7 @@ public static partial class StorageExtensions
         var own = configuration.GetConnectionString(service + "db");
         if (!string.IsNullOrWhiteSpace(own))
         {
-            return new DatabaseTarget(DatabaseProvider.Postgres, own);
+            return new DatabaseTarget(DatabaseProvider.Postgres, WithAutoPrepare(own));
         }
 
         var server = configuration.GetConnectionString("postgres");
@@ -60,7 +60,23 @@ public static partial class StorageExtensions
         }
 
         var csb = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "agora_" + service };
-        return new DatabaseTarget(DatabaseProvider.Postgres, csb.ConnectionString);
+        return new DatabaseTarget(DatabaseProvider.Postgres, WithAutoPrepare(csb.ConnectionString));
+    }
+
+    /// <summary>
+    /// Lets Npgsql prepare the statements a connection runs most (up to 64), so PostgreSQL parses and plans a list
+    /// page's queries once per connection instead of on every request (about a third of the server's CPU per list
+    /// page). A connection string that names <c>Max Auto Prepare</c> itself (0 turns it off) is left as it is.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        if (connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            || connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            return connectionString;
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 
     /// <summary>
