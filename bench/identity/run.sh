@@ -13,7 +13,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 THREADS="${THREADS:-2}" CONNECTIONS="${CONNECTIONS:-64}" TOKEN_CONNECTIONS="${TOKEN_CONNECTIONS:-16}"
 DURATION="${DURATION:-15}" WARMUP="${WARMUP:-10}" RUNS="${RUNS:-3}"
-ID_PORT=15101 CAT_PORT=15102
+ID_PORT="${ID_PORT:-25101}" CAT_PORT="${CAT_PORT:-25102}"
 WORK="$(mktemp -d)"; OUT="${OUT:-$WORK/out}"; mkdir -p "$OUT"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK/data"; }
@@ -29,12 +29,13 @@ fi
 
 start() { # name dir dll port grpc msg [env...]
   local name=$1 dir=$2 dll=$3 port=$4 grpc=$5 msg=$6; shift 6
-  (cd "$dir" && env ASPNETCORE_ENVIRONMENT=Production \
+  (cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Production \
      Kestrel__Endpoints__Http__Url="http://127.0.0.1:$port" Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc" \
      Agora__Messaging__ListenPort="$msg" Agora__DataDirectory="$WORK/data" Logging__LogLevel__Default=Warning "$@" \
      dotnet "$dll" >"$OUT/$name.log" 2>&1) &
   PIDS+=($!)
   for _ in $(seq 1 1200); do
+    kill -0 "${PIDS[-1]}" 2>/dev/null || { log "$name exited"; tail -5 "$OUT/$name.log" >&2; exit 1; }
     curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && return 0
     sleep 0.1
   done
@@ -44,13 +45,13 @@ start() { # name dir dll port grpc msg [env...]
 IDBIN="$REPO/src/Services/Identity/bin/Release/net10.0"
 CATBIN="$REPO/src/Services/Catalog/bin/Release/net10.0"
 t0=$(date +%s%N)
-start identity "$IDBIN" Agora.Identity.dll $ID_PORT 17101 16101 Identity__Issuer="http://127.0.0.1:$ID_PORT/" Identity__SeedDemoAccounts=true
+start identity "$IDBIN" Agora.Identity.dll $ID_PORT 27101 26101 Identity__Issuer="http://127.0.0.1:$ID_PORT/" Identity__SeedDemoAccounts=true
 token_body=$(curl -fs "http://127.0.0.1:$ID_PORT/connect/token" -d grant_type=client_credentials -d client_id=agora-scripts \
   -d client_secret=agora-scripts-secret -d scope=read:catalog)
 t1=$(date +%s%N)
 log "Identity: first token $(( (t1 - t0) / 1000000 )) ms after its process started (empty database: migrations, seed, keys)"
 TOKEN=$(printf %s "$token_body" | grep -o '"access_token": *"[^"]*"' | cut -d'"' -f4)
-start catalog "$CATBIN" Agora.Catalog.dll $CAT_PORT 17102 16102 Agora__Auth__Authority="http://127.0.0.1:$ID_PORT/"
+start catalog "$CATBIN" Agora.Catalog.dll $CAT_PORT 27102 26102 Agora__Auth__Authority="http://127.0.0.1:$ID_PORT/"
 curl -fs "http://127.0.0.1:$CAT_PORT/api/v1/products?per_page=100" | grep -o '"id":"prd_[0-9a-f]*"' | cut -d'"' -f4 > "$WORK/ids"
 export IDS_FILE="$WORK/ids"
 
@@ -58,18 +59,18 @@ export IDS_FILE="$WORK/ids"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$CAT_PORT/api/v1/products" -H "Authorization: Bearer ${TOKEN}x" -H 'Content-Type: application/json' -d '{}')
 [ "$code" = 401 ] || { log "expected 401 for a forged token, got $code"; exit 1; }
 
-rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
+rps() { if grep -q "Non-2xx" "$1"; then log "non-2xx responses in $1"; grep "Non-2xx" "$1" >&2; fi; awk '/^Requests\/sec/ {print $2}' "$1"; }
 p99() { awk '/^ +99%/ {print $2}' "$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 log "warming up"
-wrk -t"$THREADS" -c"$TOKEN_CONNECTIONS" -d"${WARMUP}s" -s "$HERE/token.lua" "http://127.0.0.1:$ID_PORT" >/dev/null
+wrk -t"$THREADS" -c"$TOKEN_CONNECTIONS" -d"${WARMUP}s" -s "$HERE/token.lua" "http://127.0.0.1:$ID_PORT/connect/token" >/dev/null
 TOKEN="" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/get_product.lua" "http://127.0.0.1:$CAT_PORT" >/dev/null
 TOKEN="$TOKEN" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/get_product.lua" "http://127.0.0.1:$CAT_PORT" >/dev/null
 
 for r in $(seq 1 "$RUNS"); do
   log "run $r/$RUNS"
-  wrk -t"$THREADS" -c"$TOKEN_CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/token.lua" "http://127.0.0.1:$ID_PORT" > "$OUT/token.$r"
+  wrk -t"$THREADS" -c"$TOKEN_CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/token.lua" "http://127.0.0.1:$ID_PORT/connect/token" > "$OUT/token.$r"
   TOKEN="" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/get_product.lua" "http://127.0.0.1:$CAT_PORT" > "$OUT/anon.$r"
   TOKEN="$TOKEN" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/get_product.lua" "http://127.0.0.1:$CAT_PORT" > "$OUT/auth.$r"
 done
@@ -87,7 +88,7 @@ echo "| Catalog GET product, bearer token validated (c=$CONNECTIONS) | $auth | $
 # Start-up: stop Identity and start it again on its existing database, as a deployment restarts it.
 kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
 t2=$(date +%s%N)
-start identity2 "$IDBIN" Agora.Identity.dll $ID_PORT 17101 16101 Identity__Issuer="http://127.0.0.1:$ID_PORT/"
+start identity2 "$IDBIN" Agora.Identity.dll $ID_PORT 27101 26101 Identity__Issuer="http://127.0.0.1:$ID_PORT/"
 curl -fs -o /dev/null "http://127.0.0.1:$ID_PORT/connect/token" -d grant_type=client_credentials -d client_id=agora-scripts \
   -d client_secret=agora-scripts-secret -d scope=read:catalog
 t3=$(date +%s%N)

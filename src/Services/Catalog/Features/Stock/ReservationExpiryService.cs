@@ -10,7 +10,7 @@ internal sealed partial class ReservationExpiryService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(timer, stoppingToken))
         {
             try
             {
@@ -34,6 +34,19 @@ internal sealed partial class ReservationExpiryService(
         }
 
         return expired;
+    }
+
+    /// <summary>False when the host stops: a shutdown is not a failure of the loop.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Returned the stock of {Count} expired reservation(s)")]
