@@ -120,7 +120,7 @@ cleanup() {
         log "stopping the servers this script started"
         bash "$REPO/scripts/servers.sh" stop || true
     fi
-    if [ -z "${OUT:-}" ]; then rm -rf "$WORK"; else rm -rf "$WORK/data"; fi
+    rm -rf "$WORK"  # with OUT set, the raw output lives there, outside WORK
     exit "$rc"
 }
 trap cleanup EXIT
