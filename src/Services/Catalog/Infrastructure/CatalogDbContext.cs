@@ -14,10 +14,6 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<ReservationLine> ReservationLines => Set<ReservationLine>();
 
-    /// <summary>Every timestamp is UTC; SQLite forgets the kind, so it is restored on read.</summary>
-    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime> UtcConverter =
-        new(v => v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Category>(e =>
@@ -102,7 +98,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
                 property.SetColumnName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
                 if (property.ClrType == typeof(DateTime))
                 {
-                    property.SetValueConverter(UtcConverter);
+                    property.SetValueConverter(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
                 }
             }
         }
