@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ internal sealed partial class KeyRotationService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.KeyRotationCheckInterval, clock);
-        while (await NextTickAsync(timer, stoppingToken))
+        while (await timer.NextTickOrStopAsync(stoppingToken))
         {
             try
             {
@@ -41,19 +42,6 @@ internal sealed partial class KeyRotationService(
         else if (await db.SigningKeys.AnyAsync(k => k.Status == KeyStatus.Retired && k.RetiresAt <= now, ct))
         {
             ring.Reload(); // rebuilding the options drops expired keys from the JWKS
-        }
-    }
-
-    /// <summary>False when the host stops: a shutdown is not a failure of the loop.</summary>
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Stock;
@@ -10,7 +11,7 @@ internal sealed partial class ReservationExpiryService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, clock);
-        while (await NextTickAsync(timer, stoppingToken))
+        while (await timer.NextTickOrStopAsync(stoppingToken))
         {
             try
             {
@@ -34,19 +35,6 @@ internal sealed partial class ReservationExpiryService(
         }
 
         return expired;
-    }
-
-    /// <summary>False when the host stops: a shutdown is not a failure of the loop.</summary>
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Returned the stock of {Count} expired reservation(s)")]
