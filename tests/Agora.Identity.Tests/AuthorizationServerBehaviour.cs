@@ -1,6 +1,7 @@
 using System.Net;
 using Agora.Identity.Infrastructure;
 using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Identity.Tests;
 
@@ -149,6 +150,48 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
         (status, body) = await OAuth.TokenAsync(client, Scripts(new() { ["grant_type"] = "client_credentials", ["scope"] = "root:everything" }));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_scope", (string?)body["error"]);
+    }
+
+    [Fact]
+    public async Task ClientSecret_RememberedAfterSuccess_ButAChangedOrWrongSecretIsRefusedAtOnce()
+    {
+        var clientId = "rotating-" + Guid.NewGuid().ToString("N")[..8];
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>().CreateAsync(
+                new OpenIddict.Abstractions.OpenIddictApplicationDescriptor
+                {
+                    ClientId = clientId, ClientSecret = "first-secret-0123456789", ClientType = OpenIddict.Abstractions.OpenIddictConstants.ClientTypes.Confidential,
+                    Permissions =
+                    {
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.Endpoints.Token,
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.GrantTypes.ClientCredentials,
+                        OpenIddict.Abstractions.OpenIddictConstants.Permissions.Prefixes.Scope + "read:catalog",
+                    },
+                });
+        }
+
+        var client = fixture.App.CreateClient();
+        Dictionary<string, string> Form(string secret) => new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "read:catalog",
+        };
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(client, Form("first-secret-0123456789"))).Status);
+        }
+
+        Assert.Equal("invalid_client", (string?)(await OAuth.TokenAsync(client, Form("first-secret-012345678"))).Body["error"]);
+
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var manager = scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>();
+            var application = await manager.FindByClientIdAsync(clientId) ?? throw new InvalidOperationException("client vanished");
+            await manager.UpdateAsync(application, "second-secret-0123456789");
+        }
+
+        Assert.Equal("invalid_client", (string?)(await OAuth.TokenAsync(client, Form("first-secret-0123456789"))).Body["error"]);
+        Assert.Equal(HttpStatusCode.OK, (await OAuth.TokenAsync(client, Form("second-secret-0123456789"))).Status);
     }
 
     [Theory]

@@ -17,6 +17,7 @@ internal static class AuthorizationServer
     {
         var options = builder.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
         builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddSingleton<VerifiedSecretCache>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerOptions>();
 
         builder.Services.AddAuthentication(IdentityDefaults.LoginScheme)
@@ -35,7 +36,11 @@ internal static class AuthorizationServer
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "agora.antiforgery");
 
         builder.Services.AddOpenIddict()
-            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>())
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>();
+                o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
+            })
             .AddServer(o =>
             {
                 o.SetIssuer(options.Issuer);
