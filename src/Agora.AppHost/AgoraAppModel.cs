@@ -110,6 +110,10 @@ public sealed class AgoraAppModel
         return service;
     }
 
+    /// <summary>Identity: passes <c>Agora:DemoAccounts</c> on as <c>Identity:SeedDemoAccounts</c> when it is set.</summary>
+    public IResourceBuilder<ProjectResource> WithDemoAccounts(IResourceBuilder<ProjectResource> identity) =>
+        Settings.DemoAccounts is { } demo ? identity.WithEnvironment("Identity__SeedDemoAccounts", demo ? "true" : "false") : identity;
+
     private static void PinPort(EndpointAnnotation endpoint, int port, string transport)
     {
         endpoint.Port = port;

@@ -23,9 +23,11 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// are taken from the repo root.</item>
 /// <item><c>ConnectionStrings:postgres</c>, <c>ConnectionStrings:rabbitmq</c>, <c>ConnectionStrings:redis</c>: required in
 /// the distributed mode, passed on to every service unchanged.</item>
+/// <item><c>Agora:DemoAccounts</c>: <c>true</c>/<c>false</c> to create (or not) Identity's demo users and clients on an
+/// empty database; unset, Identity decides (yes in the embedded mode, no in the distributed one).</item>
 /// </list>
 /// </summary>
-public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory)
+public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null)
 {
     /// <summary>The servers every service needs in the distributed mode (Aspire's container integrations are not used).</summary>
     public static readonly IReadOnlyList<AgoraServer> DistributedServers =
@@ -65,7 +67,15 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
         var dataDirectory = Path.GetFullPath(configuration["Agora:DataDirectory"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(".agora", "data"), root);
-        return new AgoraSettings(mode, root, dataDirectory);
+        bool? demo = null;
+        if (configuration["Agora:DemoAccounts"] is { Length: > 0 } demoText)
+        {
+            demo = bool.TryParse(demoText.Trim(), out var parsed)
+                ? parsed
+                : throw new AgoraConfigurationException($"Agora:DemoAccounts is '{demoText}'; use true or false.");
+        }
+
+        return new AgoraSettings(mode, root, dataDirectory, demo);
     }
 
     /// <summary>The directory holding <c>Agora.slnx</c> above the AppHost project (its grandparent if none is found).</summary>

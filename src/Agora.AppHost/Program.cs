@@ -2,6 +2,7 @@ using Agora.AppHost;
 
 // dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
 // dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
+//   (add --Agora:DemoAccounts=true for the demo users and clients there too)
 var builder = DistributedApplication.CreateBuilder(args);
 
 AgoraAppModel agora;
@@ -16,7 +17,7 @@ catch (AgoraConfigurationException e)
 }
 
 // One line per service: its project, HTTP port (REST) and gRPC port (h2c). Messages listen on HTTP port + 1000.
-agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101);
+agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101));
 agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
 
 await builder.Build().RunAsync();

@@ -56,4 +56,21 @@ public sealed class AgoraSettingsTests
 
         Assert.Contains("Agora:Mode", e.Message);
     }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("true", true)]
+    [InlineData("False", false)]
+    public void Settings_DemoAccounts_IsOptionalAndParsed(string? value, bool? expected)
+    {
+        var settings = AgoraSettings.From(value is null ? Config() : Config(("Agora:DemoAccounts", value)), AppHostDirectory);
+        Assert.Equal(expected, settings.DemoAccounts);
+    }
+
+    [Fact]
+    public void Settings_DemoAccounts_NotABoolean_SaysWhatToUse()
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:DemoAccounts", "sure")), AppHostDirectory));
+        Assert.Contains("true or false", e.Message);
+    }
 }

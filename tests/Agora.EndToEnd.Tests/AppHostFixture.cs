@@ -1,26 +1,52 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Agora.AppHost;
+using Agora.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.EndToEnd.Tests;
 
 /// <summary>
 /// Tests that start the whole AppHost. Its services bind fixed ports (Identity 5101, 7101, 6101; Catalog 5102, 7102, 6102), so only one AppHost can
-/// run at a time on a machine: the collection never runs in parallel with anything.
+/// run at a time on a machine: the collections never run in parallel with anything, and each waits for the ports.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
+public sealed class AppHostCollection : ICollectionFixture<EmbeddedAppHostFixture>
 {
     /// <summary>Collection name.</summary>
     public const string Name = "AppHost";
 }
 
-/// <summary>
-/// Starts <c>Agora.AppHost</c> once, in the embedded mode, with its SQLite files in a fresh temporary directory (so the
-/// tests neither see nor touch the developer's <c>.agora/data</c>), and waits until every service is healthy.
-/// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+/// <summary>The AppHost in the distributed mode, on the test servers (PostgreSQL, RabbitMQ, Redis).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DistributedAppHostCollection : ICollectionFixture<DistributedAppHostFixture>
 {
+    /// <summary>Collection name.</summary>
+    public const string Name = "AppHost (distributed)";
+}
+
+/// <summary>The AppHost in the embedded mode, SQLite files in a fresh temporary directory.</summary>
+public sealed class EmbeddedAppHostFixture() : AppHostFixture(AgoraMode.Embedded);
+
+/// <summary>
+/// The AppHost in the distributed mode against the servers <c>./test.sh</c> starts (<see cref="TestServers"/>), with the
+/// demo accounts asked for; the services' databases (<c>agora_identity</c>, <c>agora_catalog</c> on the test server)
+/// are dropped before and after, so every run starts empty.
+/// </summary>
+public sealed class DistributedAppHostFixture() : AppHostFixture(AgoraMode.Distributed);
+
+/// <summary>
+/// Starts <c>Agora.AppHost</c> once in the given mode, with its SQLite files (embedded) in a fresh temporary directory
+/// (so the tests neither see nor touch the developer's <c>.agora/data</c>), and waits until every service is healthy.
+/// </summary>
+public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
+{
+    /// <summary>The databases the AppHost's services create on the PostgreSQL server in the distributed mode.</summary>
+    private static readonly string[] DistributedDatabases = ["agora_identity", "agora_catalog"];
+
+    /// <summary>The mode the AppHost runs in.</summary>
+    public AgoraMode Mode { get; } = mode;
+
     /// <summary>First start migrates and seeds SQLite on a 2-core machine; allow plenty.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
@@ -46,8 +72,21 @@ public sealed class AppHostFixture : IAsyncLifetime
         // Another AppHost, or a service started by hand, may hold the ports for a while: wait for them, never kill it.
         await WaitForPortsAsync(free: true, cts.Token);
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agora_AppHost>(
-            ["--Agora:Mode=Embedded", $"--Agora:DataDirectory={DataDirectory}"], cts.Token);
+        string[] args = [$"--Agora:Mode={Mode}", $"--Agora:DataDirectory={DataDirectory}"];
+        if (Mode == AgoraMode.Distributed)
+        {
+            TestServers.EnsureDistributedServers();
+            await DropDistributedDatabasesAsync();
+            args =
+            [
+                .. args, "--Agora:DemoAccounts=true",
+                $"--ConnectionStrings:postgres={TestServers.Postgres}",
+                $"--ConnectionStrings:rabbitmq={TestServers.RabbitMq}",
+                $"--ConnectionStrings:redis={TestServers.Redis}",
+            ];
+        }
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agora_AppHost>(args, cts.Token);
         builder.Services.AddLogging(logging => logging
             .AddFilter("System.Net.Http", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
@@ -71,11 +110,31 @@ public sealed class AppHostFixture : IAsyncLifetime
         try
         {
             await WaitForPortsAsync(free: true, cts.Token);
-            Directory.Delete(DataDirectory, recursive: true);
+            if (Mode == AgoraMode.Distributed)
+            {
+                await DropDistributedDatabasesAsync();
+            }
+
+            if (Directory.Exists(DataDirectory))
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException or Npgsql.NpgsqlException)
         {
             // Best effort: a port still held or a file still open is not a test failure.
+        }
+    }
+
+    private static async Task DropDistributedDatabasesAsync()
+    {
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = "postgres" }.ConnectionString;
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        foreach (var database in DistributedDatabases)
+        {
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 

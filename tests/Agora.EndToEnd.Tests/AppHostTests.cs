@@ -5,7 +5,7 @@ namespace Agora.EndToEnd.Tests;
 
 /// <summary>The whole shop started by the AppHost in the embedded mode (ARCHITECTURE.md §1).</summary>
 [Collection(AppHostCollection.Name)]
-public sealed class AppHostTests(AppHostFixture fixture)
+public sealed class AppHostTests(EmbeddedAppHostFixture fixture)
 {
     [Fact]
     public async Task AppHost_Embedded_ServesSeededCatalogue()
