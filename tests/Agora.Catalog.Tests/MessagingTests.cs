@@ -226,7 +226,7 @@ public sealed class DistributedMessagingTests : IAsyncLifetime
         _rabbit = await new ConnectionFactory { Uri = new Uri(TestServers.RabbitMq) }.CreateConnectionAsync();
         _channel = await _rabbit.CreateChannelAsync();
         var queue = (await _channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        var exchange = ServiceTopology.ExchangeName(typeof(ProductCreated));
+        var exchange = ServiceTopology.ExchangeName(typeof(ProductCreated), _app.MessagingNamespace);
         await _channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
         await _channel.QueueBindAsync(queue, exchange, "");
         var consumer = new AsyncEventingBasicConsumer(_channel);

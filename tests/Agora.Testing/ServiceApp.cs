@@ -22,10 +22,19 @@ public class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint> where 
         MessagePort = TestServers.FreePort();
         _settings["Agora:Mode"] = mode.ToString();
         _settings["Agora:Messaging:ListenPort"] = MessagePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (mode == AgoraMode.Embedded)
+        if (mode == AgoraMode.Embedded)
         {
             DataDirectory = Path.Combine(Path.GetTempPath(), "agora-tests", Name);
             _settings["Agora:DataDirectory"] = DataDirectory;
+
+            // Isolation: what this app sends to other services must never reach a shop running on this machine (an
+            // AppHost on the fixed ports). Every peer points at a port nobody listens on; messages wait in the outbox.
+            // A test that wants a peer points it at a probe or another app: With("Agora:Messaging:Peers:ordering", …).
+            var nowhere = TestServers.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var peer in Agora.Contracts.Messaging.ServiceTopology.HttpPorts.Keys)
+            {
+                _settings[$"Agora:Messaging:Peers:{peer}"] = "localhost:" + nowhere;
+            }
         }
         else
         {
@@ -37,6 +46,10 @@ public class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint> where 
             _settings["ConnectionStrings:redis"] = TestServers.Redis;
             QueueName = $"agora.{service}.{Name}";
             _settings["Agora:Messaging:QueueName"] = QueueName;
+
+            // Isolation on the shared RabbitMQ: this app's exchanges are its own unless a test joins apps in one namespace.
+            MessagingNamespace = "agora-test-" + Name;
+            _settings["Agora:Messaging:Namespace"] = MessagingNamespace;
         }
     }
 
@@ -47,12 +60,20 @@ public class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint> where 
     public string? DatabaseName { get; }
     public string? ConnectionString { get; }
 
+    /// <summary>Distributed mode: the exchange prefix (<c>Agora:Messaging:Namespace</c>); default one per app.</summary>
+    public string MessagingNamespace { get; private set; } = Agora.Contracts.Messaging.ServiceTopology.DefaultNamespace;
+
     /// <summary>Distributed mode: this instance's own queue, so parallel test apps never take each other's messages.</summary>
     public string? QueueName { get; }
 
     /// <summary>Adds a configuration value before the app starts.</summary>
     public ServiceApp<TEntryPoint> With(string key, string? value)
     {
+        if (key == "Agora:Messaging:Namespace" && value is not null)
+        {
+            MessagingNamespace = value;
+        }
+
         _settings[key] = value;
         return this;
     }

@@ -1,4 +1,5 @@
 using Agora.Contracts.Events;
+using Agora.Contracts.Orders;
 
 namespace Agora.Contracts.Messaging;
 
@@ -26,7 +27,10 @@ public static class ServiceTopology
     /// <summary>The embedded-mode message port of a service: its HTTP port + 1000.</summary>
     public static int MessagePort(string service) => HttpPorts[service] + 1000;
 
-    /// <summary>Integration events and the services subscribed to them. A service joins by adding itself here.</summary>
+    /// <summary>
+    /// Every message type and the services that receive it. Events may have any number of subscribers (a service
+    /// joins by adding itself here); a command (<see cref="IAgoraCommand"/>) has exactly one receiver.
+    /// </summary>
     public static readonly IReadOnlyDictionary<Type, string[]> Subscriptions = new Dictionary<Type, string[]>
     {
         [typeof(ProductCreated)] = [],
@@ -34,13 +38,52 @@ public static class ServiceTopology
         [typeof(ProductDeleted)] = [],
         [typeof(PriceChanged)] = [],
         [typeof(StockChanged)] = [],
+
+        // The order saga (Ordering orchestrates).
+        [typeof(ReserveStockForOrder)] = ["catalog"],
+        [typeof(ReleaseStockForOrder)] = ["catalog"],
+        [typeof(CommitStockForOrder)] = ["catalog"],
+        [typeof(StockReservedForOrder)] = ["ordering"],
+        [typeof(StockReservationRejected)] = ["ordering"],
+        [typeof(StockReleasedForOrder)] = ["ordering"],
+        [typeof(StockCommittedForOrder)] = ["ordering"],
+        [typeof(AuthorizePayment)] = ["payment"],
+        [typeof(CapturePayment)] = ["payment"],
+        [typeof(VoidPayment)] = ["payment"],
+        [typeof(RefundPayment)] = ["payment"],
+        [typeof(PaymentAuthorized)] = ["ordering"],
+        [typeof(PaymentDeclined)] = ["ordering"],
+        [typeof(PaymentPending)] = ["ordering"],
+        [typeof(PaymentCaptured)] = ["ordering"],
+        [typeof(PaymentCaptureFailed)] = ["ordering"],
+        [typeof(PaymentVoided)] = ["ordering"],
+        [typeof(PaymentRefunded)] = ["ordering"],
+        [typeof(CreateShipment)] = ["shipping"],
+        [typeof(CancelShipment)] = ["shipping"],
+        [typeof(ShipmentCreated)] = ["ordering"],
+        [typeof(ShipmentFailed)] = ["ordering"],
+        [typeof(ShipmentCancelled)] = ["ordering"],
+        [typeof(ShipmentDispatched)] = ["ordering"],
+        [typeof(ShipmentInTransit)] = ["ordering"],
+        [typeof(ShipmentDelivered)] = ["ordering"],
+
+        // Choreography: whoever cares about orders.
+        [typeof(OrderPlaced)] = [],
+        [typeof(OrderConfirmed)] = ["notification"],
+        [typeof(OrderCancelled)] = ["notification"],
+        [typeof(OrderPaymentFailed)] = ["notification"],
+        [typeof(OrderShipped)] = ["notification"],
+        [typeof(OrderDelivered)] = ["notification"],
     };
 
-    /// <summary>The RabbitMQ exchange of an event type: <c>agora.events.product-created</c>.</summary>
-    public static string ExchangeName(Type eventType) => "agora.events." + Kebab(eventType.Name);
+    /// <summary>The default messaging namespace: prefix of every exchange and queue.</summary>
+    public const string DefaultNamespace = "agora";
+
+    /// <summary>The RabbitMQ exchange of a message type: <c>agora.events.product-created</c>.</summary>
+    public static string ExchangeName(Type eventType, string ns = DefaultNamespace) => ns + ".events." + Kebab(eventType.Name);
 
     /// <summary>The RabbitMQ queue a service consumes from.</summary>
-    public static string QueueName(string service) => "agora." + service;
+    public static string QueueName(string service, string ns = DefaultNamespace) => ns + "." + service;
 
     private static string Kebab(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));

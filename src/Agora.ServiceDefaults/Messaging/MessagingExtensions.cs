@@ -62,7 +62,8 @@ public static class MessagingExtensions
                 {
                     foreach (var subscriber in subscribers.Where(s => s != service))
                     {
-                        opts.PublishMessage(type).ToPort(ServiceTopology.MessagePort(subscriber)).UseDurableOutbox();
+                        var (host, port) = Peer(messaging, subscriber);
+                        opts.PublishMessage(type).ToServerAndPort(host, port).UseDurableOutbox();
                     }
                 }
 
@@ -81,10 +82,10 @@ public static class MessagingExtensions
                     .AutoProvision()
                     // Dead letters go to the service's database, so one admin API serves both modes.
                     .CustomizeDeadLetterQueueing(new DeadLetterQueue("agora.dead-letters", DeadLetterQueueMode.WolverineStorage));
-                var queue = messaging.QueueName ?? ServiceTopology.QueueName(service);
+                var queue = messaging.QueueName ?? ServiceTopology.QueueName(service, messaging.Namespace);
                 foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
                 {
-                    var exchange = ServiceTopology.ExchangeName(type);
+                    var exchange = ServiceTopology.ExchangeName(type, messaging.Namespace);
                     opts.PublishMessage(type).ToRabbitExchange(exchange, e => e.ExchangeType = ExchangeType.Fanout).UseDurableOutbox();
                     if (subscribers.Contains(service))
                     {
@@ -116,6 +117,21 @@ public static class MessagingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>Embedded mode: the host and port a peer service receives messages on.</summary>
+    internal static (string Host, int Port) Peer(MessagingOptions messaging, string service)
+    {
+        if (!messaging.Peers.TryGetValue(service, out var configured) || string.IsNullOrWhiteSpace(configured))
+        {
+            return ("localhost", ServiceTopology.MessagePort(service));
+        }
+
+        var i = configured.LastIndexOf(':');
+        var (host, portText) = i < 0 ? ("localhost", configured) : (configured[..i], configured[(i + 1)..]);
+        return int.TryParse(portText, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+            ? (host.Length == 0 ? "localhost" : host, port)
+            : throw new InvalidOperationException($"{MessagingOptions.SectionName}:Peers:{service} is '{configured}'; use host:port or a port.");
     }
 
     private static DatabaseTarget? BuildServiceProviderLite(this IServiceCollection services) =>

@@ -15,6 +15,19 @@ public sealed class MessagingOptions
     /// <summary>Distributed mode: the RabbitMQ queue this service consumes. Default <c>agora.{service}</c>.</summary>
     public string? QueueName { get; set; }
 
+    /// <summary>
+    /// Distributed mode: prefix of every exchange and queue (<c>{ns}.events.order-placed</c>, <c>{ns}.{service}</c>).
+    /// Default <c>agora</c>. Services that should talk share one; tests give each system under test its own.
+    /// </summary>
+    [RegularExpression("^[a-z0-9][a-z0-9._-]{0,62}$")]
+    public string Namespace { get; set; } = Agora.Contracts.Messaging.ServiceTopology.DefaultNamespace;
+
+    /// <summary>
+    /// Embedded mode: where another service receives messages, by service name (<c>ordering</c> → <c>localhost:6103</c>).
+    /// Default: <c>localhost</c> and that service's HTTP port + 1000 (ServiceTopology). Tests point peers at probes.
+    /// </summary>
+    public Dictionary<string, string> Peers { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Embedded mode: subscribers beyond <c>ServiceTopology</c> (an extra consumer, a test probe).</summary>
     public List<ExtraSubscriber> ExtraSubscribers { get; set; } = [];
 
