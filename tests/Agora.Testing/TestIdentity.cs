@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Agora.Catalog.Tests.Infrastructure;
+namespace Agora.Testing;
 
 /// <summary>An RSA signing key with its <c>kid</c>, generated in the test.</summary>
 public sealed class TestKey : IDisposable

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Agora.Catalog.Tests.Infrastructure;
+namespace Agora.Testing;
 
-internal static class Json
+public static class Json
 {
     public static async Task<JsonNode> BodyAsync(this HttpResponseMessage response)
     {
