@@ -1,3 +1,4 @@
+using Agora.Contracts.Orders;
 using Agora.Testing;
 using System.Net;
 using System.Net.Http.Json;
@@ -290,6 +291,69 @@ public abstract class CatalogBehaviour(CatalogFixture fixture)
         var inventory = await (await Client.GetAsync($"/api/v1/products/{id}/inventory")).BodyAsync();
         Assert.Equal(0, (int)inventory["data"]!["available"]!);
         Assert.Equal(10, (int)inventory["data"]!["reserved"]!);
+    }
+
+    private async Task<T> HandleAsync<T>(Func<StockLedger, TimeProvider, Microsoft.Extensions.Logging.ILogger<StockLedger>, Task<T>> handle)
+    {
+        using var scope = fixture.App.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        return await handle(services.GetRequiredService<StockLedger>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StockLedger>>());
+    }
+
+    private async Task<(int Available, int Reserved)> InventoryAsync(string productId)
+    {
+        var data = (await (await Client.GetAsync($"/api/v1/products/{productId}/inventory")).BodyAsync())["data"]!;
+        return ((int)data["available"]!, (int)data["reserved"]!);
+    }
+
+    [Fact]
+    public async Task OrderStock_ReserveTwiceThenCommit_HoldsOnceAnswersTheSame_AndSells()
+    {
+        var id = (string)(await CreateProductAsync(stock: 5))["id"]!;
+        var order = "ord_" + Guid.NewGuid().ToString("N");
+        var reserve = new ReserveStockForOrder(Guid.NewGuid(), DateTimeOffset.UtcNow, order, [new ItemQuantity(id, 2)], TimeSpan.FromHours(1));
+        Assert.IsType<StockReservedForOrder>(await HandleAsync((l, c, g) => OrderStockHandler.Handle(reserve, l, c, g, default)));
+        Assert.IsType<StockReservedForOrder>(await HandleAsync((l, c, g) => OrderStockHandler.Handle(reserve with { CommandId = Guid.NewGuid() }, l, c, g, default)));
+        Assert.Equal((3, 2), await InventoryAsync(id));
+
+        var commit = new CommitStockForOrder(Guid.NewGuid(), DateTimeOffset.UtcNow, order);
+        Assert.NotNull(await HandleAsync((l, c, g) => OrderStockHandler.Handle(commit, l, c, g, default)));
+        Assert.NotNull(await HandleAsync((l, c, g) => OrderStockHandler.Handle(commit, l, c, g, default)));
+        Assert.Equal((3, 0), await InventoryAsync(id));
+    }
+
+    [Fact]
+    public async Task OrderStock_NotEnough_RejectsNamingTheProduct_AndReservesNothing()
+    {
+        var plenty = (string)(await CreateProductAsync(stock: 5))["id"]!;
+        var scarce = (string)(await CreateProductAsync(stock: 1))["id"]!;
+        var reserve = new ReserveStockForOrder(Guid.NewGuid(), DateTimeOffset.UtcNow, "ord_" + Guid.NewGuid().ToString("N"),
+            [new ItemQuantity(plenty, 1), new ItemQuantity(scarce, 2)], TimeSpan.FromHours(1));
+        var answer = Assert.IsType<StockReservationRejected>(await HandleAsync((l, c, g) => OrderStockHandler.Handle(reserve, l, c, g, default)));
+        Assert.Equal([scarce], answer.Problems);
+        Assert.Equal((5, 0), await InventoryAsync(plenty));
+        Assert.Equal((1, 0), await InventoryAsync(scarce));
+    }
+
+    [Fact]
+    public async Task OrderStock_ReleaseOvertakesReserve_TheLateReserveIsRefused_AndStockStaysFree()
+    {
+        var id = (string)(await CreateProductAsync(stock: 4))["id"]!;
+        var order = "ord_" + Guid.NewGuid().ToString("N");
+        var release = new ReleaseStockForOrder(Guid.NewGuid(), DateTimeOffset.UtcNow, order, "saga timed out");
+        Assert.Equal(order, (await HandleAsync((l, c, _) => OrderStockHandler.Handle(release, l, c, default))).OrderId);
+        var late = new ReserveStockForOrder(Guid.NewGuid(), DateTimeOffset.UtcNow, order, [new ItemQuantity(id, 3)], TimeSpan.FromHours(1));
+        Assert.IsType<StockReservationRejected>(await HandleAsync((l, c, g) => OrderStockHandler.Handle(late, l, c, g, default)));
+        Assert.Equal((4, 0), await InventoryAsync(id));
+
+        // A normal release after a reserve returns the units, and is itself idempotent.
+        var other = "ord_" + Guid.NewGuid().ToString("N");
+        await HandleAsync((l, c, g) => OrderStockHandler.Handle(late with { OrderId = other }, l, c, g, default));
+        Assert.Equal((1, 3), await InventoryAsync(id));
+        await HandleAsync((l, c, _) => OrderStockHandler.Handle(release with { OrderId = other }, l, c, default));
+        await HandleAsync((l, c, _) => OrderStockHandler.Handle(release with { OrderId = other }, l, c, default));
+        Assert.Equal((4, 0), await InventoryAsync(id));
     }
 
     [Fact]

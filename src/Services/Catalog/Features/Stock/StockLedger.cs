@@ -28,7 +28,7 @@ public sealed record StockResult(StockOutcome Outcome, Reservation? Reservation,
 /// transaction with the reservation row and the <c>StockChanged</c> events, so stock is never oversold or negative
 /// however many requests race, on SQLite and on PostgreSQL, and a retried call changes nothing twice.
 /// </summary>
-internal sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeProvider clock, IOptions<CatalogOptions> options)
+public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeProvider clock, IOptions<CatalogOptions> options)
 {
     public const int MaxLines = 100;
     public const int MaxQuantity = 10_000;
@@ -103,6 +103,34 @@ internal sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, Tim
     /// <summary>Returns the stock. Releasing a released or expired reservation is a no-op.</summary>
     public Task<StockResult> ReleaseAsync(string reservationId, CancellationToken ct) =>
         SettleAsync(reservationId, ReservationStatus.Released, ct);
+
+    /// <summary>
+    /// Releases the reservation, or, if none exists yet under this id, records it as released with no lines, so a
+    /// reserve that arrives later (it was overtaken by its own compensation) is refused instead of holding stock.
+    /// </summary>
+    public async Task<StockResult> ReleaseOrTombstoneAsync(string reservationId, CancellationToken ct)
+    {
+        var result = await ReleaseAsync(reservationId, ct);
+        if (result.Outcome != StockOutcome.NotFound)
+        {
+            return result;
+        }
+
+        var db = outbox.DbContext;
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Reservations.Add(new Reservation { Id = reservationId, Status = ReservationStatus.Released, CreatedAt = now, UpdatedAt = now, ExpiresAt = now });
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+            return StockResult.Of(StockOutcome.Done);
+        }
+        catch (DbUpdateException ex) when (Agora.ServiceDefaults.Storage.DbErrors.IsUniqueViolation(ex))
+        {
+            // The reserve won the race after all: release what it holds.
+            db.ChangeTracker.Clear();
+            return await ReleaseAsync(reservationId, ct);
+        }
+    }
 
     /// <summary>Turns reserved stock into sold stock.</summary>
     public Task<StockResult> CommitAsync(string reservationId, CancellationToken ct) =>
