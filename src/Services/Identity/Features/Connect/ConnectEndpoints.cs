@@ -174,6 +174,12 @@ internal static class Principals
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.Name).SetClaim(Claims.Email, user.Email);
+        if (!string.IsNullOrEmpty(user.Locale))
+        {
+            // Services that write to the user (Ordering snapshots it for Notification) use it to pick a language.
+            identity.SetClaim(Claims.Locale, user.Locale);
+        }
+
         identity.SetClaims("roles", [.. user.RoleList]);
         identity.SetScopes(grantedScopes);
         identity.SetDestinations(DestinationsOf);
