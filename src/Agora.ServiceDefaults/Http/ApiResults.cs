@@ -21,6 +21,9 @@ public static class ApiResults
     /// <summary>201 with <c>Location</c>, the created resource and its ETag.</summary>
     public static ApiCreated<T> Created<T>(string location, T value, string? etag = null) where T : notnull => new(location, value, etag);
 
+    /// <summary>202 Accepted with <c>Location</c> and the success envelope.</summary>
+    public static ApiAccepted<T> Accepted<T>(string location, T value) where T : notnull => new(location, value);
+
     /// <summary>An error with the given status and code.</summary>
     public static ApiError Error(int status, string code, string message, IReadOnlyList<FieldError>? details = null) =>
         new(status, code, message, details);
@@ -124,6 +127,34 @@ public sealed class ApiCreated<T>(string location, T value, string? etag)
     /// <inheritdoc />
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(ApiEnvelope<T>), ["application/json"]));
+}
+
+/// <summary>202 Accepted: the request started work that finishes later; <c>Location</c> is where to watch it.</summary>
+public sealed class ApiAccepted<T>(string location, T value)
+    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
+    where T : notnull
+{
+    /// <summary>Where the outcome can be read.</summary>
+    public string Location { get; } = location;
+
+    /// <summary>The resource as it is now.</summary>
+    public T Value { get; } = value;
+
+    /// <inheritdoc />
+    public int? StatusCode => StatusCodes.Status202Accepted;
+
+    object? IValueHttpResult.Value => Value;
+
+    /// <inheritdoc />
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.Location = Location;
+        return ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status202Accepted, Value, null, null);
+    }
+
+    /// <inheritdoc />
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(ApiEnvelope<T>), ["application/json"]));
 }
 
 /// <summary>A failure in the error envelope.</summary>

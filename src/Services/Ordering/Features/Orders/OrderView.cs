@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Agora.Ordering.Domain;
+using Agora.Ordering.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Ordering.Features.Orders;
+
+public sealed record OrderItemDto(string ProductId, string Sku, string Name, int Quantity, MoneyDto UnitPrice, MoneyDto Subtotal);
+
+public sealed record AddressDto(string Recipient, string Phone, string Line1, string? Line2, string City, string PostalCode, string Country);
+
+public sealed record PaymentInfoDto(string? Id, string Status);
+
+public sealed record ShipmentInfoDto(string? Id, string Status, string? Carrier, string? TrackingNumber);
+
+/// <summary>Where the saga is: the step it waits on (or its end), the attempt, and whether it is turning back.</summary>
+public sealed record SagaInfoDto(string State, int Attempt, bool Compensating);
+
+public sealed record StatusChangeDto(string Status, DateTimeOffset At);
+
+/// <summary>Links to what can be done next with the order (HATEOAS, seed §1).</summary>
+public sealed record OrderLinksDto(string Self, string Events, string? Cancel, string CustomerOrders);
+
+/// <summary>The order detail view: what <c>GET /api/v1/orders/{id}</c> returns.</summary>
+public sealed record OrderDto(
+    string Id, string CustomerId, string Status, IReadOnlyList<OrderItemDto> Items, MoneyDto Total, AddressDto ShippingAddress,
+    PaymentInfoDto Payment, ShipmentInfoDto Shipment, SagaInfoDto Saga, string? Reason, DateTimeOffset PlacedAt,
+    DateTimeOffset UpdatedAt, int Version, IReadOnlyList<StatusChangeDto> History, OrderLinksDto Links);
+
+/// <summary>One row of an order list.</summary>
+public sealed record OrderSummaryDto(string Id, string CustomerId, string Status, string SagaState, MoneyDto Total, int ItemCount,
+    DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt, string Href);
+
+/// <summary>
+/// The read side (CQRS): the order detail view and summary row are pure functions of the order's state, written in
+/// the same transaction as the events (so they are never behind), and rebuilt from the event log on demand with the
+/// same functions (so a rebuild gives the same rows).
+/// </summary>
+public static class OrderProjection
+{
+    public static OrderDto View(OrderState o)
+    {
+        var items = o.Lines.Select(l => new OrderItemDto(l.ProductId, l.Sku, l.Name, l.Quantity,
+            Money(l.UnitPrice, l.Currency), Money(l.UnitPrice * l.Quantity, l.Currency))).ToList();
+        var a = o.Address;
+        return new OrderDto(o.Id, o.Customer.CustomerId, o.Status.Wire(), items, Money(o.Total, o.Currency),
+            new AddressDto(a.Recipient, a.Phone, a.Line1, a.Line2, a.City, a.PostalCode, a.Country),
+            new PaymentInfoDto(o.PaymentId, o.PaymentStatus),
+            new ShipmentInfoDto(o.ShipmentId, o.ShipmentStatus, o.Carrier, o.TrackingNumber),
+            new SagaInfoDto(o.Step.Wire(), o.Attempt, o.Compensating), o.Reason, o.PlacedAt, o.UpdatedAt, o.Version,
+            o.History.Select(h => new StatusChangeDto(h.Status.Wire(), h.At)).ToList(),
+            Links(o));
+    }
+
+    public static OrderLinksDto Links(OrderState o) => new(
+        $"/api/v1/orders/{o.Id}", $"/api/v1/orders/{o.Id}/events",
+        OrderSaga.IsCancellable(o) ? $"/api/v1/orders/{o.Id}/cancel" : null,
+        $"/api/v1/users/{Uri.EscapeDataString(o.Customer.CustomerId)}/orders");
+
+    public static OrderSummaryDto Summary(OrderSummary s) => new(s.OrderId, s.CustomerId, s.Status, s.SagaStep,
+        Currencies.Format(s.TotalMinor, s.Currency), s.ItemCount,
+        new DateTimeOffset(DateTime.SpecifyKind(s.PlacedAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(s.UpdatedAt, DateTimeKind.Utc)),
+        $"/api/v1/orders/{s.OrderId}");
+
+    /// <summary>Writes the order's rows (adds them, or updates the tracked ones).</summary>
+    public static async Task ProjectAsync(OrderingDbContext db, OrderState o, CancellationToken ct)
+    {
+        var summary = await db.Summaries.FindAsync([o.Id], ct);
+        if (summary is null)
+        {
+            summary = new OrderSummary { OrderId = o.Id, CustomerId = "", Status = "", SagaStep = "", Currency = "" };
+            db.Summaries.Add(summary);
+        }
+
+        Fill(summary, o);
+        var detail = await db.Details.FindAsync([o.Id], ct);
+        if (detail is null)
+        {
+            detail = new OrderDetail { OrderId = o.Id, CustomerId = "", Document = "" };
+            db.Details.Add(detail);
+        }
+
+        detail.CustomerId = o.Customer.CustomerId;
+        detail.Document = JsonSerializer.Serialize(View(o), EventStore.Json);
+        detail.Version = o.Version;
+    }
+
+    private static void Fill(OrderSummary s, OrderState o)
+    {
+        s.CustomerId = o.Customer.CustomerId;
+        s.Status = o.Status.Wire();
+        s.SagaStep = o.Step.Wire();
+        s.TotalMinor = Currencies.ToMinor(o.Total, o.Currency);
+        s.Currency = o.Currency;
+        s.ItemCount = o.Lines.Sum(l => l.Quantity);
+        s.PlacedAt = o.PlacedAt.UtcDateTime;
+        s.UpdatedAt = o.UpdatedAt.UtcDateTime;
+        s.Version = o.Version;
+    }
+
+    /// <summary>
+    /// Throws the read models away and replays the whole event log into them. Returns how many orders and events it
+    /// replayed. One transaction: readers see the old rows or the new ones, never a half-built table.
+    /// </summary>
+    public static async Task<(int Orders, long Events)> RebuildAsync(OrderingDbContext db, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Summaries.ExecuteDeleteAsync(ct);
+        await db.Details.ExecuteDeleteAsync(ct);
+        var store = new EventStore(db);
+        var states = new Dictionary<string, OrderState>(StringComparer.Ordinal);
+        long events = 0;
+        await foreach (var e in store.ReadAllAsync(ct: ct))
+        {
+            if (!states.TryGetValue(e.StreamId, out var state))
+            {
+                states[e.StreamId] = state = new OrderState();
+            }
+
+            state.Apply(e.Event);
+            events++;
+        }
+
+        foreach (var state in states.Values)
+        {
+            var summary = new OrderSummary { OrderId = state.Id, CustomerId = "", Status = "", SagaStep = "", Currency = "" };
+            Fill(summary, state);
+            db.Summaries.Add(summary);
+            db.Details.Add(new OrderDetail
+            {
+                OrderId = state.Id, CustomerId = state.Customer.CustomerId,
+                Document = JsonSerializer.Serialize(View(state), EventStore.Json), Version = state.Version,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return (states.Count, events);
+    }
+
+    private static MoneyDto Money(decimal amount, string currency) => Currencies.Format(Currencies.ToMinor(amount, currency), currency);
+}

@@ -1,0 +1,109 @@
+using Agora.Ordering.Domain;
+using Agora.Ordering.Features.Orders;
+using Agora.Ordering.Infrastructure;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+
+namespace Agora.Ordering.Features.Saga;
+
+/// <summary>
+/// Loads an order from its events, lets the saga's rules decide, and commits in ONE transaction: the new events
+/// (optimistic concurrency on the stream version), the read models, the integration events, the next step's command
+/// and its timeout (Wolverine's transactional outbox in Ordering's database). A crash at any point leaves either all of
+/// it or none; a lost race throws <see cref="StreamConcurrencyException"/> and the caller (Wolverine's retry, or the
+/// HTTP endpoint) decides again on fresh state.
+/// </summary>
+public sealed partial class OrderProcessor(
+    IDbContextOutbox<OrderingDbContext> outbox, TimeProvider clock, IOptions<SagaOptions> options, ILogger<OrderProcessor> logger)
+{
+    public OrderingDbContext Db => outbox.DbContext;
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public async Task<OrderState?> LoadAsync(string orderId, CancellationToken ct) =>
+        OrderState.Fold((await new EventStore(Db).ReadStreamAsync(orderId, ct: ct)).Select(e => e.Event));
+
+    /// <summary>Applies what <paramref name="decide"/> says to the stored order; null if the order does not exist.</summary>
+    public async Task<OrderState?> ApplyAsync(string orderId, Func<OrderState, IReadOnlyList<IOrderEvent>> decide, CancellationToken ct)
+    {
+        var order = await LoadAsync(orderId, ct);
+        if (order is null)
+        {
+            LogUnknownOrder(logger, orderId);
+            return null;
+        }
+
+        var events = decide(order);
+        if (events.Count == 0)
+        {
+            return order; // late, repeated or not for this step: nothing changes
+        }
+
+        await CommitAsync(order, events, ct);
+        return order;
+    }
+
+    /// <summary>Commits <paramref name="events"/> on top of <paramref name="order"/> (a fresh <see cref="OrderState"/> for a new order).</summary>
+    public async Task CommitAsync(OrderState order, IReadOnlyList<IOrderEvent> events, CancellationToken ct, Action<OrderingDbContext>? alsoSave = null)
+    {
+        var expected = order.Version;
+        var isNew = expected == 0;
+        var (step, attempt) = (order.Step, order.Attempt);
+        var all = new List<IOrderEvent>(events.Count + 1);
+        var announcements = new List<object>();
+        foreach (var e in events)
+        {
+            Add(e);
+        }
+
+        if (order.Compensating && order.Step == SagaStep.Cancelled && order.Status != OrderStatus.Cancelled)
+        {
+            Add(new OrderEvent.Cancelled(Now, order.Reason ?? "cancelled"));
+        }
+
+        new EventStore(Db).Append(order.Id, expected, all, CorrelationContext.CorrelationId);
+        await OrderProjection.ProjectAsync(Db, order, ct);
+        alsoSave?.Invoke(Db);
+        foreach (var message in announcements)
+        {
+            await outbox.PublishAsync(message);
+        }
+
+        if ((isNew || order.Step != step || order.Attempt != attempt) && OrderSaga.CommandFor(order, options.Value, Now) is { } command)
+        {
+            await outbox.PublishAsync(command);
+            await outbox.ScheduleAsync(new OrderStepTimedOut(order.Id, order.Step, order.Attempt), options.Value.StepTimeout);
+            LogStep(logger, order.Id, order.Step.Wire(), order.Attempt);
+        }
+
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            Db.ChangeTracker.Clear();
+            throw new StreamConcurrencyException(order.Id, expected);
+        }
+
+        void Add(IOrderEvent e)
+        {
+            order.Apply(e);
+            all.Add(e);
+            if (OrderSaga.Announce(order, e) is { } announcement)
+            {
+                announcements.Add(announcement);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A saga message names order {OrderId}, which does not exist here; ignored")]
+    private static partial void LogUnknownOrder(ILogger logger, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: saga step {Step}, attempt {Attempt}")]
+    private static partial void LogStep(ILogger logger, string orderId, string step, int attempt);
+}

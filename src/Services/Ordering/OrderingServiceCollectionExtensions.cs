@@ -1,0 +1,25 @@
+using Agora.Contracts.Catalog.V1;
+using Agora.Ordering.Domain;
+using Agora.Ordering.Features.Saga;
+using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Resilience;
+
+namespace Agora.Ordering;
+
+internal static class OrderingServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddOrdering(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SagaOptions>().BindConfiguration(SagaOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.StepTimeout > TimeSpan.Zero && o.PaymentDeadline > TimeSpan.Zero, "Ordering:Saga timeouts must be positive.")
+            .Validate(o => o.StockHold > o.PaymentDeadline, "Ordering:Saga:StockHold must outlast PaymentDeadline, or stock could return while an order waits for payment.")
+            .ValidateOnStart();
+        builder.Services.AddScoped<OrderProcessor>();
+        builder.Services.AddAgoraGrpcClient<CatalogService.CatalogServiceClient>(builder.Configuration, "catalog");
+        builder.Services
+            .AddOpenApiTag("Orders", "Orders as event streams: place (idempotent), read (also as they were), history, cancel.")
+            .AddOpenApiTag("Order administration", "Sagas by state and read-model rebuilds, for staff.");
+        builder.Services.AddAuthorizationBuilder().AddOrderingPolicies();
+        return builder;
+    }
+}
