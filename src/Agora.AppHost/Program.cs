@@ -19,6 +19,7 @@ catch (AgoraConfigurationException e)
 // One line per service: its project, HTTP port (REST) and gRPC port (h2c). Messages listen on HTTP port + 1000.
 agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101));
 agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
+agora.AddService<Projects.Agora_Ordering>("ordering", httpPort: 5103);
 
 await builder.Build().RunAsync();
 return 0;

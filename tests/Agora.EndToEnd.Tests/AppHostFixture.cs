@@ -30,7 +30,7 @@ public sealed class EmbeddedAppHostFixture() : AppHostFixture(AgoraMode.Embedded
 
 /// <summary>
 /// The AppHost in the distributed mode against the servers <c>./test.sh</c> starts (<see cref="TestServers"/>), with the
-/// demo accounts asked for; the services' databases (<c>agora_identity</c>, <c>agora_catalog</c> on the test server)
+/// demo accounts asked for; the services' databases (<c>agora_{service}</c> on the test server)
 /// are dropped before and after, so every run starts empty.
 /// </summary>
 public sealed class DistributedAppHostFixture() : AppHostFixture(AgoraMode.Distributed);
@@ -42,7 +42,7 @@ public sealed class DistributedAppHostFixture() : AppHostFixture(AgoraMode.Distr
 public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
 {
     /// <summary>The databases the AppHost's services create on the PostgreSQL server in the distributed mode.</summary>
-    private static readonly string[] DistributedDatabases = ["agora_identity", "agora_catalog"];
+    private static readonly string[] DistributedDatabases = ["agora_identity", "agora_catalog", "agora_ordering", "agora_payment", "agora_shipping", "agora_notification"];
 
     /// <summary>The mode the AppHost runs in.</summary>
     public AgoraMode Mode { get; } = mode;
@@ -50,8 +50,8 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     /// <summary>First start migrates and seeds SQLite on a 2-core machine; allow plenty.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
-    /// <summary>The fixed ports the AppHost's services bind (HTTP, gRPC, messages).</summary>
-    private static readonly int[] FixedPorts = [5101, 7101, 6101, 5102, 7102, 6102];
+    /// <summary>The fixed ports the AppHost's services bind (HTTP, gRPC, messages), read from its app model.</summary>
+    private int[] _ports = [];
 
     private DistributedApplication? _app;
 
@@ -68,9 +68,6 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-
-        // Another AppHost, or a service started by hand, may hold the ports for a while: wait for them, never kill it.
-        await WaitForPortsAsync(free: true, cts.Token);
 
         string[] args = [$"--Agora:Mode={Mode}", $"--Agora:DataDirectory={DataDirectory}"];
         if (Mode == AgoraMode.Distributed)
@@ -91,9 +88,17 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
             .AddFilter("System.Net.Http", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
         _app = await builder.BuildAsync(cts.Token);
+
+        // Every fixed port the app model declares. Another AppHost, or a service started by hand, may hold them for a
+        // while: wait for them, never kill it.
+        var projects = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().ToList();
+        _ports = projects.SelectMany(p => p.Annotations.OfType<EndpointAnnotation>()).Select(e => e.Port).OfType<int>().Distinct().ToArray();
+        await WaitForPortsAsync(_ports, free: true, cts.Token);
         await _app.StartAsync(cts.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("identity", cts.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("catalog", cts.Token);
+        foreach (var project in projects)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(project.Name, cts.Token);
+        }
     }
 
     /// <inheritdoc />
@@ -109,7 +114,7 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await WaitForPortsAsync(free: true, cts.Token);
+            await WaitForPortsAsync(_ports, free: true, cts.Token);
             if (Mode == AgoraMode.Distributed)
             {
                 await DropDistributedDatabasesAsync();
@@ -138,9 +143,9 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
         }
     }
 
-    private static async Task WaitForPortsAsync(bool free, CancellationToken cancellationToken)
+    private static async Task WaitForPortsAsync(int[] ports, bool free, CancellationToken cancellationToken)
     {
-        while (FixedPorts.Any(p => IsListening(p) == free))
+        while (ports.Any(p => IsListening(p) == free))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }

@@ -1,5 +1,6 @@
 using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Orders;
+using Wolverine.Attributes;
 
 namespace Agora.Catalog.Features.Stock;
 
@@ -7,6 +8,9 @@ namespace Agora.Catalog.Features.Stock;
 /// The order saga's stock step (ARCHITECTURE.md §6): Ordering asks over the bus, Catalog answers over the bus. The
 /// reservation id is the order id, so a repeated command finds the same reservation and answers the same again.
 /// </summary>
+// The ledger / processor commits through its own outbox transaction (events, rows and outgoing messages together);
+// Wolverine's automatic EF transaction around the handler would nest a second one.
+[NonTransactional]
 public static partial class OrderStockHandler
 {
     public static async Task<object> Handle(ReserveStockForOrder command, StockLedger ledger, TimeProvider clock, ILogger<StockLedger> logger, CancellationToken ct)
