@@ -24,6 +24,7 @@ public abstract class OrderingBehaviour(OrderingFixture fixture)
         ["order_placed", "stock_reserved", "payment_authorized", "shipment_created", "payment_captured", "stock_committed", "order_confirmed"];
 
     private readonly List<(string Customer, string OrderId)> _placed = [];
+    private readonly int _failuresBefore = fixture.App.Failures.Count;
 
     protected OrderingApp App => fixture.App;
 
@@ -635,6 +636,23 @@ public abstract class OrderingBehaviour(OrderingFixture fixture)
         Assert.Single(Script.Of<OrderConfirmed>(id));
     }
 
+    [Fact]
+    public async Task SagaHandlers_ProcessorCommitsItsOwnTransaction_AnswerNotFailedAfterCommit()
+    {
+        // Bug: Wolverine's EF transaction middleware wrapped the saga handlers (OrderProcessor depends on the
+        // DbContext), so after the processor had committed, marking the inbox envelope handled ran on a closed
+        // connection: every answer and timer failed once, was logged as an error and retried as a no-op.
+        var (customer, id) = await PlaceAsync([(Kettle, 1)]);
+        var declined = Orders.NewCustomer();
+        Script.DeclineCustomers[declined] = 0;
+        var cancelled = await PlaceAsync(declined, [(Mug, 1)]);
+        await WaitAsync(App.CustomerClient(customer), id, o => Orders.Status(o) == "confirmed", "the order confirmed");
+        await WaitAsync(App.CustomerClient(declined), cancelled, o => Orders.Status(o) == "cancelled", "the declined order cancelled");
+
+        Assert.Empty(App.Failures.Since(_failuresBefore).Select(f => $"{f.Category}: {f.Exception.GetType().Name}: {f.Exception.Message}"));
+        await AssertSagasSettledAsync();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<(string Customer, string OrderId)> PlaceAsync(IEnumerable<(string, int)> items, string postalCode = "06236")
@@ -720,6 +738,10 @@ public abstract class OrderingBehaviour(OrderingFixture fixture)
 
             Assert.True(status is "confirmed" or "shipped" or "delivered" or "cancelled", $"{id} ended {status}");
         }
+
+        // Nothing failed on the way, except lost races on a stream (retried on fresh state by design).
+        Assert.Empty(App.Failures.Since(_failuresBefore).Where(f => f.Exception is not StreamConcurrencyException)
+            .Select(f => $"{f.Category}: {f.Exception.GetType().Name}: {f.Exception.Message}"));
     }
 }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Agora.Contracts.Orders;
 using Agora.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Agora.Ordering.Tests.Infrastructure;
 
@@ -26,11 +28,18 @@ public sealed class OrderingApp : ServiceApp<Program>
         With("Ordering:Saga:StockHold", StockHold.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:MaxCompensationAttempts", "5");
         With("Agora:Services:catalog:Grpc", catalogAddress);
+        With("Logging:LogLevel:Default", "Warning");
+        With("Logging:LogLevel:Agora", "Warning");
+
+        WithServices(s => s.AddSingleton<ILoggerProvider>(Failures));
 
         // Last: nothing above may throw and leave the issuer's Kestrel running.
         Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
         With("Agora:Auth:Authority", Identity.Issuer);
     }
+
+    /// <summary>Errors the app logged with an exception (failed message handlers among them).</summary>
+    public FailureLog Failures { get; } = new();
 
     /// <summary>The Identity double whose keys this Ordering trusts.</summary>
     public TestIdentity Identity { get; }
