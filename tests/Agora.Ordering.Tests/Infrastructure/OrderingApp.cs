@@ -14,7 +14,7 @@ namespace Agora.Ordering.Tests.Infrastructure;
 /// </summary>
 public sealed class OrderingApp : ServiceApp<Program>
 {
-    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(1.5);
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(2);
     public const int MaxAttempts = 2;
     public static readonly TimeSpan PaymentDeadline = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StockHold = TimeSpan.FromMinutes(1);

@@ -28,6 +28,8 @@ public sealed class PeerScript
     private readonly ConcurrentDictionary<string, AuthorizePayment> _authorized = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _declined = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _reserved = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _captured = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _committed = new(StringComparer.Ordinal);
 
     /// <summary>Products short of stock: a reservation naming one is rejected.</summary>
     public ConcurrentDictionary<string, byte> OutOfStock { get; } = new(StringComparer.Ordinal);
@@ -46,6 +48,12 @@ public sealed class PeerScript
 
     /// <summary>Customers whose CreateShipment gets no answer (Shipping is down).</summary>
     public ConcurrentDictionary<string, byte> SilentShippingCustomers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Customers whose capture is refused by the PSP (the authorization expired).</summary>
+    public ConcurrentDictionary<string, byte> CaptureFailCustomers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Customers whose CommitStockForOrder gets no answer (Catalog is down after the payment was taken).</summary>
+    public ConcurrentDictionary<string, byte> SilentCommitCustomers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Customers whose orders get every answer three times at once (redeliveries racing each other).</summary>
     public ConcurrentDictionary<string, byte> DuplicatingCustomers { get; } = new(StringComparer.Ordinal);
@@ -67,6 +75,12 @@ public sealed class PeerScript
 
     /// <summary>Whether the peer (Payment) authorized this order's payment (holds money for it).</summary>
     public bool Authorized(string orderId) => _authorized.ContainsKey(orderId);
+
+    /// <summary>Whether the peer (Payment) took the money for this order.</summary>
+    public bool Captured(string orderId) => _captured.ContainsKey(orderId);
+
+    /// <summary>Whether the peer (Catalog) sold the reserved stock of this order.</summary>
+    public bool Committed(string orderId) => _committed.ContainsKey(orderId);
 
     /// <summary>Whether the peer (Catalog) reserved stock for this order.</summary>
     public bool Reserved(string orderId) => _reserved.ContainsKey(orderId);
@@ -118,6 +132,12 @@ public sealed class PeerScript
                 yield return new StockReleasedForOrder(Guid.NewGuid(), now, c.OrderId);
                 break;
             case CommitStockForOrder c:
+                if (_customerOf.TryGetValue(c.OrderId, out var committing) && SilentCommitCustomers.ContainsKey(committing))
+                {
+                    yield break;
+                }
+
+                _committed[c.OrderId] = 0;
                 yield return new StockCommittedForOrder(Guid.NewGuid(), now, c.OrderId);
                 break;
             case AuthorizePayment c:
@@ -151,8 +171,13 @@ public sealed class PeerScript
 
                 break;
             case CapturePayment c:
-                if (_authorized.TryGetValue(c.OrderId, out var held))
+                if (_customerOf.TryGetValue(c.OrderId, out var capturing) && CaptureFailCustomers.ContainsKey(capturing))
                 {
+                    yield return new PaymentCaptureFailed(Guid.NewGuid(), now, c.OrderId, PaymentId(c.OrderId), "authorization expired");
+                }
+                else if (_authorized.TryGetValue(c.OrderId, out var held))
+                {
+                    _captured[c.OrderId] = 0;
                     yield return new PaymentCaptured(Guid.NewGuid(), now, c.OrderId, PaymentId(c.OrderId), held.Amount, held.Currency);
                 }
                 else
@@ -343,6 +368,9 @@ public sealed class ScriptedPeer : IAsyncDisposable
         await host.StartAsync();
         return new ScriptedPeer(host, script, port);
     }
+
+    /// <summary>Sends Ordering a message of its own accord (tracking events), over the same route as the answers.</summary>
+    public async Task PublishAsync(object message) => await _host.Services.GetRequiredService<IMessageBus>().PublishAsync(message);
 
     public async ValueTask DisposeAsync()
     {
