@@ -1,4 +1,3 @@
-using System.Net;
 using Agora.Ordering.Infrastructure;
 using Agora.Ordering.Tests.Infrastructure;
 using Agora.ServiceDefaults;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Agora.Contracts.Messaging;
 using Agora.Contracts.Orders;
-using Agora.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
