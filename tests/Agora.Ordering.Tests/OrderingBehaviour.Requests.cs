@@ -90,6 +90,9 @@ public abstract partial class OrderingBehaviour
     [InlineData("unknown product", "items[0].product_id")]
     [InlineData("draft product", "items[1].product_id")]
     [InlineData("two currencies", "items")]
+    [InlineData("51 lines", "items")]
+    [InlineData("quantity 101", "items[0].quantity")]
+    [InlineData("long product id", "items[0].product_id")]
     public async Task PlaceOrder_Invalid_422WithFieldAndNothingStored(string problem, string field)
     {
         fixture.Catalog.Add("prd_draft", "1000", status: "draft");
@@ -103,6 +106,9 @@ public abstract partial class OrderingBehaviour
             "unknown product" => Orders.Body([("prd_nope_" + Guid.NewGuid().ToString("N")[..6], 1)]),
             "draft product" => Orders.Body([(Kettle, 1), ("prd_draft", 1)]),
             "two currencies" => Orders.Body([(Kettle, 1), ("prd_dollar", 1)]),
+            "51 lines" => Orders.Body(Enumerable.Repeat((Mug, 1), 51)),
+            "quantity 101" => Orders.Body([(Kettle, 101)]),
+            "long product id" => Orders.Body([("prd_" + new string('x', 40), 1)]),
             _ => throw new ArgumentOutOfRangeException(nameof(problem)),
         };
         var client = App.CustomerClient(Orders.NewCustomer());

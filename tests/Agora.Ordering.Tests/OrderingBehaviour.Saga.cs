@@ -207,6 +207,25 @@ public abstract partial class OrderingBehaviour
     }
 
     [Fact]
+    public async Task PlaceOrder_CatalogSilentOnReserve_ReleasedAndCancelledAsTimedOut()
+    {
+        var product = "prd_silent_" + Guid.NewGuid().ToString("N")[..8];
+        fixture.Catalog.Add(product, "3000");
+        Script.SilentStockProducts[product] = 0;
+        var (customer, id) = await PlaceAsync([(product, 1)]);
+        var client = App.CustomerClient(customer);
+
+        var order = await WaitAsync(client, id, Orders.IsSettled, "the order settled");
+        Assert.Equal("cancelled", Orders.Status(order));
+        Assert.Equal($"reserve_stock timed out after {OrderingApp.MaxAttempts} attempts", (string?)order["reason"]);
+        Assert.Equal(OrderingApp.MaxAttempts, Script.Of<ReserveStockForOrder>(id).Count);
+        // A reservation that happened after all (its answer lost) must not hold the stock: it is released.
+        Assert.Single(Script.Of<ReleaseStockForOrder>(id));
+        await AssertSagasSettledAsync();
+        Assert.Empty(Script.Of<AuthorizePayment>(id));
+    }
+
+    [Fact]
     public async Task PlaceOrder_CaptureRefused_ShipmentCancelledPaymentVoidedStockReleased()
     {
         var customer = Orders.NewCustomer();

@@ -33,6 +33,9 @@ public sealed class PeerScript
     /// <summary>Products short of stock: a reservation naming one is rejected.</summary>
     public ConcurrentDictionary<string, byte> OutOfStock { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Products whose reservation gets no answer (Catalog is down).</summary>
+    public ConcurrentDictionary<string, byte> SilentStockProducts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Customers whose card is declined.</summary>
     public ConcurrentDictionary<string, byte> DeclineCustomers { get; } = new(StringComparer.Ordinal);
 
@@ -115,6 +118,11 @@ public sealed class PeerScript
         switch (message)
         {
             case ReserveStockForOrder c:
+                if (c.Lines.Any(l => SilentStockProducts.ContainsKey(l.ProductId)))
+                {
+                    yield break;
+                }
+
                 var missing = c.Lines.Where(l => OutOfStock.ContainsKey(l.ProductId)).Select(l => l.ProductId).ToList();
                 if (missing.Count > 0)
                 {
