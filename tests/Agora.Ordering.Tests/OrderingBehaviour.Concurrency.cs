@@ -1,3 +1,4 @@
+using System.Net;
 using Agora.Contracts.Orders;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
@@ -107,6 +108,43 @@ public abstract partial class OrderingBehaviour
         Assert.Equal("confirmed", Orders.Status(order));
         await AssertSagasSettledAsync();
         await AssertEveryStepOnceAsync(client, id, from: "create_shipment");
+    }
+
+    [Fact]
+    public async Task Cancel_LosesRaceToSagaAnswer_DecidesAgainAndSendsOnlyTheNewDecisionsCommands()
+    {
+        // Bug: CancelOrder retried a lost race with the same OrderProcessor, whose outbox still held the lost decision's
+        // messages; the retry's commit sent them along (a VoidPayment before the shipment was cancelled, a stale timer).
+        var customer = Orders.NewCustomer();
+        Script.QuietPaymentCustomers[customer] = 0;
+        var id = await PlaceAsync(customer, [(Kettle, 1)]);
+        var client = App.CustomerClient(customer);
+        await Eventually.TrueAsync(() => Script.Authorized(id), "the authorization at Payment");
+        await WaitAsync(client, id, o => Orders.Saga(o) == "authorize_payment", "the saga waiting for payment");
+
+        // Just as the cancellation is about to commit, Payment's late answer commits first.
+        App.Saves.Arm(
+            db => db.ChangeTracker.Entries<StoredEvent>().Any(e => e.State == EntityState.Added && e.Entity.StreamId == id && e.Entity.Type == "compensation_started"),
+            async () =>
+            {
+                await using var scope = App.Services.CreateAsyncScope();
+                var processor = scope.ServiceProvider.GetRequiredService<OrderProcessor>();
+                await processor.ApplyAsync(id, o => OrderSaga.Decide(o, Script.HeldAuthorization(id), processor.Now), CancellationToken.None);
+            });
+        var response = await client.PostAsync($"/api/v1/orders/{id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.BodyAsync())["data"]!;
+        Assert.Equal("cancel_shipment", Orders.Saga(accepted)); // decided again on the state after the answer
+        var order = await WaitAsync(client, id, Orders.IsSettled, "the order settled");
+        Assert.Equal(("cancelled", "cancelled by customer"), (Orders.Status(order), (string?)order["reason"]));
+        await AssertSagasSettledAsync();
+        await Task.Delay(OrderingApp.StepTimeout + TimeSpan.FromSeconds(1)); // let any stale timer fire
+        Assert.Single(Script.Of<CancelShipment>(id));
+        Assert.Single(Script.Of<VoidPayment>(id));
+        Assert.Single(Script.Of<ReleaseStockForOrder>(id));
+        Assert.Equal(["payment_authorized", "compensation_started", "shipment_cancelled", "payment_voided", "stock_released", "order_cancelled"],
+            (await Orders.EventTypesAsync(client, id)).SkipWhile(t => t != "payment_authorized"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Agora.Contracts.Orders;
 using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,11 +33,15 @@ public sealed class OrderingApp : ServiceApp<Program>
         With("Logging:LogLevel:Agora", "Warning");
 
         WithServices(s => s.AddSingleton<ILoggerProvider>(Failures));
+        WithServices(s => s.ConfigureDbContext<Agora.Ordering.Infrastructure.OrderingDbContext>(o => o.AddInterceptors(Saves), ServiceLifetime.Singleton));
 
         // Last: nothing above may throw and leave the issuer's Kestrel running.
         Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
         With("Agora:Auth:Authority", Identity.Issuer);
     }
+
+    /// <summary>A hook into the app's saves, for races a test makes happen at an exact moment.</summary>
+    public SaveHook Saves { get; } = new();
 
     /// <summary>Errors the app logged with an exception (failed message handlers among them).</summary>
     public FailureLog Failures { get; } = new();
