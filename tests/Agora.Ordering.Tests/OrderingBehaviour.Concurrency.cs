@@ -117,6 +117,7 @@ public abstract partial class OrderingBehaviour
         // messages; the retry's commit sent them along (a VoidPayment before the shipment was cancelled, a stale timer).
         var customer = Orders.NewCustomer();
         Script.QuietPaymentCustomers[customer] = 0;
+        Script.SilentShippingCustomers[customer] = 0; // keeps the order cancellable once the answer is in
         var id = await PlaceAsync(customer, [(Kettle, 1)]);
         var client = App.CustomerClient(customer);
         await Eventually.TrueAsync(() => Script.Authorized(id), "the authorization at Payment");
@@ -140,9 +141,9 @@ public abstract partial class OrderingBehaviour
         Assert.Equal(("cancelled", "cancelled by customer"), (Orders.Status(order), (string?)order["reason"]));
         await AssertSagasSettledAsync();
         await Task.Delay(OrderingApp.StepTimeout + TimeSpan.FromSeconds(1)); // let any stale timer fire
-        Assert.Single(Script.Of<CancelShipment>(id));
-        Assert.Single(Script.Of<VoidPayment>(id));
-        Assert.Single(Script.Of<ReleaseStockForOrder>(id));
+        await AssertSentOncePerAttemptAsync(client, id, "cancel_shipment");
+        await AssertSentOncePerAttemptAsync(client, id, "return_payment");
+        await AssertSentOncePerAttemptAsync(client, id, "release_stock");
         Assert.Equal(["payment_authorized", "compensation_started", "shipment_cancelled", "payment_voided", "stock_released", "order_cancelled"],
             (await Orders.EventTypesAsync(client, id)).SkipWhile(t => t != "payment_authorized"));
     }

@@ -41,18 +41,20 @@ public abstract partial class OrderingBehaviour
         var now = await WaitAsync(client, id, o => Orders.Status(o) == "confirmed", "the order confirmed");
 
         var events = (await Orders.DataAsync(client, $"/api/v1/orders/{id}/events")).AsArray();
-        Assert.Equal(HappyHistory, events.Select(e => (string)e!["type"]!));
-        Assert.Equal(Enumerable.Range(1, HappyHistory.Length), events.Select(e => (int)e!["version"]!));
+        Assert.Equal(HappyHistory, events.Select(e => (string)e!["type"]!).Where(t => t != "step_retried"));
+        Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => (int)e!["version"]!));
         Assert.Equal(id, (string?)events[0]!["data"]!["order_id"]);
         Assert.Equal((int)now["version"]!, events.Count);
+        int VersionOf(string type) => (int)events.First(e => (string?)e!["type"] == type)!["version"]!;
 
         var v1 = await Orders.DataAsync(client, $"/api/v1/orders/{id}?version=1");
         Assert.Equal((1, "pending", "reserve_stock"), ((int)v1["version"]!, Orders.Status(v1), Orders.Saga(v1)));
         Assert.Single(v1["history"]!.AsArray());
         Assert.Equal($"/api/v1/orders/{id}/cancel", (string?)v1["links"]!["cancel"]);
 
-        var v3 = await Orders.DataAsync(client, $"/api/v1/orders/{id}?version=3");
-        Assert.Equal(("paid", "create_shipment", "authorized"), (Orders.Status(v3), Orders.Saga(v3), (string?)v3["payment"]!["status"]));
+        var paid = await Orders.DataAsync(client, $"/api/v1/orders/{id}?version={VersionOf("payment_authorized")}");
+        Assert.Equal(("paid", "create_shipment", "authorized"), (Orders.Status(paid), Orders.Saga(paid), (string?)paid["payment"]!["status"]));
+        Assert.Equal("requested", (string?)paid["shipment"]!["status"]); // asked for, not yet booked
 
         // as_of: the state at the instant of the first event is the state at version 1, field for field.
         var firstAt = (string)events[0]!["occurred_at"]!;

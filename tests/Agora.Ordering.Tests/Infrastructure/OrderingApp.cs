@@ -116,6 +116,38 @@ public abstract class OrderingFixture(AgoraMode mode) : IAsyncLifetime
         }
 
         _ = App.Server; // start it now: the first test should not pay for (or time out on) the start
+        await WarmUpAsync();
+    }
+
+    /// <summary>
+    /// Wolverine generates and compiles a handler on its first message, which on a busy machine takes longer than a
+    /// saga step may wait for its answer. One order through the happy path and one through a compensation compile the
+    /// handlers on both sides before any test times a step.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        var client = App.CustomerClient("usr_warmup");
+        var ids = new List<string>();
+        foreach (var postalCode in new[] { "06236", PeerScript.UnservedPostalCode })
+        {
+            var response = await Orders.PostAsync(client, Orders.Body([(Kettle, 1)], postalCode), Orders.NewKey());
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != System.Net.HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"Warm-up order refused: {(int)response.StatusCode} {body}");
+            }
+
+            ids.Add((string)System.Text.Json.Nodes.JsonNode.Parse(body)!["data"]!["id"]!);
+        }
+
+        foreach (var id in ids)
+        {
+            await Eventually.GetAsync(async () =>
+            {
+                var order = await Orders.DataAsync(client, $"/api/v1/orders/{id}");
+                return Orders.IsSettled(order) ? order : null;
+            }, "the warm-up order " + id, TimeSpan.FromSeconds(90));
+        }
     }
 
     public async Task DisposeAsync()
