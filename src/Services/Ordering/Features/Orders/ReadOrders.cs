@@ -186,10 +186,14 @@ internal static class ReadOrders
 /// <summary><c>POST /api/v1/orders/{id}/cancel</c>: the customer turns the saga back while the order is cancellable.</summary>
 internal static class CancelOrder
 {
-    public static async Task<Results<ApiAccepted<OrderDto>, ApiError>> Handle(string id, HttpContext http, OrderProcessor processor, CancellationToken ct)
+    public static async Task<Results<ApiAccepted<OrderDto>, ApiError>> Handle(string id, HttpContext http, IServiceScopeFactory scopes, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
+            // A fresh processor (DbContext and outbox) per attempt: after a lost race the old one's outbox still holds
+            // the lost decision's messages, and its next commit would send them along.
+            await using var scope = scopes.CreateAsyncScope();
+            var processor = scope.ServiceProvider.GetRequiredService<OrderProcessor>();
             var order = Ids.HasPrefix(id, "ord") ? await processor.LoadAsync(id, ct) : null;
             if (order is null || !ReadOrders.MaySee(http.User, order.Customer.CustomerId))
             {

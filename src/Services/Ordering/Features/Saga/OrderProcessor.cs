@@ -15,7 +15,8 @@ namespace Agora.Ordering.Features.Saga;
 /// (optimistic concurrency on the stream version), the read models, the integration events, the next step's command
 /// and its timeout (Wolverine's transactional outbox in Ordering's database). A crash at any point leaves either all of
 /// it or none; a lost race throws <see cref="StreamConcurrencyException"/> and the caller (Wolverine's retry, or the
-/// HTTP endpoint) decides again on fresh state.
+/// HTTP endpoint) decides again on fresh state — with a new processor (a new scope): this one's outbox still holds the
+/// lost decision's messages.
 /// </summary>
 public sealed partial class OrderProcessor(
     IDbContextOutbox<OrderingDbContext> outbox, TimeProvider clock, IOptions<SagaOptions> options, ILogger<OrderProcessor> logger)

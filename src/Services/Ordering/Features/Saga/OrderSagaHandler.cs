@@ -1,6 +1,7 @@
 using Agora.Contracts.Orders;
 using Agora.Ordering.Domain;
 using Microsoft.Extensions.Options;
+using Wolverine.Attributes;
 
 namespace Agora.Ordering.Features.Saga;
 
@@ -8,7 +9,11 @@ namespace Agora.Ordering.Features.Saga;
 /// The answers of Catalog, Payment and Shipping, and the saga's own timers. Each one is decided on the order's current
 /// state, so a repeated or late message changes nothing (idempotent), and a race with another message for the same
 /// order fails the commit and is retried by Wolverine on fresh state.
+/// <see cref="OrderProcessor"/> commits its own transaction (events, read models, outbox); Wolverine's automatic EF
+/// transaction must stay off these handlers, or it would try to mark the inbox envelope handled on the processor's
+/// already committed and closed connection, failing (and retrying) every message after its work was done.
 /// </summary>
+[NonTransactional]
 public static class OrderSagaHandler
 {
     public static Task Handle(StockReservedForOrder m, OrderProcessor p, CancellationToken ct) => Answer(m.OrderId, m, p, ct);
