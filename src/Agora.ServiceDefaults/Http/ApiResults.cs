@@ -21,6 +21,9 @@ public static class ApiResults
     /// <summary>201 with <c>Location</c>, the created resource and its ETag.</summary>
     public static ApiCreated<T> Created<T>(string location, T value, string? etag = null) where T : notnull => new(location, value, etag);
 
+    /// <summary>202: the request was accepted and is carried out asynchronously; the envelope says what was accepted.</summary>
+    public static ApiAccepted<T> Accepted<T>(T value) where T : notnull => new(value);
+
     /// <summary>An error with the given status and code.</summary>
     public static ApiError Error(int status, string code, string message, IReadOnlyList<FieldError>? details = null) =>
         new(status, code, message, details);
@@ -124,6 +127,28 @@ public sealed class ApiCreated<T>(string location, T value, string? etag)
     /// <inheritdoc />
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(ApiEnvelope<T>), ["application/json"]));
+}
+
+/// <summary>202 Accepted with the success envelope: work that finishes after the response (a replay, say).</summary>
+public sealed class ApiAccepted<T>(T value)
+    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
+    where T : notnull
+{
+    /// <summary>What was accepted.</summary>
+    public T Value { get; } = value;
+
+    /// <inheritdoc />
+    public int? StatusCode => StatusCodes.Status202Accepted;
+
+    object? IValueHttpResult.Value => Value;
+
+    /// <inheritdoc />
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status202Accepted, Value, null, null);
+
+    /// <inheritdoc />
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(ApiEnvelope<T>), ["application/json"]));
 }
 
 /// <summary>A failure in the error envelope.</summary>
