@@ -21,19 +21,19 @@ namespace Agora.ServiceDefaults.Messaging;
 /// <param name="Destination">Where it was received (or sent from, for a message that could not be sent).</param>
 /// <param name="SentAt">When the sender sent it.</param>
 /// <param name="ReplayRequested">True once a replay was asked for: it leaves the list when it is handed back to its handler (within seconds).</param>
-public record DeadLetterDto(
+public partial record DeadLetterDto(
     [property: MaxLength(36), RegularExpression(DeadLetterIds.Pattern)] string Id,
     [property: MaxLength(36), RegularExpression("^[0-9a-f-]{36}$")] string MessageId,
-    [property: MaxLength(DeadLetterDto.MaxMessageTypeLength)] string MessageType,
+    [property: MaxLength(DeadLetterDto.MaxMessageTypeLength), RegularExpression(DeadLetterFilter.MessageTypePattern)] string MessageType,
     DeadLetterErrorDto Error,
     [property: Range(0, int.MaxValue)] int Attempts,
     DateTime FailedAt,
     DateTime FirstFailedAt,
     [property: Range(0, int.MaxValue)] int ReplayCount,
     DateTime? LastReplayedAt,
-    [property: MaxLength(128)] string? CorrelationId,
-    [property: MaxLength(DeadLetterDto.MaxNameLength)] string? Source,
-    [property: MaxLength(DeadLetterDto.MaxNameLength)] string? Destination,
+    [property: MaxLength(128), RegularExpression("^[A-Za-z0-9._:-]+$")] string? CorrelationId,
+    [property: MaxLength(DeadLetterDto.MaxNameLength), RegularExpression("^[A-Za-z0-9._:-]+$")] string? Source,
+    [property: MaxLength(DeadLetterDto.MaxNameLength), Url] string? Destination,
     DateTime SentAt,
     bool ReplayRequested)
 {
@@ -48,12 +48,16 @@ public record DeadLetterDto(
         Utc(d.FailedAt ?? d.SentAt), Utc(d.FirstFailedAt ?? d.FailedAt ?? d.SentAt), d.ReplayCount,
         d.LastReplayedAt is { } replayed ? Utc(replayed) : null,
         DeadLetterIds.CorrelationIdOf(d.Envelope),
-        Optional(d.Source), Optional(d.ReceivedAt), Utc(d.SentAt), d.Replayable);
+        Optional(d.Source) is { } source && SourcePattern().IsMatch(source) ? source : null,
+        Optional(d.ReceivedAt), Utc(d.SentAt), d.Replayable);
 
     internal static DateTime Utc(DateTimeOffset at) => at.UtcDateTime;
 
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    private static partial System.Text.RegularExpressions.Regex SourcePattern();
+
     private static string? Optional(string? value) =>
-        string.IsNullOrEmpty(value) || value == "unknown" ? null : DeadLetterIds.Truncate(value, MaxNameLength);
+        string.IsNullOrEmpty(value) || value == "unknown" || value.Length > MaxNameLength ? null : value;
 }
 
 /// <summary>The exception that failed the message's last attempt.</summary>
@@ -78,11 +82,11 @@ public sealed record DeadLetterDetailDto : DeadLetterDto
     public JsonElement? Message { get; init; }
 
     /// <summary>The body's media type as sent.</summary>
-    [MaxLength(128), Description("The media type the body was sent as.")]
+    [MaxLength(128), RegularExpression("^[\\x20-\\x7E]+$"), Description("The media type the body was sent as.")]
     public string? ContentType { get; init; }
 
     internal static DeadLetterDetailDto FromDetail(DeadLetterEnvelope d) =>
-        new(From(d), ReadBody(d), d.Envelope?.ContentType is { Length: > 0 and <= 128 } type ? type : null);
+        new(From(d), ReadBody(d), d.Envelope?.ContentType is { Length: > 0 and <= 128 } type && type.All(c => c is >= ' ' and <= '~') ? type : null);
 
     private static JsonElement? ReadBody(DeadLetterEnvelope d)
     {
