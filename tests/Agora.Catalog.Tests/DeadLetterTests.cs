@@ -405,8 +405,21 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
     }
 }
 
+/// <summary>
+/// Run alone, after the parallel tests: OpenTelemetry matches meters by name across the whole process, so a metric stream
+/// of another app's <c>Agora.Messaging</c> meter would absorb this app's counts and vanish when that app is disposed. One
+/// service per process, as in production, keeps the counter honest.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DeadLetterCollection
+{
+    public const string Name = "Dead letters (alone: process-wide meters)";
+}
+
+[Collection(DeadLetterCollection.Name)]
 public sealed class EmbeddedDeadLetterTests(EmbeddedDeadLetterFixture fixture)
     : DeadLetterBehaviour(fixture), IClassFixture<EmbeddedDeadLetterFixture>;
 
+[Collection(DeadLetterCollection.Name)]
 public sealed class DistributedDeadLetterTests(DistributedDeadLetterFixture fixture)
     : DeadLetterBehaviour(fixture), IClassFixture<DistributedDeadLetterFixture>;
