@@ -48,7 +48,8 @@ internal static class OpenApiSecurity
                 BearerFormat = "JWT",
                 Description = "An access token from Agora Identity: an RS256 JWT with typ at+jwt (RFC8725 JWT best practices: "
                     + "algorithms allow-listed to RS256, iss/aud/exp/nbf/typ checked, jku/jwk/x5u ignored), for the audience "
-                    + $"'{o.Audience}' or this service's name. Reads need none; writes name the scopes or roles they accept.",
+                    + $"'{o.Audience}'{(o.AcceptServiceAudience ? " or this service's name" : "")}. The operations that need one "
+                    + "say so and name the scopes or roles they accept.",
             };
             document.Components.SecuritySchemes[OidcScheme] = new OpenApiSecurityScheme
             {
@@ -67,6 +68,9 @@ internal static class OpenApiSecurity
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             if (metadata.OfType<IAllowAnonymous>().Any())
             {
+                // Explicitly open (registration, say): an empty requirement says "no credentials", rather than leaving
+                // a reader to wonder whether security was forgotten.
+                operation.Security = [new OpenApiSecurityRequirement()];
                 return;
             }
 
@@ -79,6 +83,9 @@ internal static class OpenApiSecurity
             var scopes = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).ToList();
             var roles = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Roles)
                 .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles))
+                .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.ClaimsAuthorizationRequirement>()
+                    .Where(r => r.ClaimType is AgoraClaims.Roles or AgoraClaims.Role or System.Security.Claims.ClaimTypes.Role)
+                    .SelectMany(r => r.AllowedValues ?? []))
                 .Distinct(StringComparer.Ordinal).ToList();
 
             var document = context.Document!;

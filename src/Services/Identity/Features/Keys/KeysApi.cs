@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,12 @@ using OpenIddict.Validation.AspNetCore;
 
 namespace Agora.Identity.Features.Keys;
 
-public sealed record SigningKeyDto(string Id, string Use, KeyStatus Status, DateTime CreatedAt, DateTime? RetiresAt);
+public sealed record SigningKeyDto(
+    [property: MaxLength(32), RegularExpression("^(sig|enc)-[0-9]{8}-[0-9a-f]{8}$")] string Id,
+    [property: MaxLength(3), RegularExpression("^(sig|enc)$")] string Use,
+    KeyStatus Status,
+    DateTime CreatedAt,
+    DateTime? RetiresAt);
 
 /// <summary>Admin view and rotation of the authorization server's keys (never the private parts).</summary>
 internal static class KeysApi
