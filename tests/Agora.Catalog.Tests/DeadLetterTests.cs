@@ -249,6 +249,7 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         var response = await Admin.PostAsync($"{Base}/{id}/replay", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"{Base}/{id}", response.Headers.Location?.OriginalString);
         var marked = (await response.BodyAsync())["data"]!;
         Assert.Equal(id, (string)marked["id"]!);
         Assert.True((bool)marked["replay_requested"]!);
@@ -326,6 +327,7 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         var response = await Admin.PostAsync($"{Base}/replay?message_type={type}", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"{Base}?message_type={type}", response.Headers.Location?.OriginalString);
         Assert.Equal(3, (int)(await response.BodyAsync())["data"]!["replayed"]!);
         await MessagingAssertions.EventuallyAsync(
             () => Task.FromResult(probes.All(p => DeadLetterProbeHandler.Handled.ContainsKey(p.Id)) ? "" : null), DeadLetterWait, "all three handled");

@@ -21,8 +21,8 @@ public static class ApiResults
     /// <summary>201 with <c>Location</c>, the created resource and its ETag.</summary>
     public static ApiCreated<T> Created<T>(string location, T value, string? etag = null) where T : notnull => new(location, value, etag);
 
-    /// <summary>202: the request was accepted and is carried out asynchronously; the envelope says what was accepted.</summary>
-    public static ApiAccepted<T> Accepted<T>(T value) where T : notnull => new(value);
+    /// <summary>202 Accepted with <c>Location</c> and the success envelope.</summary>
+    public static ApiAccepted<T> Accepted<T>(string location, T value) where T : notnull => new(location, value);
 
     /// <summary>An error with the given status and code.</summary>
     public static ApiError Error(int status, string code, string message, IReadOnlyList<FieldError>? details = null) =>
@@ -129,12 +129,15 @@ public sealed class ApiCreated<T>(string location, T value, string? etag)
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(ApiEnvelope<T>), ["application/json"]));
 }
 
-/// <summary>202 Accepted with the success envelope: work that finishes after the response (a replay, say).</summary>
-public sealed class ApiAccepted<T>(T value)
+/// <summary>202 Accepted: the request started work that finishes later; <c>Location</c> is where to watch it.</summary>
+public sealed class ApiAccepted<T>(string location, T value)
     : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
     where T : notnull
 {
-    /// <summary>What was accepted.</summary>
+    /// <summary>Where the outcome can be read.</summary>
+    public string Location { get; } = location;
+
+    /// <summary>The resource as it is now.</summary>
     public T Value { get; } = value;
 
     /// <inheritdoc />
@@ -143,8 +146,11 @@ public sealed class ApiAccepted<T>(T value)
     object? IValueHttpResult.Value => Value;
 
     /// <inheritdoc />
-    public Task ExecuteAsync(HttpContext httpContext) =>
-        ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status202Accepted, Value, null, null);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.Location = Location;
+        return ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status202Accepted, Value, null, null);
+    }
 
     /// <inheritdoc />
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -34,11 +34,12 @@ public static partial class DeadLetterAdminApi
         + "Staff list them, read them, replay them once the cause is fixed, or discard them.";
 
     private const string NotFoundCode = "DEAD_LETTER_NOT_FOUND";
+    private const string Route = "/api/v1/admin/dead-letters";
 
     /// <summary>Maps the dead-letter admin endpoints (done by <c>MapDefaultEndpoints</c>).</summary>
     public static IEndpointRouteBuilder MapDeadLetterAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/admin/dead-letters").WithTags(Tag).RequireAuthorization(Policy);
+        var group = app.MapGroup(Route).WithTags(Tag).RequireAuthorization(Policy);
         group.MapGet("/", ListAsync).WithName("ListDeadLetters")
             .WithSummary("Dead letters, optionally of one message type; offset-paged")
             .WithDescription("A page of the service's dead letters with their type, error, attempts and failure times. "
@@ -53,11 +54,12 @@ public static partial class DeadLetterAdminApi
             .WithSummary("Hand a dead letter back to its handler, once")
             .WithDescription("Marks the dead letter for replay: within seconds the service moves it back to its inbox, removes it "
                 + "from the dead letters and handles it once. If it fails every retry again, it comes back here with replay_count "
-                + "one higher. Answers 202 with the dead letter as marked.")
+                + "one higher. Answers 202 with the dead letter as marked, and its address as Location.")
             .ProducesError(StatusCodes.Status404NotFound, NotFoundCode);
         group.MapPost("/replay", ReplayManyAsync).WithName("ReplayDeadLetters")
             .WithSummary("Hand every dead letter (or those of one message type) back to its handler, once")
-            .WithDescription("Marks every dead letter, or those of message_type, for replay, and answers 202 with how many.")
+            .WithDescription("Marks every dead letter, or those of message_type, for replay, and answers 202 with how many and "
+                + "the list they leave as Location.")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         group.MapDelete("/{id}", DiscardOneAsync).WithName("DiscardDeadLetter")
             .WithSummary("Discard a dead letter: it will not be handled")
@@ -120,7 +122,8 @@ public static partial class DeadLetterAdminApi
 
         LogReplayed(Logger(loggers), 1, found.MessageType, Subject(user));
         var marked = await store.DeadLetters.DeadLetterEnvelopeByIdAsync(found.Id);
-        return ApiResults.Accepted(DeadLetterDto.From(marked ?? found));
+        // Location: the dead letter itself, which answers 404 once the message is back with its handler.
+        return ApiResults.Accepted($"{Route}/{DeadLetterIds.Format(found.Id)}", DeadLetterDto.From(marked ?? found));
     }
 
     private static async Task<Results<ApiAccepted<DeadLetterReplayResult>, ApiError>> ReplayManyAsync(
@@ -137,7 +140,9 @@ public static partial class DeadLetterAdminApi
         var result = await store.DeadLetters.ReplayMatchingAsync(new DeadLetterEnvelopeQuery { MessageType = NullIfEmpty(filter.MessageType) }, ct);
         var count = result.Affected ?? 0;
         LogReplayed(Logger(loggers), count, NullIfEmpty(filter.MessageType) ?? "(all types)", Subject(user));
-        return ApiResults.Accepted(new DeadLetterReplayResult(count));
+        // Location: the list the replayed dead letters leave as they are handed back.
+        var type = NullIfEmpty(filter.MessageType);
+        return ApiResults.Accepted(type is null ? Route : $"{Route}?message_type={Uri.EscapeDataString(type)}", new DeadLetterReplayResult(count));
     }
 
     private static async Task<Results<NoContent, ApiError>> DiscardOneAsync(
