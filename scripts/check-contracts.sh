@@ -6,7 +6,7 @@
 # Every check runs; the script exits non-zero if any failed.
 #
 # The tools (tools/package.json + package-lock.json) are installed with `npm ci` into .agora/tools, again only when
-# the lock file changes. The OpenAPI files themselves are written by the Catalog tests:
+# the lock file changes. The OpenAPI files themselves are written by each service's ContractTests, e.g.:
 #   AGORA_UPDATE_CONTRACTS=1 dotnet test tests/Agora.Catalog.Tests --filter FullyQualifiedName~ContractTests
 #
 # Usage:

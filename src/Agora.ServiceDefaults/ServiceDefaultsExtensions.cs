@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Agora.ServiceDefaults.Caching;
 using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Resilience;
 using Agora.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -55,7 +56,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>; adds authentication
-    /// and authorization to the pipeline when the service registered them (<c>AddAgoraAuthentication</c>).
+    /// and authorization to the pipeline when the service registered them (<c>AddAgoraAuthentication</c>); maps the
+    /// dead-letter admin API (<c>/api/v1/admin/dead-letters</c>) when it also uses <c>AddAgoraMessaging</c>.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -71,6 +73,12 @@ public static class ServiceDefaultsExtensions
         if (app.Services.GetService<IAuthorizationPolicyProvider>() is not null)
         {
             app.UseAuthorization();
+        }
+
+        // Staff endpoints for messages that failed every retry; only where messaging and authorization exist.
+        if (app.Services.HasAgoraMessaging() && app.Services.GetService<IAuthorizationPolicyProvider>() is not null)
+        {
+            app.MapDeadLetterAdmin();
         }
 
         app.MapAgoraHealth();

@@ -85,6 +85,14 @@ public static class OpenApiEndpointExtensions
     public static TBuilder WithETag<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(ETagMetadata.Instance);
 
+    /// <summary>
+    /// Declares the bearer and OpenID Connect security schemes in the OpenAPI document and marks each operation with
+    /// the credentials its authorization policy needs (and its 401 and 403), for a service that validates tokens by its
+    /// own means (Identity). <c>AddAgoraAuthentication</c> does this itself. The schemes are described from
+    /// <see cref="Auth.AgoraAuthOptions"/> (authority, audience).
+    /// </summary>
+    public static IServiceCollection AddOpenApiSecuritySchemes(this IServiceCollection services) => services.AddAgoraOpenApiSecurity();
+
     /// <summary>Adds a described tag to the service's OpenAPI document.</summary>
     public static IServiceCollection AddOpenApiTag(this IServiceCollection services, string name, string description) =>
         services.AddSingleton(new OpenApiTagDescription(name, description));

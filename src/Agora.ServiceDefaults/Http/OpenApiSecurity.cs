@@ -17,6 +17,7 @@ internal static class OpenApiSecurity
 {
     public const string BearerScheme = "bearer";
     public const string OidcScheme = "oidc";
+    public const string StaffScheme = "staff";
     public const string ErrorSchema = "ApiErrorEnvelope";
 
     public static IServiceCollection AddAgoraOpenApiSecurity(this IServiceCollection services)
@@ -47,7 +48,8 @@ internal static class OpenApiSecurity
                 BearerFormat = "JWT",
                 Description = "An access token from Agora Identity: an RS256 JWT with typ at+jwt (RFC8725 JWT best practices: "
                     + "algorithms allow-listed to RS256, iss/aud/exp/nbf/typ checked, jku/jwk/x5u ignored), for the audience "
-                    + $"'{o.Audience}' or this service's name. Reads need none; writes name the scopes or roles they accept.",
+                    + $"'{o.Audience}'{(o.AcceptServiceAudience ? " or this service's name" : "")}. The operations that need one "
+                    + "say so and name the scopes or roles they accept.",
             };
             document.Components.SecuritySchemes[OidcScheme] = new OpenApiSecurityScheme
             {
@@ -66,6 +68,9 @@ internal static class OpenApiSecurity
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             if (metadata.OfType<IAllowAnonymous>().Any())
             {
+                // Explicitly open (registration, say): an empty requirement says "no credentials", rather than leaving
+                // a reader to wonder whether security was forgotten.
+                operation.Security = [new OpenApiSecurityRequirement()];
                 return;
             }
 
@@ -78,12 +83,24 @@ internal static class OpenApiSecurity
             var scopes = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).ToList();
             var roles = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Roles)
                 .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles))
+                .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.ClaimsAuthorizationRequirement>()
+                    .Where(r => r.ClaimType is AgoraClaims.Roles or AgoraClaims.Role or System.Security.Claims.ClaimTypes.Role)
+                    .SelectMany(r => r.AllowedValues ?? []))
                 .Distinct(StringComparer.Ordinal).ToList();
 
             var document = context.Document!;
             operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OidcScheme, document)] = scopes });
+            if (scopes.Count == 0 && roles.Contains(AgoraRoles.Admin, StringComparer.Ordinal))
+            {
+                // Staff only: a credential of its own, so no client's token (whatever its scopes) reads as enough.
+                AddStaffScheme(document);
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(StaffScheme, document)] = [] });
+            }
+            else
+            {
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OidcScheme, document)] = scopes });
+            }
 
             if (scopes.Count > 0 || roles.Count > 0)
             {
@@ -105,6 +122,23 @@ internal static class OpenApiSecurity
             };
             operation.Responses.TryAdd("401", unauthorized);
             operation.Responses.TryAdd("403", ErrorResponse(error, "The token is valid but grants none of the scopes or roles this operation needs."));
+        }
+
+        private static void AddStaffScheme(OpenApiDocument document)
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes.TryAdd(StaffScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A member of staff's access token from Agora Identity (signed in with authorization code and PKCE): "
+                    + "an RS256 JWT with typ at+jwt whose roles claim holds admin, validated as the bearer scheme says (RFC8725 JWT "
+                    + "best practices: algorithms allow-listed to RS256, iss/aud/exp/nbf/typ checked, jku/jwk/x5u ignored). "
+                    + "Administrative operations accept nothing else; "
+                    + "a client-credentials token is refused (403) whatever its scopes.",
+            });
         }
 
         private static async Task<IOpenApiSchema> ErrorSchemaAsync(OpenApiDocument document, OpenApiOperationTransformerContext context, CancellationToken ct)

@@ -1,7 +1,9 @@
 using Agora.Contracts.Messaging;
+using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Storage;
 using JasperFx;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -101,6 +103,10 @@ public static class MessagingExtensions
             opts.Policies.AutoApplyTransactions();
             opts.OnException<Exception>().RetryWithCooldown(RetryDelays).Then.MoveToErrorQueue();
 
+            // Every dead-lettering is counted and logged as it happens (DeadLetterWireTap).
+            opts.Policies.AllListeners(l => l.UseWireTap(DeadLetterWireTap.ServiceKey));
+            opts.Policies.AllSenders(s => s.UseWireTap(DeadLetterWireTap.ServiceKey));
+
             // The correlation id rides in a header and becomes the handler's ambient correlation.
             opts.Policies.PropagateIncomingHeaderToOutgoing(CorrelationContext.CorrelationIdHeader);
             opts.Policies.AllSenders(s => s.CustomizeOutgoing(CorrelationEnvelopeRule.Stamp));
@@ -109,6 +115,7 @@ public static class MessagingExtensions
             configure?.Invoke(opts);
         });
 
+        builder.AddDeadLetters();
         builder.Services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
         if (rabbit is not null)
         {
@@ -118,6 +125,30 @@ public static class MessagingExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// The dead-letter metric and log (<see cref="DeadLetterWireTap"/>) and the admin API's policy and OpenAPI tag;
+    /// <c>MapDefaultEndpoints</c> maps the API (<see cref="DeadLetterAdminApi"/>).
+    /// </summary>
+    private static void AddDeadLetters(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DeadLetterMetrics>();
+        builder.Services.AddKeyedSingleton<IWireTap, DeadLetterWireTap>(DeadLetterWireTap.ServiceKey);
+        builder.Services.AddOpenApiTag(DeadLetterAdminApi.Tag, DeadLetterAdminApi.TagDescription);
+
+        // After every Configure, so a service's own policy under this name (Identity's) wins.
+        builder.Services.PostConfigure<AuthorizationOptions>(o =>
+        {
+            if (o.GetPolicy(DeadLetterAdminApi.Policy) is null)
+            {
+                o.AddPolicy(DeadLetterAdminApi.Policy, p => p.RequireScopeOrRole([], [AgoraRoles.Admin]));
+            }
+        });
+    }
+
+    /// <summary>Whether <c>AddAgoraMessaging</c> was called, so <c>MapDefaultEndpoints</c> maps the dead-letter API.</summary>
+    internal static bool HasAgoraMessaging(this IServiceProvider services) =>
+        services.GetService<IServiceProviderIsService>()?.IsService(typeof(DeadLetterMetrics)) == true;
 
     /// <summary>Embedded mode: the host and port a peer service receives messages on.</summary>
     internal static (string Host, int Port) Peer(MessagingOptions messaging, string service)

@@ -21,6 +21,7 @@ internal static class IdentityServiceCollectionExtensions
         builder.Services.AddScoped<UserAccounts>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
         builder.AddUsersAuthorization();
+        builder.AddIdentityOpenApi();
         builder.AddApiKeys();
         builder.Services.AddScoped<IDataSeeder<IdentityDbContext>, DemoSeeder>();
         builder.AddAuthorizationServer();

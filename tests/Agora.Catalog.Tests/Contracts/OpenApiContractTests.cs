@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using Agora.Testing.Contracts;
+
 namespace Agora.Catalog.Tests.Contracts;
 
 /// <summary>The breaking-change checker on small hand-written documents.</summary>

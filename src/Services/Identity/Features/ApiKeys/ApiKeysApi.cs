@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -5,6 +6,7 @@ using System.Text.Json.Serialization;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
@@ -21,13 +23,13 @@ public enum ApiKeyStatus
 
 /// <summary>A key as the admin API lists it: never the key itself nor its hash.</summary>
 public sealed record ApiKeyDto(
-    string Id,
-    string Name,
-    string Prefix,
-    IReadOnlyList<string> Scopes,
+    [property: MaxLength(40), RegularExpression(ApiKeyDoc.IdPattern)] string Id,
+    [property: MaxLength(ApiKeyDoc.NameMaxLength)] string Name,
+    [property: MaxLength(8), RegularExpression(ApiKeyDoc.PrefixPattern)] string Prefix,
+    [property: MaxLength(ApiKeyDoc.MaxScopes)] IReadOnlyList<string> Scopes,
     ApiKeyStatus Status,
     DateTime CreatedAt,
-    string CreatedBy,
+    [property: MaxLength(100), RegularExpression(ApiKeyDoc.SubjectPattern)] string CreatedBy,
     DateTime? ExpiresAt,
     DateTime? RevokedAt,
     DateTime? LastUsedAt)
@@ -38,25 +40,39 @@ public sealed record ApiKeyDto(
 
 /// <summary>The creation response: the key's view plus the plaintext <c>key</c>, shown this once only.</summary>
 public sealed record CreatedApiKeyDto(
-    string Id,
-    string Name,
-    string Prefix,
-    IReadOnlyList<string> Scopes,
+    [property: MaxLength(40), RegularExpression(ApiKeyDoc.IdPattern)] string Id,
+    [property: MaxLength(ApiKeyDoc.NameMaxLength)] string Name,
+    [property: MaxLength(8), RegularExpression(ApiKeyDoc.PrefixPattern)] string Prefix,
+    [property: MaxLength(ApiKeyDoc.MaxScopes)] IReadOnlyList<string> Scopes,
     ApiKeyStatus Status,
     DateTime CreatedAt,
-    string CreatedBy,
+    [property: MaxLength(100), RegularExpression(ApiKeyDoc.SubjectPattern)] string CreatedBy,
     DateTime? ExpiresAt,
-    string Key);
+    [property: MaxLength(56), RegularExpression(ApiKeyDoc.KeyPattern)] string Key);
 
 /// <summary>What <c>POST /api/v1/api-keys</c> takes.</summary>
-public sealed record CreateApiKeyInput(string? Name, string[]? Scopes, DateTime? ExpiresAt = null);
+public sealed record CreateApiKeyInput(
+    [property: MaxLength(ApiKeyDoc.NameMaxLength)] string? Name,
+    [property: MaxLength(ApiKeyDoc.MaxScopes)] string[]? Scopes,
+    DateTime? ExpiresAt = null);
+
+/// <summary>The documented shape of keys and their fields (the OpenAPI limits; the handlers check the same).</summary>
+internal static class ApiKeyDoc
+{
+    public const int NameMaxLength = 100;
+    public const int MaxScopes = 32;
+    public const string IdPattern = "^key_[A-Za-z0-9]+$";
+    public const string PrefixPattern = "^[A-Za-z0-9_-]{8}$";
+    public const string KeyPattern = "^agk_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$";
+    public const string SubjectPattern = "^[A-Za-z0-9._:-]+$";
+}
 
 /// <summary>The verification answer; for unknown, revoked or expired keys only <c>active: false</c>.</summary>
 public sealed record ApiKeyVerification(
     bool Active,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? KeyId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Scopes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), MaxLength(40), RegularExpression(ApiKeyDoc.IdPattern)] string? KeyId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), MaxLength(ApiKeyDoc.NameMaxLength)] string? Name = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), MaxLength(ApiKeyDoc.MaxScopes)] IReadOnlyList<string>? Scopes = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? ExpiresAt = null);
 
 /// <summary>
@@ -75,7 +91,7 @@ internal static class ApiKeys
     private const int SecretLength = 43;
 
     private const int PrefixLength = 8;
-    private const int NameMaxLength = 100;
+    private const int NameMaxLength = ApiKeyDoc.NameMaxLength;
 
     /// <summary>Verification writes <c>last_used_at</c> at most this often per key.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -95,16 +111,35 @@ internal static class ApiKeys
 
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
+        const string Admins = " Needs a bearer access token from this server of a user with the admin role (checked against the "
+            + "account, so a revoked role stops at once); anyone else is 403.";
         var group = app.MapGroup("/api/v1/api-keys").WithTags("API keys");
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminPolicy).WithName("CreateApiKey")
-            .WithSummary("Create a partner API key (administrators); the response holds the key, shown this once only");
+            .WithSummary("Create a partner API key (administrators); the response holds the key, shown this once only")
+            .WithDescription("Creates a key with a name, API scopes and an optional expiry. Only its hash is kept: the key in the "
+                + "response is shown this once." + Admins)
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "ACCOUNT_SUSPENDED")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         group.MapGet("/", ListAsync).RequireAuthorization(AdminPolicy).WithName("ListApiKeys")
-            .WithSummary("The API keys, newest first: prefix, scopes, status and last use; never the key");
-        group.MapGet("/{id}", GetAsync).RequireAuthorization(AdminPolicy).WithName("GetApiKey").WithSummary("One API key");
+            .WithSummary("The API keys, newest first: prefix, scopes, status and last use; never the key")
+            .WithDescription("Every API key, newest first, without the key or its hash." + Admins)
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "ACCOUNT_SUSPENDED");
+        group.MapGet("/{id}", GetAsync).RequireAuthorization(AdminPolicy).WithName("GetApiKey").WithSummary("One API key")
+            .WithDescription("One API key, without the key or its hash." + Admins)
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "ACCOUNT_SUSPENDED")
+            .ProducesError(StatusCodes.Status404NotFound, "API_KEY_NOT_FOUND");
         group.MapDelete("/{id}", RevokeAsync).RequireAuthorization(AdminPolicy).WithName("RevokeApiKey")
-            .WithSummary("Revoke an API key (idempotent)");
+            .WithSummary("Revoke an API key (idempotent)")
+            .WithDescription("Revokes the key at once; revoking a revoked key changes nothing." + Admins)
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "ACCOUNT_SUSPENDED")
+            .ProducesError(StatusCodes.Status404NotFound, "API_KEY_NOT_FOUND");
         group.MapPost("/verify", VerifyAsync).RequireAuthorization(VerifyPolicy).WithName("VerifyApiKey")
-            .WithSummary("Check the key in the X-API-Key header (services with verify:api-keys); never send it in the URL");
+            .WithSummary("Check the key in the X-API-Key header (services with verify:api-keys); never send it in the URL")
+            .WithDescription("Answers whether the key in X-API-Key is active, with its id, name, scopes and expiry; unknown, revoked "
+                + "and expired keys are only active: false. A key in the query string is refused (400 API_KEY_IN_URL). Needs a "
+                + "service's bearer access token (client credentials) with scope verify:api-keys.")
+            .ProducesError(StatusCodes.Status400BadRequest, "API_KEY_IN_URL")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,12 @@ using OpenIddict.Validation.AspNetCore;
 
 namespace Agora.Identity.Features.Keys;
 
-public sealed record SigningKeyDto(string Id, string Use, KeyStatus Status, DateTime CreatedAt, DateTime? RetiresAt);
+public sealed record SigningKeyDto(
+    [property: MaxLength(32), RegularExpression("^(sig|enc)-[0-9]{8}-[0-9a-f]{8}$")] string Id,
+    [property: MaxLength(3), RegularExpression("^(sig|enc)$")] string Use,
+    KeyStatus Status,
+    DateTime CreatedAt,
+    DateTime? RetiresAt);
 
 /// <summary>Admin view and rotation of the authorization server's keys (never the private parts).</summary>
 internal static class KeysApi
@@ -15,9 +21,14 @@ internal static class KeysApi
         var group = app.MapGroup("/api/v1/admin/signing-keys").WithTags("Signing keys")
             .RequireAuthorization(p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser().RequireClaim("roles", "admin"));
-        group.MapGet("/", ListAsync).WithName("ListSigningKeys").WithSummary("The keys: current signs, next and retired are only published");
+        group.MapGet("/", ListAsync).WithName("ListSigningKeys").WithSummary("The keys: current signs, next and retired are only published")
+            .WithDescription("Every key of the authorization server: id (kid), use, status and dates; never a private part. "
+                + "Needs a staff access token (role admin).");
         group.MapPost("/rotate", RotateAsync).WithName("RotateSigningKeys")
-            .WithSummary("Next key starts signing; the current one stays published until its tokens expire");
+            .WithSummary("Next key starts signing; the current one stays published until its tokens expire")
+            .WithDescription("Rotates now: the published next key starts signing, the current one is retired but stays in the "
+                + "JWKS until the tokens it signed expire, and a new next key is published. Answers the keys afterwards. "
+                + "Needs a staff access token (role admin).");
         return app;
     }
 

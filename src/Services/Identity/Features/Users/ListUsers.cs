@@ -1,6 +1,9 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,25 +13,25 @@ namespace Agora.Identity.Features.Users;
 public sealed class UserListQuery
 {
     /// <summary><c>active</c> or <c>suspended</c>.</summary>
-    [FromQuery(Name = "status")] public string? Status { get; init; }
+    [FromQuery(Name = "status"), MaxLength(9), RegularExpression("^(active|suspended)$"), Description("Only users with this status: active or suspended.")] public string? Status { get; init; }
 
     /// <summary>Only users with this role: <c>customer</c> or <c>admin</c>.</summary>
-    [FromQuery(Name = "role")] public string? Role { get; init; }
+    [FromQuery(Name = "role"), MaxLength(8), RegularExpression("^(customer|admin)$"), Description("Only users with this role: customer or admin.")] public string? Role { get; init; }
 
     /// <summary>Case-insensitive text contained in the name or the email.</summary>
-    [FromQuery(Name = "q")] public string? Q { get; init; }
+    [FromQuery(Name = "q"), MaxLength(100), Description("Case-insensitive text contained in the name or the email.")] public string? Q { get; init; }
 
     /// <summary><c>created_at</c> or <c>-created_at</c> (the default: newest first).</summary>
-    [FromQuery(Name = "sort")] public string? Sort { get; init; }
+    [FromQuery(Name = "sort"), MaxLength(11), RegularExpression("^-?created_at$"), Description("created_at or -created_at (the default: newest first).")] public string? Sort { get; init; }
 
     /// <summary>Items per page, 1–100, default 20.</summary>
-    [FromQuery(Name = "per_page")] public int? PerPage { get; init; }
+    [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
 
     /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
-    [FromQuery(Name = "cursor")] public string? Cursor { get; init; }
+    [FromQuery(Name = "cursor"), MaxLength(Paging.MaxCursorLength), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor of a response with the same sort.")] public string? Cursor { get; init; }
 
     /// <summary>1-based offset page, instead of a cursor.</summary>
-    [FromQuery(Name = "page")] public int? Page { get; init; }
+    [FromQuery(Name = "page"), Range(1, int.MaxValue), Description("1-based offset page, instead of a cursor.")] public int? Page { get; init; }
 }
 
 /// <summary><c>GET /api/v1/users</c>: administrators and services only (a customer gets 403).</summary>

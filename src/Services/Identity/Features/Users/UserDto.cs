@@ -1,19 +1,21 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Identity.Features.Users;
 
 /// <summary>A user as the API shows it; the profile (locale, marketing preference) is part of it. Never the hash.</summary>
 public sealed record UserDto(
-    string Id,
-    string Name,
-    string Email,
+    [property: MaxLength(40), RegularExpression("^usr_[A-Za-z0-9]+$")] string Id,
+    [property: MaxLength(200)] string Name,
+    [property: MaxLength(254), EmailAddress] string Email,
     UserStatus Status,
-    IReadOnlyList<string> Roles,
-    string? Locale,
+    [property: MaxLength(UserValidation.MaxRoles)] IReadOnlyList<string> Roles,
+    [property: MaxLength(35), RegularExpression(UserValidation.LocalePattern)] string? Locale,
     bool MarketingOptIn,
     DateTime CreatedAt,
     DateTime UpdatedAt)
@@ -27,10 +29,10 @@ public sealed record UserDto(
 /// an active customer, and only an administrator grants more.
 /// </summary>
 public sealed record RegisterUserInput(
-    string? Name,
-    string? Email,
-    string? Password,
-    string? Locale = null,
+    [property: MaxLength(200)] string? Name,
+    [property: MaxLength(254), EmailAddress] string? Email,
+    [property: MinLength(UserValidation.MinPasswordLength), MaxLength(UserValidation.MaxPasswordLength)] string? Password,
+    [property: MaxLength(35), RegularExpression(UserValidation.LocalePattern)] string? Locale = null,
     bool? MarketingOptIn = null,
     JsonElement? Roles = null,
     JsonElement? Status = null);
@@ -41,14 +43,14 @@ public sealed record RegisterUserInput(
 /// otherwise). <c>password</c> is write-only and needs <c>current_password</c>; only the account holder may change it.
 /// </summary>
 public sealed record UserInput(
-    string? Name,
-    string? Email,
-    string? Locale = null,
+    [property: MaxLength(200)] string? Name,
+    [property: MaxLength(254), EmailAddress] string? Email,
+    [property: MaxLength(35), RegularExpression(UserValidation.LocalePattern)] string? Locale = null,
     bool? MarketingOptIn = null,
     UserStatus? Status = null,
-    IReadOnlyList<string>? Roles = null,
-    string? Password = null,
-    string? CurrentPassword = null);
+    [property: MaxLength(UserValidation.MaxRoles)] IReadOnlyList<string>? Roles = null,
+    [property: MinLength(UserValidation.MinPasswordLength), MaxLength(UserValidation.MaxPasswordLength)] string? Password = null,
+    [property: MaxLength(UserValidation.MaxPasswordLength)] string? CurrentPassword = null);
 
 internal static partial class UserValidation
 {
@@ -58,6 +60,12 @@ internal static partial class UserValidation
     public const int MaxPasswordLength = 128;
 
     public static readonly string[] KnownRoles = [UsersAuthorization.AdminRole, UsersAuthorization.CustomerRole];
+
+    /// <summary>The most roles a user can hold (every known role once); the documented bound of <c>roles</c>.</summary>
+    public const int MaxRoles = 2;
+
+    /// <summary>A BCP 47 language tag, as <see cref="Locale"/> checks it.</summary>
+    public const string LocalePattern = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$";
 
     // The most common passwords that satisfy the length rule (NIST SP 800-63B asks to refuse known-bad ones).
     private static readonly HashSet<string> Common = new(StringComparer.OrdinalIgnoreCase)
@@ -133,6 +141,6 @@ internal static partial class UserValidation
     /// <summary>The unique key of an email: trimmed, upper-invariant (as the login page compares them).</summary>
     public static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    [GeneratedRegex(LocalePattern)]
     private static partial Regex LocaleTag();
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Agora.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
@@ -43,7 +44,11 @@ internal static class UsersAuthorization
             .AddPolicy(WritePolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(WriteScope)))
             .AddPolicy(ServicePolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => !Caller.IsUserToken(c.User)));
+                .RequireAuthenticatedUser().RequireAssertion(c => !Caller.IsUserToken(c.User)))
+            // The shared dead-letter admin API (MapDefaultEndpoints): staff by this server's own access tokens, as the
+            // signing-keys admin API; the default policy would ask for the JwtBearer scheme, which Identity has not.
+            .AddPolicy(DeadLetterAdminApi.Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser().AddRequirements(new Agora.ServiceDefaults.Auth.ScopeOrRoleRequirement([], [AdminRole])));
         return builder;
     }
 }

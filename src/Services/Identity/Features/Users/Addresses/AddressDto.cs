@@ -1,21 +1,23 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Http;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Identity.Features.Users.Addresses;
 
 /// <summary>A user's address as the API shows it.</summary>
 public sealed record AddressDto(
-    string Id,
-    string UserId,
-    string Label,
-    string Recipient,
-    string Line1,
-    string Line2,
-    string City,
-    string PostalCode,
-    string Country,
-    string Phone,
+    [property: MaxLength(40), RegularExpression("^adr_[A-Za-z0-9]+$")] string Id,
+    [property: MaxLength(40), RegularExpression("^usr_[A-Za-z0-9]+$")] string UserId,
+    [property: MaxLength(50)] string Label,
+    [property: MaxLength(200)] string Recipient,
+    [property: MaxLength(200)] string Line1,
+    [property: MaxLength(200)] string Line2,
+    [property: MaxLength(100)] string City,
+    [property: MaxLength(20), RegularExpression(@"^[A-Za-z0-9\- ]{0,20}$")] string PostalCode,
+    [property: MaxLength(2), RegularExpression("^[A-Z]{2}$")] string Country,
+    [property: MaxLength(40), RegularExpression(@"^(\+?(?:[ ()\-]*[0-9]){5,20}[ ()\-]*)?$")] string Phone,
     bool IsDefault,
     DateTime CreatedAt,
     DateTime UpdatedAt)
@@ -27,14 +29,14 @@ public sealed record AddressDto(
 
 /// <summary>What POST and PUT take, and the shape a PATCH merges into.</summary>
 public sealed record AddressInput(
-    string? Label,
-    string? Recipient,
-    string? Line1,
-    string? Line2,
-    string? City,
-    string? PostalCode,
-    string? Country,
-    string? Phone,
+    [property: MaxLength(50)] string? Label,
+    [property: MaxLength(200)] string? Recipient,
+    [property: MaxLength(200)] string? Line1,
+    [property: MaxLength(200)] string? Line2,
+    [property: MaxLength(100)] string? City,
+    [property: MaxLength(20), RegularExpression(@"^[A-Za-z0-9\- ]{0,20}$")] string? PostalCode,
+    [property: MaxLength(2), RegularExpression("^[A-Za-z]{2}$")] string? Country,
+    [property: MaxLength(40), RegularExpression(@"^(\+?(?:[ ()\-]*[0-9]){5,20}[ ()\-]*)?$")] string? Phone,
     bool? IsDefault);
 
 internal static partial class AddressValidation

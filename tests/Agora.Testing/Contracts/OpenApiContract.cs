@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Agora.Catalog.Tests.Contracts;
+namespace Agora.Testing.Contracts;
 
 /// <summary>
 /// Compares a live OpenAPI document with the published one and lists what would break a client written against
