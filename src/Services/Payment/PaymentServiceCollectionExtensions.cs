@@ -21,7 +21,7 @@ internal static class PaymentServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<PspCircuit>();
         builder.Services.AddPspClient();
-        builder.Services.AddScoped<PspWorker>();
+        builder.Services.AddSingleton<PspWorker>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
         builder.Services.AddOpenApiTag("Payments", "An order's payment: the amount held and taken with the payment provider, and what was given back.");
         builder.Services.AddAuthorizationBuilder().AddPaymentPolicies();

@@ -15,8 +15,12 @@ namespace Agora.Payment.Features.Payments;
 /// causes. A concurrent change (a void arriving mid-call) makes that commit fail on the payment's version: the same
 /// answer is applied again to the newer state, without calling the provider twice.
 /// </summary>
+/// <remarks>
+/// A singleton (the message handler gets it as it is, no service location): each run opens its own scopes, and takes
+/// the typed client from the factory, so every call gets the current handler chain and the one shared pipeline.
+/// </remarks>
 public sealed partial class PspWorker(
-    IServiceScopeFactory scopes, PspClient psp, TimeProvider clock, IOptions<PaymentOptions> options, ILogger<PspWorker> logger)
+    IServiceScopeFactory scopes, IHttpClientFactory clients, TimeProvider clock, IOptions<PaymentOptions> options, ILogger<PspWorker> logger)
 {
     private const int ConflictRetries = 5;
 
@@ -36,7 +40,7 @@ public sealed partial class PspWorker(
             return;
         }
 
-        var result = await CallAsync(before!, op, ct);
+        var result = await CallAsync(new PspClient(clients.CreateClient(nameof(PspClient))), before!, op, ct);
         for (var attempt = 1; ; attempt++)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -56,7 +60,7 @@ public sealed partial class PspWorker(
         }
     }
 
-    private async Task<PspResult> CallAsync(PaymentRecord p, PaymentOperation op, CancellationToken ct)
+    private static async Task<PspResult> CallAsync(PspClient psp, PaymentRecord p, PaymentOperation op, CancellationToken ct)
     {
         switch (op.Kind)
         {
@@ -67,7 +71,7 @@ public sealed partial class PspWorker(
             case OperationKind.Refund when p.PspReference is { } refund:
                 return await psp.RefundAsync(op.IdempotencyKey, refund, Currencies.ToDecimal(op.AmountMinor, p.Currency), ct);
             case OperationKind.Void:
-                return await VoidAsync(p, op, ct);
+                return await VoidAsync(psp, p, op, ct);
             default:
                 return new PspResult(PspOutcome.Refused, Code: "no_authorization", Message: "The payment has no authorization at the provider.");
         }
@@ -78,7 +82,7 @@ public sealed partial class PspWorker(
     /// provider may still hold money for the order: its authorizations for the order id are looked up and voided.
     /// Keys are the void operation's key plus the hold, so each hold is voided at most once however often this runs.
     /// </summary>
-    private async Task<PspResult> VoidAsync(PaymentRecord p, PaymentOperation op, CancellationToken ct)
+    private static async Task<PspResult> VoidAsync(PspClient psp, PaymentRecord p, PaymentOperation op, CancellationToken ct)
     {
         List<string> holds;
         if (p.PspReference is { } known)
