@@ -70,7 +70,14 @@ public static partial class PspApi
         var latency = context.HttpContext.RequestServices.GetRequiredService<PspControl>().Behaviour.LatencyMs;
         if (latency > 0)
         {
-            await Task.Delay(latency, context.HttpContext.RequestAborted);
+            try
+            {
+                await Task.Delay(latency, context.HttpContext.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up waiting; the work is done all the same, and its key will replay the answer.
+            }
         }
 
         return result;
