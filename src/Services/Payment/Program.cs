@@ -1,5 +1,6 @@
 using Agora.Payment;
 using Agora.Payment.Features.Payments;
+using Agora.Payment.Features.Psp;
 using Agora.Payment.Grpc;
 using Agora.Payment.Infrastructure;
 using Agora.ServiceDefaults;
@@ -17,6 +18,7 @@ builder.AddAgoraMessaging(typeof(Program).Assembly, o => o.LocalQueueFor<CallPsp
 builder.AddPayment();
 
 var app = builder.Build();
+app.Services.GetRequiredService<PspCircuit>(); // the breaker's gauge is on /metrics from the start, not from the first call
 
 app.MapPaymentsApi();
 app.MapGrpcService<PaymentGrpcService>();
