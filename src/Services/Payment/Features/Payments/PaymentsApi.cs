@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Agora.Payment.Infrastructure;
+using Agora.ServiceDefaults.Auth;
+using Agora.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Validator = Agora.ServiceDefaults.Http.Validator;
+
+namespace Agora.Payment.Features.Payments;
+
+/// <summary>Query parameters of the payment list.</summary>
+public sealed class PaymentListQuery
+{
+    /// <summary>Only the payment of this order.</summary>
+    [FromQuery(Name = "order_id"), MaxLength(100), Description("Only the payment of this order.")] public string? OrderId { get; init; }
+
+    /// <summary>Only payments with this status.</summary>
+    [FromQuery(Name = "status"), MaxLength(20), Description("pending, authorized, declined, captured, capture_failed, voided or refunded.")] public string? Status { get; init; }
+
+    /// <summary>Items per page, 1–100, default 20.</summary>
+    [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
+
+    /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
+    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor.")] public string? Cursor { get; init; }
+}
+
+/// <summary>
+/// Read-only REST for payments (mutations are gRPC and the saga's messages): a customer reads their own payment,
+/// operators list them all (for example: every captured payment belongs to a confirmed order).
+/// </summary>
+internal static class PaymentsApi
+{
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/payments").WithTags("Payments");
+        group.MapGet("/{id}", Get).WithName("GetPayment").WithSummary("A payment, with the provider calls made for it")
+            .WithDescription("One payment by id. Its customer (a token with read:payments whose subject is the payment's customer) "
+                + "or an admin may read it; to anyone else it does not exist (404).")
+            .ProducesError(StatusCodes.Status404NotFound, "PAYMENT_NOT_FOUND")
+            .RequireAuthorization(PaymentPolicies.Read);
+        group.MapGet("/", List).WithName("ListPayments").WithSummary("Payments, newest first, by order and status; cursor-paged (admin)")
+            .WithDescription("A page of payments, newest first, optionally only an order's or only those with a status. "
+                + "Follow pagination.next_cursor for the next page. Staff only (role admin).")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
+            .RequireAuthorization(PaymentPolicies.Admin);
+        return app;
+    }
+
+    private static async Task<Results<ApiOk<PaymentDto>, ApiError>> Get(string id, HttpContext context, PaymentDbContext db, CancellationToken ct)
+    {
+        var payment = Ids.HasPrefix(id, "pay")
+            ? await db.Payments.AsNoTracking().Include(p => p.Operations).FirstOrDefaultAsync(p => p.Id == id && !p.Placeholder, ct)
+            : null;
+        var user = context.User;
+        if (payment is null || !(user.HasRole(AgoraRoles.Admin) || user.FindFirst(AgoraClaims.Subject)?.Value == payment.CustomerId))
+        {
+            return ApiResults.NotFound("PAYMENT_NOT_FOUND", $"Payment '{(id.Length <= 64 ? id : id[..64] + "…")}' does not exist.");
+        }
+
+        return ApiResults.Ok(PaymentDto.From(payment, withOperations: true));
+    }
+
+    /// <summary>Keyset position: the last item's creation time (ticks) and id.</summary>
+    internal sealed record Position(long T, string Id);
+
+    private static async Task<Results<ApiOk<IReadOnlyList<PaymentDto>>, ApiError>> List(
+        [AsParameters] PaymentListQuery query, PaymentDbContext db, CancellationToken ct)
+    {
+        var v = new Validator();
+        var perPage = Paging.PerPage(query.PerPage, null, query.Cursor, v);
+        PaymentStatus? status = null;
+        if (!string.IsNullOrEmpty(query.Status))
+        {
+            if (Names.TryParse(query.Status, out var s))
+            {
+                status = s;
+            }
+            else
+            {
+                v.Add("status", "One of pending, authorized, declined, captured, capture_failed, voided, refunded.");
+            }
+        }
+
+        v.Require(query.OrderId is null || query.OrderId.Length <= 100, "order_id", "At most 100 characters.");
+        Position? after = null;
+        if (!string.IsNullOrEmpty(query.Cursor) && !Paging.TryDecodeCursor(query.Cursor, out after))
+        {
+            v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a previous response.");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToError();
+        }
+
+        var filtered = db.Payments.AsNoTracking().Where(p => !p.Placeholder);
+        if (!string.IsNullOrEmpty(query.OrderId))
+        {
+            filtered = filtered.Where(p => p.OrderId == query.OrderId);
+        }
+
+        if (status is { } st)
+        {
+            filtered = filtered.Where(p => p.Status == st);
+        }
+
+        var total = await filtered.LongCountAsync(ct);
+        var page = filtered;
+        if (after is not null)
+        {
+            var at = new DateTime(after.T, DateTimeKind.Utc);
+            page = page.Where(p => p.CreatedAt < at || (p.CreatedAt == at && string.Compare(p.Id, after.Id) < 0));
+        }
+
+        var items = await page.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(perPage + 1).ToListAsync(ct);
+        string? next = null;
+        if (items.Count > perPage)
+        {
+            items.RemoveAt(perPage);
+            next = Paging.EncodeCursor(new Position(items[^1].CreatedAt.Ticks, items[^1].Id));
+        }
+
+        return ApiResults.Page(items.Select(p => PaymentDto.From(p, withOperations: false)).ToList(), Paging.Info(perPage, total, next));
+    }
+}

@@ -1,0 +1,30 @@
+using Agora.Payment;
+using Agora.Payment.Features.Payments;
+using Agora.Payment.Features.Psp;
+using Agora.Payment.Grpc;
+using Agora.Payment.Infrastructure;
+using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Auth;
+using Agora.ServiceDefaults.Messaging;
+using Agora.ServiceDefaults.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("payment");
+builder.AddAgoraAuthentication();
+builder.AddAgoraDbContext<PaymentDbContext>();
+// Provider attempts wait in a durable local queue: a scheduled retry survives a restart.
+builder.AddAgoraMessaging(typeof(Program).Assembly, o => o.LocalQueueFor<CallPsp>().UseDurableInbox());
+builder.AddPayment();
+
+var app = builder.Build();
+app.Services.GetRequiredService<PspCircuit>(); // the breaker's gauge is on /metrics from the start, not from the first call
+
+app.MapPaymentsApi();
+app.MapGrpcService<PaymentGrpcService>();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, visible to the functional tests.</summary>
+public partial class Program;

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Agora.PspSimulator;
+
+/// <summary>
+/// Entry point of the PSP simulator (HTTP, port 5190). A named class rather than top-level statements, so a test
+/// project can reference it next to a service whose entry point is the global <c>Program</c>.
+/// </summary>
+public static class PspSimulatorProgram
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        await using var app = Build(builder);
+        await app.RunAsync();
+    }
+
+    /// <summary>
+    /// Adds the simulator's services and endpoints to <paramref name="builder"/>. Tests call this with their own
+    /// builder (Kestrel on a free loopback port) and configuration (<c>Psp:Behaviour</c>, <c>Psp:Seed</c>).
+    /// </summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Psp");
+        var initial = section.GetSection("Behaviour").Get<PspBehaviour>() ?? new PspBehaviour();
+        var problems = initial.Problems().ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Psp:Behaviour is invalid: " + string.Join("; ", problems));
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new PspControl(initial, section.GetValue("Seed", 5190)));
+        builder.Services.AddSingleton<PspLedger>();
+        builder.Services.AddRouting();
+        builder.Services.AddHealthChecks();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+
+        var app = builder.Build();
+        app.Use(PspApi.Gate);
+        app.MapPspApi();
+        app.MapAdminApi();
+        app.MapHealthChecks("/health/live");
+        app.MapHealthChecks("/health/ready");
+        return app;
+    }
+}
