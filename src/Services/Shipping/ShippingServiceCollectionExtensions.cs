@@ -1,4 +1,5 @@
 using Agora.ServiceDefaults.Http;
+using Agora.Shipping.Features.CarrierCallbacks;
 using Agora.Shipping.Features.Shipments;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ internal static class ShippingServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<CarrierSelector>();
         builder.Services.AddHostedService<WebhookSecretCheck>();
+        builder.Services.AddCarrierSignatureOpenApi();
         builder.Services
             .AddOpenApiTag("Shipments", "An order's shipment: carrier, tracking number, status and tracking history.")
             .AddOpenApiTag("Carrier callbacks", "Signed webhooks in which carriers report pick-up, hubs and delivery.");

@@ -13,7 +13,7 @@ namespace Agora.Notification.Features.Deliveries;
 /// <summary>A notification as its customer sees it; <c>last_error</c> is shown to staff only.</summary>
 public sealed record NotificationDto(
     [property: MaxLength(40)] string Id,
-    Guid EventId,
+    [property: MaxLength(36)] string EventId,
     NotificationEvent EventType,
     NotificationChannel Channel,
     [property: MaxLength(100)] string CustomerId,
@@ -30,7 +30,7 @@ public sealed record NotificationDto(
     DateTime? SentAt)
 {
     public static NotificationDto From(Delivery d, bool staff) => new(
-        d.Id, d.EventId, d.EventType, d.Channel, d.CustomerId, d.OrderId, d.Recipient, d.Locale, d.Subject, d.Body, d.Status,
+        d.Id, d.EventId.ToString("D"), d.EventType, d.Channel, d.CustomerId, d.OrderId, d.Recipient, d.Locale, d.Subject, d.Body, d.Status,
         d.Attempts, staff ? d.LastError : null, d.CreatedAt, d.UpdatedAt, d.SentAt);
 }
 

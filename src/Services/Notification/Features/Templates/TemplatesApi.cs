@@ -17,13 +17,13 @@ public sealed record TemplateDto(
     [property: MaxLength(10)] string Locale,
     [property: MaxLength(TemplateLimits.Subject)] string? Subject,
     [property: MaxLength(TemplateLimits.Body)] string Body,
-    IReadOnlyList<string> Placeholders,
+    [property: MaxLength(20)] IReadOnlyList<Placeholder> Placeholders,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
     public static TemplateDto From(NotificationTemplate t) => new(
         t.Id, t.EventType, t.Channel, t.Locale, t.Subject, t.Body,
-        Templates.Placeholders.For(t.EventType).Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.UpdatedAt);
+        Templates.Placeholders.Listed(t.EventType), t.CreatedAt, t.UpdatedAt);
 }
 
 /// <summary>What POST and PUT take: the whole template.</summary>

@@ -27,7 +27,8 @@ public sealed record CarrierCallback(
     [property: ApiOptional] DateTimeOffset? OccurredAt);
 
 /// <summary>The acknowledgement: the shipment's status after the event, and whether the event was already known.</summary>
-public sealed record CarrierCallbackResult(string EventId, string ShipmentId, ShipmentStatus Status, bool Duplicate);
+public sealed record CarrierCallbackResult(
+    [property: MaxLength(100)] string EventId, [property: MaxLength(40)] string ShipmentId, ShipmentStatus Status, bool Duplicate);
 
 /// <summary>
 /// <c>POST /api/v1/carrier-callbacks</c>: carriers report pick-up, hubs and delivery. Authenticated by the signature

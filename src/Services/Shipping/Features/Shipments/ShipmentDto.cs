@@ -14,14 +14,20 @@ public sealed record ShipmentDto(
     [property: MaxLength(500)] string? Reason,
     [property: MaxLength(200)] string? LastLocation,
     ShipmentAddressDto Address,
-    IReadOnlyList<ShipmentItemDto> Items,
-    IReadOnlyList<TrackingEventDto> Tracking,
+    [property: MaxLength(ShipmentDto.MaxItems)] IReadOnlyList<ShipmentItemDto> Items,
+    [property: MaxLength(ShipmentDto.MaxTracking)] IReadOnlyList<TrackingEventDto> Tracking,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? DispatchedAt,
     DateTime? DeliveredAt,
     DateTime? CancelledAt)
 {
+    /// <summary>Most lines a parcel is documented to hold (an order's lines).</summary>
+    public const int MaxItems = 1000;
+
+    /// <summary>Most tracking steps a shipment is documented to have.</summary>
+    public const int MaxTracking = 10000;
+
     public static ShipmentDto From(Shipment s) => new(
         s.Id, s.OrderId, s.CustomerId, s.Status, s.Carrier, s.TrackingNumber, s.Reason, s.LastLocation,
         new ShipmentAddressDto(s.Recipient, s.Phone, s.Line1, s.Line2, s.City, s.PostalCode, s.Country),
