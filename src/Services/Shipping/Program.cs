@@ -1,0 +1,27 @@
+using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Auth;
+using Agora.ServiceDefaults.Messaging;
+using Agora.ServiceDefaults.Storage;
+using Agora.Shipping;
+using Agora.Shipping.Features.CarrierCallbacks;
+using Agora.Shipping.Features.Shipments;
+using Agora.Shipping.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("shipping");
+builder.AddAgoraAuthentication();
+builder.AddAgoraDbContext<ShippingDbContext>();
+builder.AddAgoraMessaging(typeof(Program).Assembly);
+builder.AddShipping();
+
+var app = builder.Build();
+
+app.MapShipmentsApi();
+app.MapCarrierCallbacksApi();
+app.MapDefaultEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, visible to the functional tests.</summary>
+public partial class Program;

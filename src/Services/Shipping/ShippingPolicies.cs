@@ -1,0 +1,18 @@
+using Agora.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Agora.Shipping;
+
+/// <summary>
+/// Who may read shipments: a customer's token with <c>read:shipments</c> (and then only the customer's own shipments,
+/// others are 404), or staff (role <c>admin</c>, every shipment). Carrier callbacks authenticate by signature instead.
+/// </summary>
+internal static class ShippingPolicies
+{
+    public const string Read = "shipments:read";
+
+    public const string ReadScope = "read:shipments";
+
+    public static AuthorizationBuilder AddShippingPolicies(this AuthorizationBuilder builder) =>
+        builder.AddScopeOrRolePolicy(Read, [ReadScope], [AgoraRoles.Admin]);
+}
