@@ -20,6 +20,13 @@ catch (AgoraConfigurationException e)
 agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101));
 agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
 agora.AddService<Projects.Agora_Ordering>("ordering", httpPort: 5103);
+agora.AddService<Projects.Agora_Payment>("payment", httpPort: 5104, grpcPort: 7104);
+// Development-only webhook secret; production sets Shipping__CarrierWebhookSecret from a secret store.
+agora.AddService<Projects.Agora_Shipping>("shipping", httpPort: 5105)
+    .WithEnvironment("Shipping__CarrierWebhookSecret", builder.Configuration["Agora:CarrierWebhookSecret"] ?? "agora-dev-carrier-webhook-secret");
+agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106);
+// The external payment provider's stand-in, with failure injection (GET/PUT /admin/behaviour).
+agora.AddService<Projects.Agora_PspSimulator>("psp", httpPort: 5190);
 
 await builder.Build().RunAsync();
 return 0;
