@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Catalog.Infrastructure;
@@ -90,18 +91,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
             modelBuilder.Entity<Category>().Property(x => x.Name).UseCollation("C");
         }
 
-        // snake_case columns on every provider.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
-                if (property.ClrType == typeof(DateTime))
-                {
-                    property.SetValueConverter(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-                }
-            }
-        }
+        modelBuilder.UseAgoraColumnConventions();
     }
 }
 

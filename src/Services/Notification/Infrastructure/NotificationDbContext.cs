@@ -1,5 +1,5 @@
+using Agora.ServiceDefaults.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Agora.Notification.Infrastructure;
 
@@ -48,26 +48,8 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
             e.HasIndex(x => new { x.CreatedAt, x.Id });
         });
 
-        // snake_case columns and UTC timestamps on every provider.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
-                if (property.ClrType == typeof(DateTime))
-                {
-                    property.SetValueConverter(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-                }
-                else if (property.ClrType == typeof(DateTime?))
-                {
-                    property.SetValueConverter(NullableUtc);
-                }
-            }
-        }
+        modelBuilder.UseAgoraColumnConventions();
     }
-
-    private static readonly ValueConverter<DateTime?, DateTime?> NullableUtc =
-        new(v => v.HasValue ? v.Value.ToUniversalTime() : v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
 }
 
 /// <summary>How long a template's parts may be.</summary>

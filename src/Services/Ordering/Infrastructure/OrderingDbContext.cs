@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Infrastructure;
@@ -61,17 +62,6 @@ public sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> option
             e.Property(x => x.OrderId).HasMaxLength(40);
         });
 
-        // snake_case columns on every provider; DateTime is UTC.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
-                if (property.ClrType == typeof(DateTime))
-                {
-                    property.SetValueConverter(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-                }
-            }
-        }
+        modelBuilder.UseAgoraColumnConventions();
     }
 }

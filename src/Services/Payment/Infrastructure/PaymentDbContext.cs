@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Payment.Infrastructure;
@@ -65,17 +66,6 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
             e.Property(x => x.PaymentId).HasMaxLength(40);
         });
 
-        // snake_case columns on every provider.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
-                if (property.ClrType == typeof(DateTime) || property.ClrType == typeof(DateTime?))
-                {
-                    property.SetValueConverter(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-                }
-            }
-        }
+        modelBuilder.UseAgoraColumnConventions();
     }
 }

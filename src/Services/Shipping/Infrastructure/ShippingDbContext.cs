@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Shipping.Infrastructure;
@@ -64,24 +65,6 @@ public sealed class ShippingDbContext(DbContextOptions<ShippingDbContext> option
             e.HasIndex(x => new { x.ShipmentId, x.OccurredAt });
         });
 
-        // snake_case columns and UTC timestamps on every provider.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
-                if (property.ClrType == typeof(DateTime))
-                {
-                    property.SetValueConverter(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-                }
-                else if (property.ClrType == typeof(DateTime?))
-                {
-                    property.SetValueConverter(NullableUtc);
-                }
-            }
-        }
+        modelBuilder.UseAgoraColumnConventions();
     }
-
-    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime?, DateTime?> NullableUtc =
-        new(v => v.HasValue ? v.Value.ToUniversalTime() : v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
 }
