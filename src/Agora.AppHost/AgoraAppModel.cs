@@ -86,16 +86,17 @@ public sealed class AgoraAppModel
 
         if (Settings.Mode == AgoraMode.Embedded)
         {
-            // Shown in the dashboard only; Wolverine opens it, so Kestrel must not be told about it.
+            // Shown in the dashboard only; Wolverine opens it.
             service.WithEndpoint(MessagingEndpoint, e =>
-                {
-                    PinPort(e, info.MessagePort, "tcp");
-                    e.IsExternal = false;
-                }, createIfNotExists: true)
-                .WithEndpointsInEnvironment(e => e.Name != MessagingEndpoint);
+            {
+                PinPort(e, info.MessagePort, "tcp");
+                e.IsExternal = false;
+            }, createIfNotExists: true);
         }
 
         service
+            // Kestrel is told about its own endpoints only; other ports (messages, SMTP) the service opens itself.
+            .WithEndpointsInEnvironment(e => e.Name is HttpEndpoint or GrpcEndpoint)
             // Aspire stops the dashboard first; a service's last OTLP flush then waits out the export timeout (10 s by
             // default) before the process exits. Exports to the local dashboard take milliseconds, so 1 s is plenty.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
@@ -109,6 +110,19 @@ public sealed class AgoraAppModel
 
         return service;
     }
+
+    /// <summary>The development inbox's SMTP port.</summary>
+    public const int DevInboxSmtpPort = 2525;
+
+    /// <summary>The development inbox: its SMTP port as an endpoint (shown in the dashboard) and where it writes <c>.eml</c> files.</summary>
+    public IResourceBuilder<ProjectResource> AddDevInbox(IResourceBuilder<ProjectResource> inbox) => inbox
+        .WithEndpoint("smtp", e =>
+        {
+            PinPort(e, DevInboxSmtpPort, "tcp");
+            e.IsExternal = false;
+        }, createIfNotExists: true)
+        .WithEnvironment("DevInbox__SmtpPort", DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithEnvironment("DevInbox__Directory", Path.Combine(Settings.DataDirectory, "mail"));
 
     /// <summary>Identity: passes <c>Agora:DemoAccounts</c> on as <c>Identity:SeedDemoAccounts</c> when it is set.</summary>
     public IResourceBuilder<ProjectResource> WithDemoAccounts(IResourceBuilder<ProjectResource> identity) =>

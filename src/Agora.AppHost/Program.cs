@@ -24,9 +24,17 @@ agora.AddService<Projects.Agora_Payment>("payment", httpPort: 5104, grpcPort: 71
 // Development-only webhook secret; production sets Shipping__CarrierWebhookSecret from a secret store.
 agora.AddService<Projects.Agora_Shipping>("shipping", httpPort: 5105)
     .WithEnvironment("Shipping__CarrierWebhookSecret", builder.Configuration["Agora:CarrierWebhookSecret"] ?? "agora-dev-carrier-webhook-secret");
-agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106);
+// Email, SMS and push go to the development inbox (below); production points these at the real providers.
+agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106)
+    .WithEnvironment("Notification__Smtp__Host", "localhost")
+    .WithEnvironment("Notification__Smtp__Port", AgoraAppModel.DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithEnvironment("Notification__Sms__WebhookUrl", "http://localhost:5191/webhooks/sms")
+    .WithEnvironment("Notification__Push__WebhookUrl", "http://localhost:5191/webhooks/push");
 // The external payment provider's stand-in, with failure injection (GET/PUT /admin/behaviour).
 agora.AddService<Projects.Agora_PspSimulator>("psp", httpPort: 5190);
+// The development inbox: catches every email (SMTP :2525, also .eml files under the data directory), SMS and push;
+// GET http://localhost:5191/api/v1/messages lists them.
+agora.AddDevInbox(agora.AddService<Projects.Agora_DevInbox>("devinbox", httpPort: 5191));
 
 await builder.Build().RunAsync();
 return 0;

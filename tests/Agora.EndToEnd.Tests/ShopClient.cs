@@ -12,9 +12,62 @@ namespace Agora.EndToEnd.Tests;
 /// </summary>
 public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposable
 {
+    /// <summary>The password of every customer <see cref="RegisterAsync"/> creates.</summary>
+    public const string NewCustomerPassword = "E2e-Customer!2345";
+
     private readonly HttpClient _http = new();
 
     public string Token { get; } = token;
+
+    /// <summary>The signed-in user's id (<c>sub</c>), for a customer <see cref="RegisterAsync"/> created.</summary>
+    public string? UserId { get; private set; }
+
+    /// <summary>The signed-in user's email, as registered.</summary>
+    public string? Email { get; private set; }
+
+    /// <summary>Registers a new customer through Identity's public API and signs them in (a customer no other test knows).</summary>
+    public static async Task<ShopClient> RegisterAsync(AppHostFixture fixture, string locale = "en")
+    {
+        var email = $"e2e-{Guid.NewGuid():N}@agora.test";
+        using var http = new HttpClient();
+        var registration = new JsonObject { ["name"] = "E2E Customer", ["email"] = email, ["password"] = NewCustomerPassword, ["locale"] = locale };
+        using var response = await http.PostAsync(new Uri(fixture.App.GetEndpoint("identity", "http"), "/api/v1/users"),
+            new StringContent(registration.ToJsonString(), Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var shop = await SignInAsync(fixture, email, NewCustomerPassword);
+        shop.UserId = (string)JsonNode.Parse(text)!["data"]!["id"]!;
+        shop.Email = email;
+        return shop;
+    }
+
+    /// <summary>A Korean delivery address; a postal code no carrier serves (<c>00000</c>) makes the shipment fail.</summary>
+    public static JsonObject Address(string postalCode = "06236") => new()
+    {
+        ["recipient"] = "Kim Minji", ["phone"] = "+82-10-1234-5678", ["line1"] = "123 Teheran-ro", ["city"] = "Seoul",
+        ["postal_code"] = postalCode, ["country"] = "KR",
+    };
+
+    /// <summary><c>POST /api/v1/orders</c> with a fresh (or the given) <c>Idempotency-Key</c>; the raw answer.</summary>
+    public Task<(HttpStatusCode Status, JsonNode Body, HttpResponseMessage Response)> PostOrderAsync(
+        string productId, int quantity, string postalCode = "06236", string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Post, "ordering", "/api/v1/orders", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["product_id"] = productId, ["quantity"] = quantity }),
+            ["shipping_address"] = Address(postalCode),
+        }, new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey ?? Guid.NewGuid().ToString() });
+
+    /// <summary>Places an order (asserting 201) and returns its id.</summary>
+    public async Task<string> PlaceOrderAsync(string productId, int quantity, string postalCode = "06236")
+    {
+        var (status, body, _) = await PostOrderAsync(productId, quantity, postalCode);
+        Assert.True(status == HttpStatusCode.Created, body.ToJsonString());
+        return (string)body["data"]!["id"]!;
+    }
+
+    /// <summary>Waits until the order's saga is over (completed, cancelled or failed) and returns the order.</summary>
+    public Task<JsonNode> WaitForSagaEndAsync(string orderId, TimeSpan? timeout = null) =>
+        WaitForOrderAsync(orderId, o => (string?)o["saga"]!["state"] is "completed" or "cancelled" or "failed", timeout ?? TimeSpan.FromSeconds(90));
 
     public static async Task<ShopClient> SignInAsync(AppHostFixture fixture, string email, string password,
         string scope = "openid profile email read:orders write:orders read:payments read:shipments read:notifications")
