@@ -33,11 +33,12 @@ public static class ServiceTopology
     /// </summary>
     public static readonly IReadOnlyDictionary<Type, string[]> Subscriptions = new Dictionary<Type, string[]>
     {
-        [typeof(ProductCreated)] = [],
-        [typeof(ProductUpdated)] = [],
-        [typeof(ProductDeleted)] = [],
+        // Choreography: Search keeps its index current (PriceChanged rides with a ProductUpdated that carries the price).
+        [typeof(ProductCreated)] = ["search"],
+        [typeof(ProductUpdated)] = ["search"],
+        [typeof(ProductDeleted)] = ["search"],
         [typeof(PriceChanged)] = [],
-        [typeof(StockChanged)] = [],
+        [typeof(StockChanged)] = ["search"],
 
         // The order saga (Ordering orchestrates).
         [typeof(ReserveStockForOrder)] = ["catalog"],

@@ -3,6 +3,7 @@ using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Catalog.V1;
 using Agora.ServiceDefaults.Http;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -128,6 +129,9 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
             Status = ProductStatusNames.Of(p.Status),
             Available = p.Inventory?.Available ?? 0,
             UpdatedAt = new DateTimeOffset(p.UpdatedAt).ToUnixTimeSeconds(),
+            Version = p.Version,
+            CreateTime = Timestamp.FromDateTime(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
+            StockUpdateTime = p.Inventory is null ? null : Timestamp.FromDateTime(DateTime.SpecifyKind(p.Inventory.UpdatedAt, DateTimeKind.Utc)),
         };
     }
 

@@ -32,7 +32,10 @@ internal static class CreateProduct
             return ApiResults.Conflict("SKU_TAKEN", $"Another product already has SKU '{input.Sku}'.");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        // One instant for the row and its events: Search orders "newest" by ProductCreated.OccurredAt and a rebuild
+        // reads CreatedAt back through StreamProducts; both must be the same time.
+        var at = clock.GetUtcNow();
+        var now = at.UtcDateTime;
         var product = new Product
         {
             Id = Ids.New("prd"),
@@ -50,7 +53,6 @@ internal static class CreateProduct
         product.Inventory = new Inventory { ProductId = product.Id, Available = input.InitialStock ?? 0, UpdatedAt = now };
         db.Products.Add(product);
 
-        var at = clock.GetUtcNow();
         await outbox.PublishAsync(new ProductCreated(Guid.CreateVersion7(), at, product.Id, product.Sku, product.Name,
             product.Description, product.CategoryId, Currencies.ToDecimal(minor, product.Currency), product.Currency,
             ProductStatusNames.Of(product.Status)));

@@ -1,0 +1,9 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Search.Infrastructure;
+
+/// <summary>
+/// Search's database holds only Wolverine's durable inbox (and dead letters): the index itself is a Lucene directory.
+/// No entities, so no migrations; Wolverine creates its tables at start.
+/// </summary>
+public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) : DbContext(options);
