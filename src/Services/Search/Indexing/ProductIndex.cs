@@ -27,7 +27,7 @@ public sealed partial class ProductIndex : IDisposable
     private TaskCompletionSource _nextCommit = NewCommit();
     private long _uncommitted;
 
-    internal ProductIndex(IOptions<SearchOptions> options, IOptions<AgoraOptions> agora, IHostEnvironment environment,
+    public ProductIndex(IOptions<SearchOptions> options, IOptions<AgoraOptions> agora, IHostEnvironment environment,
         TimeProvider clock, ILogger<ProductIndex> logger)
     {
         _clock = clock;

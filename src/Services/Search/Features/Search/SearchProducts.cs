@@ -94,7 +94,7 @@ internal static class SearchProducts
         Highlighter? names = null, descriptions = null;
         if (textQuery is not null)
         {
-            var encoder = new SimpleHTMLEncoder();
+            var encoder = HtmlEncoder.Instance;
             var formatter = new SimpleHTMLFormatter("<em>", "</em>");
             names = new Highlighter(formatter, encoder, new QueryScorer(main, IndexFields.Name)) { TextFragmenter = new NullFragmenter() };
             descriptions = new Highlighter(formatter, encoder, new QueryScorer(main, IndexFields.Description)) { TextFragmenter = new SimpleFragmenter(160) };
