@@ -61,7 +61,7 @@ internal sealed class SearchCollector : ICollector
     /// <summary>Matches per category, most first, then by id.</summary>
     public IReadOnlyList<CategoryCount> Facets() => _facets
         .Select(kv => new CategoryCount(kv.Key, kv.Value))
-        .OrderByDescending(c => c.Count).ThenBy(c => c.CategoryId, StringComparer.Ordinal).ToList();
+        .OrderByDescending(c => c.Count).ThenBy(c => c.CategoryId, StringComparer.Ordinal).Take(SearchFacets.MaxCategories).ToList();
 
     public bool AcceptsDocsOutOfOrder => false;
 

@@ -48,7 +48,7 @@ public sealed class ProductSearchQuery
 /// <summary>A page of search results: the products and the facet counts of the whole result.</summary>
 /// <param name="Items">The products of this page, best first (or in the requested order).</param>
 /// <param name="Facets">Counts over every match of the query and the other filters.</param>
-public sealed record ProductSearchResult(IReadOnlyList<ProductHit> Items, SearchFacets Facets);
+public sealed record ProductSearchResult([property: MaxLength(Paging.MaxPerPage)] IReadOnlyList<ProductHit> Items, SearchFacets Facets);
 
 /// <summary>One product found.</summary>
 /// <param name="Id">Product id.</param>
@@ -83,8 +83,12 @@ public sealed record ProductHighlights(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), MaxLength(2000)] string? Description);
 
 /// <summary>Facet counts.</summary>
-/// <param name="Categories">Matches per category, ignoring the category filter itself (so other categories stay visible), most first.</param>
-public sealed record SearchFacets(IReadOnlyList<CategoryCount> Categories);
+/// <param name="Categories">Matches per category, ignoring the category filter itself (so other categories stay visible), most first; at most 1,000.</param>
+public sealed record SearchFacets([property: MaxLength(SearchFacets.MaxCategories)] IReadOnlyList<CategoryCount> Categories)
+{
+    /// <summary>Categories listed at most.</summary>
+    public const int MaxCategories = 1000;
+}
 
 /// <summary>How many matches one category has.</summary>
 /// <param name="CategoryId">Category id.</param>
