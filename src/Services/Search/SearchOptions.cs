@@ -22,13 +22,16 @@ public sealed class SearchOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// How often written changes are committed to disk. Default 200 ms. An event is acknowledged only after the commit
-    /// that holds it (group commit), so a crash loses nothing the inbox considers handled.
+    /// How often written changes are committed to disk. Default 1 s. Events are acknowledged before their commit; after a
+    /// crash the index is rebuilt from Catalog at start, so nothing acknowledged is lost for good.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Build the index from Catalog (<c>StreamProducts</c>) at start when it was never built. Default true.</summary>
+    /// <summary>
+    /// Build the index from Catalog (<c>StreamProducts</c>) at start when it was never built or the last run did not shut
+    /// down cleanly. Default true.
+    /// </summary>
     public bool BuildOnStart { get; set; } = true;
 
     /// <summary>Wait between attempts of the first build while Catalog is not reachable. Default 5 s.</summary>

@@ -8,13 +8,17 @@ namespace Agora.Search.Indexing;
 /// <summary>
 /// The live product index. Every write goes through one lock (each event is a read-modify-write of one entry); searches
 /// never take it. Writes become searchable at the next refresh (<see cref="SearchOptions.RefreshInterval"/>) and durable
-/// at the next group commit (<see cref="SearchOptions.CommitInterval"/>). A rebuild fills a new generation from Catalog
+/// at the next commit (<see cref="SearchOptions.CommitInterval"/>). The index is a read model of Catalog, so a crash is
+/// recovered by rebuilding, not by replaying: a marker file lives beside the index while the process runs, and finding
+/// it at start (no clean shutdown) means the last commit may lack events the inbox already acknowledged, so the index is
+/// rebuilt from Catalog (<see cref="NeedsBuild"/>) while the old one keeps answering. A rebuild fills a new generation from Catalog
 /// while events keep flowing into the live one; events seen meanwhile are replayed onto the new generation (the rules
 /// in <see cref="CatalogChanges"/> make that safe), and the swap is atomic: a pointer file names the live generation.
 /// </summary>
 public sealed partial class ProductIndex : IDisposable
 {
     private const string PointerFile = "current";
+    private const string RunningMarker = "running";
 
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly SemaphoreSlim _rebuild = new(1, 1);
@@ -24,8 +28,8 @@ public sealed partial class ProductIndex : IDisposable
     private readonly ILogger<ProductIndex> _logger;
     private IndexGeneration _live;
     private List<IIntegrationEvent>? _duringRebuild;
-    private TaskCompletionSource _nextCommit = NewCommit();
     private long _uncommitted;
+    private volatile bool _recovering;
 
     public ProductIndex(IOptions<SearchOptions> options, IOptions<AgoraOptions> agora, IHostEnvironment environment,
         TimeProvider clock, ILogger<ProductIndex> logger)
@@ -35,6 +39,9 @@ public sealed partial class ProductIndex : IDisposable
         _root = Path.GetFullPath(options.Value.IndexDirectory
             ?? Path.Combine(Path.GetFullPath(agora.Value.DataDirectory, environment.ContentRootPath), "search-index"));
         Directory.CreateDirectory(_root);
+        var marker = Path.Combine(_root, RunningMarker);
+        _recovering = File.Exists(marker);
+        File.WriteAllText(marker, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var pointer = Path.Combine(_root, PointerFile);
         var name = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : "";
         if (name.Length == 0 || !Directory.Exists(Path.Combine(_root, name)))
@@ -49,6 +56,10 @@ public sealed partial class ProductIndex : IDisposable
         }
 
         LogOpened(_logger, _live.Path, _live.Writer.NumDocs, _live.IsBuilt);
+        if (_recovering && _live.IsBuilt)
+        {
+            LogUncleanShutdown(_logger);
+        }
     }
 
     internal ProductAnalyzer Analyzer => _analyzer;
@@ -56,9 +67,12 @@ public sealed partial class ProductIndex : IDisposable
     /// <summary>Whether the live index was ever filled from Catalog.</summary>
     public bool IsBuilt => _live.IsBuilt;
 
+    /// <summary>Whether the index must be (re)built from Catalog: never built, or the last run did not shut down cleanly.</summary>
+    public bool NeedsBuild => !_live.IsBuilt || _recovering;
+
     public bool IsRebuilding => _rebuild.CurrentCount == 0;
 
-    /// <summary>Applies one Catalog event; returns whether it changed the index. Durable once <see cref="WaitForCommitAsync"/> returns.</summary>
+    /// <summary>Applies one Catalog event; returns whether it changed the index.</summary>
     public async Task<bool> ApplyAsync(IIntegrationEvent e, CancellationToken ct)
     {
         await _write.WaitAsync(ct);
@@ -86,9 +100,6 @@ public sealed partial class ProductIndex : IDisposable
         Interlocked.Increment(ref _uncommitted);
         return true;
     }
-
-    /// <summary>Completes after the next commit, which holds every write made before this call.</summary>
-    public Task WaitForCommitAsync(CancellationToken ct) => Volatile.Read(ref _nextCommit).Task.WaitAsync(ct);
 
     /// <summary>Runs <paramref name="search"/> on the current searcher.</summary>
     public T Search<T>(Func<IndexSearcher, T> search)
@@ -135,7 +146,7 @@ public sealed partial class ProductIndex : IDisposable
         }
     }
 
-    /// <summary>Commits written changes and releases the events waiting for it (the commit loop calls this).</summary>
+    /// <summary>Commits written changes to disk (the commit loop calls this).</summary>
     public async Task CommitAsync(CancellationToken ct)
     {
         if (Interlocked.Read(ref _uncommitted) == 0)
@@ -144,24 +155,15 @@ public sealed partial class ProductIndex : IDisposable
         }
 
         await _write.WaitAsync(ct);
-        TaskCompletionSource done;
         try
         {
             Interlocked.Exchange(ref _uncommitted, 0);
-            done = Interlocked.Exchange(ref _nextCommit, NewCommit());
             _live.Commit();
-        }
-        catch (Exception ex)
-        {
-            Volatile.Read(ref _nextCommit).TrySetException(ex);
-            throw;
         }
         finally
         {
             _write.Release();
         }
-
-        done.TrySetResult();
     }
 
     /// <summary>
@@ -218,8 +220,8 @@ public sealed partial class ProductIndex : IDisposable
                 _live = building;
                 WritePointer(name);
                 _duringRebuild = null;
+                _recovering = false;
                 Interlocked.Exchange(ref _uncommitted, 0);
-                Interlocked.Exchange(ref _nextCommit, NewCommit()).TrySetResult();
             }
             finally
             {
@@ -268,8 +270,6 @@ public sealed partial class ProductIndex : IDisposable
 
     private string NewGenerationName() => "gen-" + _clock.GetUtcNow().ToString("yyyyMMddHHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static TaskCompletionSource NewCommit() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public void Dispose()
     {
         _write.Wait();
@@ -277,6 +277,7 @@ public sealed partial class ProductIndex : IDisposable
         {
             _live.Commit();
             _live.Dispose();
+            File.Delete(Path.Combine(_root, RunningMarker)); // a clean shutdown: everything acknowledged is on disk
         }
         finally
         {
@@ -289,6 +290,9 @@ public sealed partial class ProductIndex : IDisposable
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Search index rebuilt from Catalog: {Count} products, generation {Generation}")]
     private static partial void LogRebuilt(ILogger logger, int count, string generation);
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Search index: the last run did not shut down cleanly; rebuilding from Catalog")]
+    private static partial void LogUncleanShutdown(ILogger logger);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Could not delete the retired index generation {Path}")]
     private static partial void LogRetireFailed(ILogger logger, string path, Exception exception);

@@ -5,9 +5,10 @@ using Wolverine.Attributes;
 namespace Agora.Search.Features.Indexing;
 
 /// <summary>
-/// Catalog's events keep the index current (choreography: Catalog does not know Search exists). A handler returns once
-/// the change is committed to the index, so the durable inbox acknowledges only what survives a crash; a redelivered or
-/// late event changes nothing (<see cref="CatalogChanges"/>). Not transactional: the index is not in the database.
+/// Catalog's events keep the index current (choreography: Catalog does not know Search exists). A change is searchable
+/// at the next refresh and on disk at the next commit; a crash in between is repaired by a rebuild from Catalog at the next
+/// start (<see cref="ProductIndex.NeedsBuild"/>). A redelivered or late event changes nothing (<see cref="CatalogChanges"/>).
+/// Not transactional: the index is not in the database.
 /// </summary>
 [NonTransactional]
 public static class CatalogEventsHandler
@@ -20,11 +21,5 @@ public static class CatalogEventsHandler
 
     public static Task Handle(ProductDeleted e, ProductIndex index, CancellationToken ct) => ApplyAsync(e, index, ct);
 
-    private static async Task ApplyAsync(IIntegrationEvent e, ProductIndex index, CancellationToken ct)
-    {
-        if (await index.ApplyAsync(e, ct))
-        {
-            await index.WaitForCommitAsync(ct);
-        }
-    }
+    private static Task ApplyAsync(IIntegrationEvent e, ProductIndex index, CancellationToken ct) => index.ApplyAsync(e, ct);
 }

@@ -52,7 +52,7 @@ internal static partial class RebuildApi
     private static partial void LogCatalogUnavailable(ILogger logger, StatusCode status, Exception exception);
 }
 
-/// <summary>Builds the index from Catalog at start when it was never built, retrying until Catalog answers.</summary>
+/// <summary>Builds the index from Catalog at start when it was never built or the last run crashed, retrying until Catalog answers.</summary>
 internal sealed partial class InitialBuild(
     ProductIndex index, IServiceProvider services, Microsoft.Extensions.Options.IOptions<SearchOptions> options, TimeProvider clock,
     ILogger<InitialBuild> logger) : BackgroundService
@@ -64,7 +64,7 @@ internal sealed partial class InitialBuild(
             return;
         }
 
-        while (!index.IsBuilt && !stoppingToken.IsCancellationRequested)
+        while (index.NeedsBuild && !stoppingToken.IsCancellationRequested)
         {
             try
             {
