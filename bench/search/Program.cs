@@ -19,6 +19,11 @@ using Microsoft.Extensions.Options;
 // 2. events: the last `events` products (default 20,000) again as ProductUpdated events through ProductIndex.ApplyAsync
 //    (lookup, rules, write), as the Catalog event handler does, with the commit loop running (every 1 s), timed.
 // Prints "RESULT rebuild_products=… rebuild_s=… rebuild_per_s=… events=… events_s=… events_per_s=… docs=…".
+if (args is ["query", var dir, var file, ..])
+{
+    return await QueryProfile.RunAsync(dir, file, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+}
+
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: Agora.Search.Bench <data-dir> <products> <queries-file> [events]");
@@ -72,6 +77,96 @@ await File.WriteAllLinesAsync(queriesFile, catalogue.Queries(500));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"RESULT rebuild_products={built} rebuild_s={rebuildSeconds:F2} rebuild_per_s={built / rebuildSeconds:F0} events={events.Count} events_s={eventSeconds:F2} events_per_s={events.Count / eventSeconds:F0} docs={docs}"));
 return 0;
+
+/// <summary>
+/// <c>query &lt;data-dir&gt; &lt;queries-file&gt; [rounds]</c>: the queries in-process, without HTTP, on one thread; prints
+/// CPU µs per query. Separates the search itself from the web stack when the machine is too busy for wall-clock figures.
+/// </summary>
+internal static class QueryProfile
+{
+    public static async Task<int> RunAsync(string dataDir, string file, int rounds)
+    {
+        dataDir = Path.GetFullPath(dataDir);
+        using var index = new ProductIndex(
+            Options.Create(new SearchOptions()), Options.Create(new AgoraOptions { ServiceName = "search", DataDirectory = Path.GetFullPath(dataDir) }),
+            new BenchEnvironment(dataDir), TimeProvider.System, NullLogger<ProductIndex>.Instance);
+        var queries = (await File.ReadAllLinesAsync(file)).Where(l => l.Length > 0).Select(Parse).ToList();
+        foreach (var q in queries)
+        {
+            Agora.Search.Features.Search.SearchProducts.Handle(q, index); // warm-up
+        }
+
+        var mode = Environment.GetEnvironmentVariable("PROFILE_MODE") ?? "full";
+        if (mode != "full")
+        {
+            var c0 = Process.GetCurrentProcess().TotalProcessorTime;
+            for (var r = 0; r < rounds; r++)
+            {
+                foreach (var q in queries)
+                {
+                    if (string.IsNullOrEmpty(q.Q))
+                    {
+                        continue;
+                    }
+
+                    index.Search(s =>
+                    {
+                        var tq = Agora.Search.Features.Search.SearchProducts.BuildTextQuery(q.Q, index.Analyzer, s.IndexReader);
+                        var rw = s.Rewrite(tq);
+                        if (mode == "count")
+                        {
+                            var c = new Lucene.Net.Search.TotalHitCountCollector();
+                            s.Search(rw, c);
+                            return c.TotalHits;
+                        }
+
+                        if (mode == "top")
+                        {
+                            return s.Search(rw, 21).TotalHits;
+                        }
+
+                        return 0;
+                    });
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT mode={mode} cpu_us_per_query={(Process.GetCurrentProcess().TotalProcessorTime - c0).TotalMicroseconds / (rounds * queries.Count):F0}"));
+            return 0;
+        }
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        for (var r = 0; r < rounds; r++)
+        {
+            foreach (var q in queries)
+            {
+                Agora.Search.Features.Search.SearchProducts.Handle(q, index);
+            }
+        }
+
+        var n = rounds * queries.Count;
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT queries={n} cpu_us_per_query={used.TotalMicroseconds / n:F0} wall_us_per_query={watch.Elapsed.TotalMicroseconds / n:F0}"));
+        return 0;
+    }
+
+    private static Agora.Search.Features.Search.ProductSearchQuery Parse(string path)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri("http://x" + path).Query);
+        string? Get(string k) => query.TryGetValue(k, out var v) ? v.ToString() : null;
+        return new Agora.Search.Features.Search.ProductSearchQuery
+        {
+            Q = Get("q"),
+            Category = Get("category"),
+            MinPrice = Get("min_price") is { } min ? decimal.Parse(min, CultureInfo.InvariantCulture) : null,
+            MaxPrice = Get("max_price") is { } max ? decimal.Parse(max, CultureInfo.InvariantCulture) : null,
+            InStock = Get("in_stock") is { } s ? bool.Parse(s) : null,
+            Sort = Get("sort"),
+        };
+    }
+}
 
 internal sealed class BenchEnvironment(string root) : IHostEnvironment
 {

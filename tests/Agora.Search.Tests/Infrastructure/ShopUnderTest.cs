@@ -54,6 +54,8 @@ public sealed class ShopUnderTest : IAsyncDisposable
         }
         else
         {
+            // The index is a local directory in both modes: a fresh one per test app, never the content root's default.
+            search.With("Agora:DataDirectory", IndexDirectoryOf(search));
             var ns = "agora-test-" + search.Name;
             catalog.With("Agora:Messaging:Namespace", ns);
             search.With("Agora:Messaging:Namespace", ns);
@@ -121,10 +123,17 @@ public sealed class ShopUnderTest : IAsyncDisposable
         throw new Xunit.Sdk.XunitException($"Timed out after {timeout.TotalSeconds} s waiting for {what}.");
     }
 
+    /// <summary>Distributed mode: where a Search test app keeps its index (embedded apps have a temp data directory already).</summary>
+    public static string IndexDirectoryOf(ServiceApp<Program> search) => Path.Combine(Path.GetTempPath(), "agora-tests", search.Name);
+
     public async ValueTask DisposeAsync()
     {
         await SearchApp.DisposeAsync();
         await CatalogApp.DisposeAsync();
         await Identity.DisposeAsync();
+        if (SearchApp.Mode == AgoraMode.Distributed && Directory.Exists(IndexDirectoryOf(SearchApp)))
+        {
+            Directory.Delete(IndexDirectoryOf(SearchApp), recursive: true);
+        }
     }
 }

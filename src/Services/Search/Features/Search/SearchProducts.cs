@@ -66,9 +66,8 @@ internal static class SearchProducts
             return v.ToError();
         }
 
-        var textQuery = text.Length == 0 ? null : BuildTextQuery(text, index.Analyzer);
-        var result = index.Search(searcher => Run(searcher, textQuery, query, sort, perPage,
-            position is null ? null : new After(position.K, position.Id!)));
+        var result = index.Search(searcher => Run(searcher, text.Length == 0 ? null : BuildTextQuery(text, index.Analyzer, searcher.IndexReader),
+            query, sort, perPage, position is null ? null : new After(position.K, position.Id!)));
 
         string? next = null;
         if (result.Hits.Count > perPage)
@@ -126,13 +125,18 @@ internal static class SearchProducts
         return new Outcome(hits, keys, collector.Total, collector.Facets());
     }
 
+    /// <summary>A query word in at most this many products is also looked up with typos (a word in more is spelt right).</summary>
+    public const int RareTermDocs = 2;
+
     /// <summary>
     /// Every analysed query term must match (from three terms on, three in four: Korean bigrams of a word written
-    /// without spaces need not all be there). A term matches in the name (weight 3) or the description (1); a Latin
-    /// word of 4+ letters also matches with one edit (8+: two), weighted well below an exact match. A query equal to a
-    /// SKU finds that product first.
+    /// without spaces need not all be there). A term matches in the name (weight 3) or the description (1). A Latin
+    /// word of 4+ letters that is rare in the index (at most <see cref="RareTermDocs"/> products: most likely a typo)
+    /// also matches words one edit away (8+ letters: two), weighted well below an exact match; expanding a common,
+    /// correctly spelt word would cost more than the rest of the search and find nothing better. A query equal to a SKU
+    /// finds that product first.
     /// </summary>
-    internal static Query BuildTextQuery(string text, ProductAnalyzer analyzer)
+    internal static Query BuildTextQuery(string text, ProductAnalyzer analyzer, IndexReader reader)
     {
         var terms = analyzer.Terms(IndexFields.Name, text).Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
         var words = new BooleanQuery(disableCoord: true);
@@ -143,7 +147,8 @@ internal static class SearchProducts
                 { new TermQuery(new Term(IndexFields.Name, term)) { Boost = 3f }, Occur.SHOULD },
                 { new TermQuery(new Term(IndexFields.Description, term)) { Boost = 1f }, Occur.SHOULD },
             };
-            if (term.Length >= 4 && term.All(char.IsAsciiLetter))
+            if (term.Length >= 4 && term.All(char.IsAsciiLetter)
+                && reader.DocFreq(new Term(IndexFields.Name, term)) + reader.DocFreq(new Term(IndexFields.Description, term)) <= RareTermDocs)
             {
                 var edits = term.Length >= 8 ? 2 : 1;
                 clause.Add(new FuzzyQuery(new Term(IndexFields.Name, term), edits, prefixLength: 1) { Boost = 0.8f }, Occur.SHOULD);
