@@ -88,9 +88,18 @@ total="$(printf '%s' "$sample" | grep -o '"total":[0-9]*' | cut -d: -f2)"
 [ "${total:-0}" -gt 0 ] || die "a sample query found nothing: $sample"
 log "sample query 'wireless headphones': $total matches"
 
-run_wrk() { # run_wrk SECONDS -> RESULT line
-    timeout $(($1 + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" --latency -s "$HERE/search_queries.lua" "$BASE" -- "$WORK/queries.txt" \
-        | tee -a "$OUT_DIR/wrk.txt" | grep '^RESULT'
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+run_wrk() { # run_wrk SECONDS -> RESULT line + Search's CPU per query (µs) and the whole machine's busy CPU (% of one core)
+    local t0 b0 out t1 b1 hz
+    hz="$(getconf CLK_TCK)"
+    t0="$(proc_ticks "$SEARCH_PID")"; b0="$(busy_ticks)"
+    out="$(timeout $(($1 + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" --latency -s "$HERE/search_queries.lua" "$BASE" -- "$WORK/queries.txt" \
+        | tee -a "$OUT_DIR/wrk.txt" | grep '^RESULT')"
+    t1="$(proc_ticks "$SEARCH_PID")"; b1="$(busy_ticks)"
+    awk -v r="$out" -v t=$((t1 - t0)) -v b=$((b1 - b0)) -v hz="$hz" -v secs="$1" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+        split(r, kv, " "); for (i in kv) { split(kv[i], p, "="); f[p[1]] = p[2] }
+        printf "%s cpu_us=%.0f search_cpu=%.0f machine_cpu=%.0f load1=%s\n", r, t / hz * 1e6 / f["requests"], t / hz / secs * 100, b / hz / secs * 100, load }'
 }
 
 log "warm-up ${WARMUP}s"
@@ -110,14 +119,18 @@ p50="$(median $(col p50 "${results[@]}"))"
 p90="$(median $(col p90 "${results[@]}"))"
 p99="$(median $(col p99 "${results[@]}"))"
 each="$(col rps "${results[@]}" | awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 }')"
+cpu_us="$(median $(col cpu_us "${results[@]}"))"
+search_cpu="$(median $(col search_cpu "${results[@]}"))"
+machine_cpu="$(median $(col machine_cpu "${results[@]}"))"
+load1="$(col load1 "${results[@]}" | paste -sd, -)"
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 
 echo
-echo "| products | indexing products/s (rebuild) | update events/s | connections | queries/s (median) | p50 ms | p90 ms | p99 ms | queries/s of each run | target | vs. target |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"
+echo "| products | indexing products/s (rebuild) | update events/s | connections | queries/s (median) | p50 ms | p90 ms | p99 ms | queries/s of each run | Search CPU µs/query | CPU % Search / whole machine (200 = both cores) | load avg (1 min) per run | target | vs. target |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- | --- | --- |"
 verdict="$(awk -v q="$rps" -v p="$p99" -v i="$(field rebuild_per_s "$index_line")" 'BEGIN {
     ok = (q >= 1000 && p < 20000 && i >= 5000)
     printf "%.1fx queries/s, p99 %.2fx of limit, %.1fx indexing: **%s**", q / 1000, p / 20000, i / 5000, ok ? "met" : "missed" }')"
-printf '| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | >= 1000 q/s, p99 < 20 ms, >= 5000 products/s | %s |\n' \
+printf '| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s / %s | %s | >= 1000 q/s, p99 < 20 ms, >= 5000 products/s | %s |\n' \
     "$(field rebuild_products "$index_line")" "$(field rebuild_per_s "$index_line")" "$(field events_per_s "$index_line")" \
-    "$CONNECTIONS" "$rps" "$(ms "$p50")" "$(ms "$p90")" "$(ms "$p99")" "$each" "$verdict"
+    "$CONNECTIONS" "$rps" "$(ms "$p50")" "$(ms "$p90")" "$(ms "$p99")" "$each" "$cpu_us" "$search_cpu" "$machine_cpu" "$load1" "$verdict"
