@@ -65,6 +65,27 @@ public sealed class LocalStoreTimeTests
     }
 
     [Fact]
+    public async Task RetryAfter_IsHonest_ARetryThatWaitsItIsAdmitted_OneThatDoesNotIsRefused()
+    {
+        // 10 in 12:00–12:01; at 12:01:00 they weigh 10 × 60/60 = 10: full. 9 of 10 is reached 6 s later.
+        var time = new FakeTimeProvider(Noon.AddSeconds(30));
+        await using var host = await Start(time, c => c.Sliding("minute", (10, "00:01:00")));
+        Assert.Equal(10, await Admitted(host, "/agora/minute", 20));
+        time.SetUtcNow(Noon.AddSeconds(60));
+
+        using var refused = await host.Client.Get("/agora/minute");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = refused.LongHeader("Retry-After");
+        Assert.Equal(6, retryAfter);
+
+        time.Advance(TimeSpan.FromSeconds(retryAfter) - TimeSpan.FromMilliseconds(100));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await host.Client.Status("/agora/minute"));
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(HttpStatusCode.OK, await host.Client.Status("/agora/minute"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await host.Client.Status("/agora/minute"));
+    }
+
+    [Fact]
     public void SlidingWindow_Arithmetic_MatchesTheSeedFormula()
     {
         var windows = new[] { new WindowSpec(100, 60_000, "minute") };
