@@ -19,13 +19,17 @@ public static class RateLimitingExtensions
 {
     /// <summary>
     /// Registers the policies of <paramref name="section"/> (see <see cref="AgoraRateLimitingOptions"/>), validated at
-    /// start. Each policy name is also registered with ASP.NET Core's <see cref="RateLimiterOptions"/> as a no-op
+    /// start. In the distributed mode (<c>Agora:Mode=Distributed</c>) policies use Redis unless the section sets
+    /// <c>Store</c>, and <c>Redis</c> defaults to <c>ConnectionStrings:redis</c>. Each policy name is also registered with ASP.NET Core's <see cref="RateLimiterOptions"/> as a no-op
     /// policy, because YARP checks route <c>RateLimiterPolicy</c> names there; the limiting itself is done here.
     /// </summary>
     public static IServiceCollection AddAgoraRateLimiting(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        services.AddOptions<AgoraRateLimitingOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<AgoraRateLimitingOptions>()
+            .Bind(section)
+            .PostConfigure<IServiceProvider>((options, sp) => ApplyMode(options, section, sp.GetService<IConfiguration>()))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgoraRateLimitingOptions>, RateLimitingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -40,6 +44,29 @@ public static class RateLimitingExtensions
             }
         });
         return services;
+    }
+
+    /// <summary>
+    /// The two modes (ARCHITECTURE §1): with <c>Agora:Mode=Distributed</c> and no <c>Store</c> in the section, policies
+    /// default to the Redis store; a missing <c>Redis</c> setting falls back to <c>ConnectionStrings:redis</c>.
+    /// </summary>
+    private static void ApplyMode(AgoraRateLimitingOptions options, IConfiguration section, IConfiguration? root)
+    {
+        if (root is null)
+        {
+            return;
+        }
+
+        if (section[nameof(AgoraRateLimitingOptions.Store)] is null
+            && string.Equals(root["Agora:Mode"], "Distributed", StringComparison.OrdinalIgnoreCase))
+        {
+            options.Store = RateLimitStoreKind.Redis;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            options.Redis = root.GetConnectionString("redis");
+        }
     }
 
     /// <summary>

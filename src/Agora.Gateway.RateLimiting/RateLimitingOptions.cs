@@ -40,12 +40,15 @@ public sealed class AgoraRateLimitingOptions
     /// </summary>
     public string? DefaultPolicy { get; set; }
 
-    /// <summary>The store of policies that do not name one. Default <see cref="RateLimitStoreKind.Local"/>.</summary>
+    /// <summary>
+    /// The store of policies that do not name one. Default <see cref="RateLimitStoreKind.Local"/>, or
+    /// <see cref="RateLimitStoreKind.Redis"/> when <c>Agora:Mode</c> is <c>Distributed</c>.
+    /// </summary>
     public RateLimitStoreKind Store { get; set; } = RateLimitStoreKind.Local;
 
     /// <summary>
     /// StackExchange.Redis configuration string (<c>host:port[,options]</c>); required when any policy uses the Redis
-    /// store. The gateway normally copies <c>ConnectionStrings:redis</c> here.
+    /// store. Default <c>ConnectionStrings:redis</c>.
     /// </summary>
     public string? Redis { get; set; }
 

@@ -40,6 +40,23 @@ public sealed class RedisStoreTests
     }
 
     [Fact]
+    public async Task DistributedMode_WithoutAStoreSetting_SharesCountersThroughConnectionStringsRedis()
+    {
+        var settings = new LimiterConfig(RateLimitStoreKind.Redis).TokenBucket("pair", 2, 0.01).Build();
+        settings.Remove($"{AgoraRateLimitingOptions.SectionName}:Store");
+        settings.Remove($"{AgoraRateLimitingOptions.SectionName}:Redis");
+        settings["Agora:Mode"] = "Distributed";
+        settings["ConnectionStrings:redis"] = TestServers.Redis;
+        await using var a = await LimiterHost.StartAsync(settings);
+        await using var b = await LimiterHost.StartAsync(settings);
+
+        Assert.Equal(HttpStatusCode.OK, await a.Client.Status("/agora/pair"));
+        Assert.Equal(HttpStatusCode.OK, await b.Client.Status("/agora/pair"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await a.Client.Status("/agora/pair"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await b.Client.Status("/agora/pair"));
+    }
+
+    [Fact]
     public async Task RedisStopped_FaultTolerantPolicyFailsOpen_OtherFailsClosed_BothSaySo_ThenRecover()
     {
         await using var redis = await PrivateRedis.StartAsync();
