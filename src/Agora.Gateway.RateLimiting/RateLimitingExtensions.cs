@@ -18,14 +18,18 @@ namespace Agora.Gateway.RateLimiting;
 public static class RateLimitingExtensions
 {
     /// <summary>
-    /// Registers the policies of <paramref name="section"/> (see <see cref="AgoraRateLimitingOptions"/>), validated at
+    /// Registers the policies of <paramref name="configuration"/> (see <see cref="AgoraRateLimitingOptions"/>), validated at
     /// start. In the distributed mode (<c>Agora:Mode=Distributed</c>) policies use Redis unless the section sets
     /// <c>Store</c>, and <c>Redis</c> defaults to <c>ConnectionStrings:redis</c>. Each policy name is also registered with ASP.NET Core's <see cref="RateLimiterOptions"/> as a no-op
     /// policy, because YARP checks route <c>RateLimiterPolicy</c> names there; the limiting itself is done here.
     /// </summary>
-    public static IServiceCollection AddAgoraRateLimiting(this IServiceCollection services, IConfiguration section)
+    /// <param name="services">The gateway's services.</param>
+    /// <param name="configuration">The <c>Agora:RateLimiting</c> section, or the root configuration holding it.</param>
+    public static IServiceCollection AddAgoraRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var nested = configuration.GetSection(AgoraRateLimitingOptions.SectionName);
+        var section = nested.Exists() ? nested : configuration;
         services.AddOptions<AgoraRateLimitingOptions>()
             .Bind(section)
             .PostConfigure<IServiceProvider>((options, sp) => ApplyMode(options, section, sp.GetService<IConfiguration>()))

@@ -28,7 +28,7 @@ public sealed class YarpRouteTests
             .TokenBucket("catalog", 3, 0.01)
             .Default("catalog")
             .Build());
-        builder.Services.AddAgoraRateLimiting(builder.Configuration.GetSection(AgoraRateLimitingOptions.SectionName));
+        builder.Services.AddAgoraRateLimiting(builder.Configuration); // the root works as well as the section
         var destination = new Dictionary<string, DestinationConfig> { ["d1"] = new() { Address = backend.Urls.First() } };
         builder.Services.AddReverseProxy().LoadFromMemory(
             [
