@@ -63,7 +63,7 @@ public sealed class RedisStoreTests
         var settings = new LimiterConfig(RateLimitStoreKind.Redis, redis: redis.Configuration)
             .TokenBucket("open", 5, 0.01, faultTolerant: true)
             .TokenBucket("closed", 5, 0.01, faultTolerant: false)
-            .Set("RedisTimeout", "00:00:00.500")
+            .Set("RedisTimeout", "00:00:01")
             .Build();
         await using var host = await LimiterHost.StartAsync(settings);
         using var failures = host.Collect(RateLimitTelemetry.StoreFailuresName);
@@ -123,6 +123,48 @@ public sealed class RedisStoreTests
         }
     }
 
+    [Fact]
+    public async Task RedisHung_RequestsDoNotWaitLongerThanTheTimeout()
+    {
+        // A Redis that accepts the connection but never answers (SIGSTOP): only the timeout can save the request.
+        await using var redis = await PrivateRedis.StartAsync();
+        var settings = new LimiterConfig(RateLimitStoreKind.Redis, redis: redis.Configuration)
+            .TokenBucket("open", 5, 0.01)
+            .Set("RedisTimeout", "00:00:00.300")
+            .Build();
+        await using var host = await LimiterHost.StartAsync(settings);
+        using var failures = host.Collect(RateLimitTelemetry.StoreFailuresName);
+        var warmed = false;
+        for (var i = 0; i < 20 && !warmed; i++)
+        {
+            using var response = await host.Client.Get("/agora/open");
+            warmed = response.Header("X-RateLimit-Remaining") is not null;
+        }
+
+        Assert.True(warmed, "Redis never answered before the test hung it.");
+        var before = failures.GetMeasurementSnapshot().Sum(m => m.Value);
+
+        redis.Signal("STOP");
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await host.Client.Get("/agora/open");
+            var elapsed = Stopwatch.GetElapsedTime(started);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Null(response.Header("X-RateLimit-Remaining"));
+            Assert.Equal(before + 1, failures.GetMeasurementSnapshot().Sum(m => m.Value));
+
+            // 300 ms timeout, noticed on a heartbeat of 150 ms; the bound is loose for a loaded test machine, but far
+            // below StackExchange.Redis' 5 s default.
+            Assert.True(elapsed < TimeSpan.FromSeconds(3), $"The request waited {elapsed.TotalMilliseconds:F0} ms for a hung Redis.");
+        }
+        finally
+        {
+            redis.Signal("CONT");
+        }
+    }
+
     /// <summary>A redis-server of this test's own on a free port, so stopping it disturbs nobody.</summary>
     private sealed class PrivateRedis : IAsyncDisposable
     {
@@ -150,6 +192,12 @@ public sealed class RedisStoreTests
             _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
             _process.OutputDataReceived += static (_, _) => { };
             _process.BeginOutputReadLine();
+        }
+
+        public void Signal(string signal)
+        {
+            using var kill = Process.Start("kill", ["-" + signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
         }
 
         public void Stop()
