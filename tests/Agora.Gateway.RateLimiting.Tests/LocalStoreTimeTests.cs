@@ -103,6 +103,22 @@ public sealed class LocalStoreTimeTests
     }
 
     [Fact]
+    public void SlidingWindow_ClockSteppingBack_DoesNotReopenAFullWindow()
+    {
+        var windows = new[] { new WindowSpec(3, 60_000, "minute") };
+        var now = Noon.AddSeconds(70).ToUnixTimeMilliseconds();
+        var state = new long[3];
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(Algorithms.SlidingWindow(state, now, windows).Allowed);
+        }
+
+        // The clock steps back 30 s, into the previous fixed window.
+        Assert.False(Algorithms.SlidingWindow(state, now - 30_000, windows).Allowed);
+        Assert.Equal(3, state[1]);
+    }
+
+    [Fact]
     public async Task SeveralWindows_TheLongerOneLimitsOnceTheShortOneRolls()
     {
         var time = new FakeTimeProvider(Noon);

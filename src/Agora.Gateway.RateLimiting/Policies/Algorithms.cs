@@ -48,6 +48,12 @@ internal static class Algorithms
     /// <param name="windows">The policy's windows.</param>
     public static RateLimitDecision SlidingWindow(Span<long> state, long nowMs, WindowSpec[] windows)
     {
+        // A clock that stepped back must not reopen a window already counted in: never earlier than its start.
+        for (var i = 0; i < windows.Length; i++)
+        {
+            nowMs = Math.Max(nowMs, state[i * 3] * windows[i].WindowMs);
+        }
+
         var allowed = true;
         for (var i = 0; i < windows.Length; i++)
         {

@@ -55,6 +55,10 @@ internal static class RedisScripts
           fields[#fields + 1] = 'p' .. i
         end
         local s = redis.call('HMGET', KEYS[1], unpack(fields))
+        for i = 1, n do
+          local stored = tonumber(s[3 * i - 2])
+          if stored ~= nil and stored * tonumber(ARGV[2 * i + 1]) > now then now = stored * tonumber(ARGV[2 * i + 1]) end
+        end
         local index, cur, prev = {}, {}, {}
         local allowed = 1
         for i = 1, n do
