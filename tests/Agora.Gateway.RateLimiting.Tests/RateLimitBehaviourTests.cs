@@ -64,6 +64,19 @@ public abstract partial class RateLimitBehaviourTests
         Assert.True(body.GetProperty("meta").TryGetProperty("timestamp", out _));
     }
 
+    [Theory]
+    [InlineData("bucket")]
+    [InlineData("window")]
+    public async Task ConcurrentRequests_AdmitExactlyTheLimit(string policy)
+    {
+        await using var host = await Start(c => c.TokenBucket("bucket", 50, 0.001).Sliding("window", (50, "01:00:00")));
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => host.Client.Status($"/agora/{policy}")));
+
+        Assert.Equal(50, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(150, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
     [Fact]
     public async Task SlidingWindow_AdmitsTheLimitThenRefusesUntilTheWeightedCountAllows()
     {
