@@ -41,6 +41,13 @@ public sealed class AgoraRateLimitingOptions
     public string? DefaultPolicy { get; set; }
 
     /// <summary>
+    /// Route templates under these prefixes never get <see cref="DefaultPolicy"/> (a policy named on the route still
+    /// applies). Always <c>/health</c> and <c>/metrics</c>, so probes and scrapes are never refused; configured entries
+    /// are added to those.
+    /// </summary>
+    public IList<string> ExemptFromDefault { get; set; } = ["/health", "/metrics"];
+
+    /// <summary>
     /// The store of policies that do not name one. Default <see cref="RateLimitStoreKind.Local"/>, or
     /// <see cref="RateLimitStoreKind.Redis"/> when <c>Agora:Mode</c> is <c>Distributed</c>.
     /// </summary>

@@ -84,6 +84,9 @@ internal sealed class LimiterHost : IAsyncDisposable
         }
 
         app.MapGet("/none", () => "ok");
+        app.MapGet("/health/live", () => "ok");
+        app.MapGet("/metrics", () => "ok");
+        app.MapGet("/healthy-products", () => "ok");
         app.MapGet("/disabled", () => "ok").DisableRateLimiting();
         await app.StartAsync();
         return new LimiterHost(app);

@@ -210,6 +210,23 @@ public abstract partial class RateLimitBehaviourTests
     }
 
     [Fact]
+    public async Task HealthAndMetrics_AreExemptFromTheDefaultPolicy()
+    {
+        await using var host = await Start(c => c.TokenBucket("one", 1, 0.01).Default("one"));
+        for (var i = 0; i < 3; i++)
+        {
+            using var health = await host.Client.Get("/health/live");
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Null(health.Header("X-RateLimit-Limit"));
+            Assert.Equal(HttpStatusCode.OK, await host.Client.Status("/metrics"));
+        }
+
+        // A prefix is a whole path segment: /healthy-products is an ordinary route.
+        Assert.Equal(HttpStatusCode.OK, await host.Client.Status("/healthy-products"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await host.Client.Status("/healthy-products"));
+    }
+
+    [Fact]
     public async Task NoDefaultPolicy_LeavesUnnamedRoutesUnlimited()
     {
         await using var host = await Start(c => c.TokenBucket("one", 1, 0.01));

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Agora.Gateway.RateLimiting.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Gateway.RateLimiting.Policies;
@@ -11,6 +12,7 @@ internal sealed class RateLimitPolicyRegistry : IDisposable
 {
     private readonly Dictionary<string, RateLimitPolicy> _policies = new(StringComparer.OrdinalIgnoreCase);
     private readonly RateLimitPolicy? _default;
+    private readonly string[] _exempt;
     private readonly ConditionalWeakTable<Endpoint, Selection> _selections = [];
 
     public RateLimitPolicyRegistry(IOptions<AgoraRateLimitingOptions> options, TimeProvider time)
@@ -33,6 +35,7 @@ internal sealed class RateLimitPolicyRegistry : IDisposable
         }
 
         _default = o.DefaultPolicy is { Length: > 0 } d ? _policies[d] : null;
+        _exempt = [.. o.ExemptFromDefault.Where(p => p.Length > 0).Select(p => "/" + p.Trim('/'))];
     }
 
     /// <summary>The in-process store, if any policy uses it.</summary>
@@ -48,7 +51,8 @@ internal sealed class RateLimitPolicyRegistry : IDisposable
     /// <summary>
     /// The policy of <paramref name="endpoint"/>: <c>RequireAgoraRateLimit</c>, else YARP's / ASP.NET's
     /// <see cref="EnableRateLimitingAttribute"/> (when it names one of ours), none under
-    /// <see cref="DisableRateLimitingAttribute"/>, else the default policy.
+    /// <see cref="DisableRateLimitingAttribute"/>, else the default policy (unless the route is under
+    /// <see cref="AgoraRateLimitingOptions.ExemptFromDefault"/>).
     /// </summary>
     public RateLimitPolicy? Resolve(Endpoint? endpoint)
     {
@@ -86,7 +90,27 @@ internal sealed class RateLimitPolicyRegistry : IDisposable
             return Find(name);
         }
 
-        return _default;
+        return IsExempt(endpoint) ? null : _default;
+    }
+
+    private bool IsExempt(Endpoint endpoint)
+    {
+        if (endpoint is not RouteEndpoint { RoutePattern.RawText: { } template })
+        {
+            return false;
+        }
+
+        var path = "/" + template.TrimStart('/');
+        foreach (var prefix in _exempt)
+        {
+            if (path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+                && (path.Length == prefix.Length || path[prefix.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose()
