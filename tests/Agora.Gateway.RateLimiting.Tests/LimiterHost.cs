@@ -95,8 +95,39 @@ internal sealed class LimiterHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        var options = _app.Services.GetRequiredService<IOptions<AgoraRateLimitingOptions>>().Value;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (options.Redis is { Length: > 0 } redis && options.KeyPrefix.StartsWith("test:", StringComparison.Ordinal))
+        {
+            await DeleteKeys(redis, options.KeyPrefix);
+        }
+    }
+
+    /// <summary>Removes this test's keys from the shared Redis (best effort: a stopped private Redis has none to keep).</summary>
+    private static async Task DeleteKeys(string redis, string prefix)
+    {
+        try
+        {
+            var configuration = StackExchange.Redis.ConfigurationOptions.Parse(redis);
+            configuration.AbortOnConnectFail = true;
+            configuration.ConnectTimeout = 2000;
+            await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(configuration);
+            var server = connection.GetServers()[0];
+            var keys = new List<StackExchange.Redis.RedisKey>();
+            await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+            {
+                keys.Add(key);
+            }
+
+            if (keys.Count > 0)
+            {
+                await connection.GetDatabase().KeyDeleteAsync([.. keys]);
+            }
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+        }
     }
 
     /// <summary>Authenticates from test headers, the way the gateway's handlers turn a JWT or an API key into claims.</summary>
