@@ -68,11 +68,23 @@ internal sealed class RateLimitingMiddleware(
     private Task Decided(HttpContext context, RateLimitPolicy policy, RateLimitDecision decision)
     {
         telemetry.Decided(policy, decision.Allowed);
-        WriteHeaders(context.Response.Headers, policy, decision, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (decision.Allowed)
         {
+            // Written as the response starts, so an error page that clears the response (the gateway's 502/504
+            // envelope, ServiceDefaults' exception envelope) still carries them.
+            context.Response.OnStarting(
+                static state =>
+                {
+                    var s = (PendingHeaders)state;
+                    WriteHeaders(s.Context.Response.Headers, s.Policy, s.Decision, s.NowMs);
+                    return Task.CompletedTask;
+                },
+                new PendingHeaders(context, policy, decision, nowMs));
             return next(context);
         }
+
+        WriteHeaders(context.Response.Headers, policy, decision, nowMs);
 
         var retryAfter = Seconds(decision.RetryAfterMs);
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -125,6 +137,8 @@ internal sealed class RateLimitingMiddleware(
 
         headers[RateLimitHeader] = string.Join(", ", parts);
     }
+
+    private sealed record PendingHeaders(HttpContext Context, RateLimitPolicy Policy, RateLimitDecision Decision, long NowMs);
 
     /// <summary>Whole seconds, rounded up, never below 1 for a wait (a client must not retry at once).</summary>
     private static long Seconds(long ms) => Math.Max(1, (ms + 999) / 1000);

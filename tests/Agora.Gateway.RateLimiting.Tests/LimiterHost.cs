@@ -84,6 +84,14 @@ internal sealed class LimiterHost : IAsyncDisposable
         }
 
         app.MapGet("/none", () => "ok");
+        app.MapGet("/cleared", (HttpContext context) =>
+        {
+            // What an error page does (the gateway's 502 envelope, ServiceDefaults' exception envelope).
+            context.Response.Headers["X-Before"] = "set";
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            return Task.CompletedTask;
+        });
         app.MapGet("/health/live", () => "ok");
         app.MapGet("/metrics", () => "ok");
         app.MapGet("/healthy-products", () => "ok");

@@ -227,6 +227,20 @@ public abstract partial class RateLimitBehaviourTests
     }
 
     [Fact]
+    public async Task AnErrorResponseThatClearedTheResponse_StillCarriesTheHeaders()
+    {
+        await using var host = await Start(c => c.TokenBucket("one", 3, 0.01).Default("one"));
+
+        using var response = await host.Client.Get("/cleared");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Null(response.Header("X-Before"));
+        Assert.Equal("3", response.Header("X-RateLimit-Limit"));
+        Assert.Equal("2", response.Header("X-RateLimit-Remaining"));
+        Assert.NotNull(response.Header("RateLimit"));
+    }
+
+    [Fact]
     public async Task NoDefaultPolicy_LeavesUnnamedRoutesUnlimited()
     {
         await using var host = await Start(c => c.TokenBucket("one", 1, 0.01));
