@@ -30,6 +30,8 @@ agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106)
     .WithEnvironment("Notification__Smtp__Port", AgoraAppModel.DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
     .WithEnvironment("Notification__Sms__WebhookUrl", "http://localhost:5191/webhooks/sms")
     .WithEnvironment("Notification__Push__WebhookUrl", "http://localhost:5191/webhooks/push");
+// Full-text search over the catalogue, fed by Catalog's events (rebuilt from Catalog's StreamProducts when empty).
+agora.AddService<Projects.Agora_Search>("search", httpPort: 5107);
 // The external payment provider's stand-in, with failure injection (GET/PUT /admin/behaviour).
 agora.AddService<Projects.Agora_PspSimulator>("psp", httpPort: 5190);
 // The development inbox: catches every email (SMTP :2525, also .eml files under the data directory), SMS and push;

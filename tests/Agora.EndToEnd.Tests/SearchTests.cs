@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Agora.EndToEnd.Tests;
+
+/// <summary>Search beside the real Catalog the AppHost started: built from Catalog at first start, then following its events.</summary>
+public abstract class SearchTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task Search_FindsTheSeededCatalogue_AndAProductCreatedInCatalogWithinSeconds()
+    {
+        using var op = await ShopOperator.StartAsync(fixture);
+        var seeded = (await op.Admin.GetDataAsync("catalog", "/api/v1/products?per_page=1&sort=price&status=active"))[0]!;
+        var hits = await WaitForHitAsync(op, (string)seeded["name"]!, (string)seeded["id"]!, TimeSpan.FromSeconds(90));
+        Assert.NotNull(hits["facets"]?["categories"]);
+
+        var name = $"Zephyrine Teapot {Guid.NewGuid():N}"[..26];
+        var (status, body, _) = await op.Admin.SendAsync(HttpMethod.Post, "catalog", "/api/v1/products", new JsonObject
+        {
+            ["sku"] = "E2E-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant(), ["name"] = name, ["category_id"] = (string)seeded["category_id"]!,
+            ["price"] = new JsonObject { ["amount"] = "32000", ["currency"] = "KRW" }, ["status"] = "active", ["initial_stock"] = 5,
+        });
+        Assert.True(status == HttpStatusCode.Created, body.ToJsonString());
+        var created = (string)body["data"]!["id"]!;
+        await WaitForHitAsync(op, name, created, TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task<JsonNode> WaitForHitAsync(ShopOperator op, string query, string productId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonNode data;
+        do
+        {
+            var (status, body, _) = await op.Admin.SendAsync(HttpMethod.Get, "search", $"/api/v1/search/products?q={Uri.EscapeDataString(query)}");
+            data = body["data"] ?? body;
+            if (status == HttpStatusCode.OK && data["items"]!.AsArray().Any(i => (string?)i!["id"] == productId))
+            {
+                return data;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"Search never found {productId} for '{query}': {data.ToJsonString()}");
+        return data;
+    }
+}
+
+[Collection(AppHostCollection.Name)]
+public sealed class EmbeddedSearchTests(EmbeddedAppHostFixture fixture) : SearchTests(fixture);
+
+[Collection(DistributedAppHostCollection.Name)]
+public sealed class DistributedSearchTests(DistributedAppHostFixture fixture) : SearchTests(fixture);
