@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Agora.GraphQL;
@@ -49,7 +50,13 @@ public static class GraphQLServiceCollectionExtensions
         foreach (var service in RestServices)
         {
             var address = configuration[$"Agora:Services:{service}:Http"] ?? $"http://localhost:{ServiceTopology.HttpPorts[service]}";
-            services.AddHttpClient(RestBackend.ClientName(service), c => c.BaseAddress = new Uri(address));
+            // A pipeline (and so a circuit breaker and bulkhead) per service: the host-wide default shares one among all
+            // clients, and Search being down must not open the breaker on Identity.
+#pragma warning disable EXTEXP0001 // experimental, but the only way to take the HTTP defaults off one client
+            services.AddHttpClient(RestBackend.ClientName(service), c => c.BaseAddress = new Uri(address))
+                .RemoveAllResilienceHandlers()
+                .AddStandardResilienceHandler(AgoraResilience.Configure);
+#pragma warning restore EXTEXP0001
         }
 
         services.AddAgoraGrpcClient<CatalogService.CatalogServiceClient>(configuration, CatalogBackend.Service);

@@ -63,6 +63,12 @@ public sealed class BackendException : ExecutionError
     /// <summary>Field errors of a validation failure.</summary>
     public IReadOnlyList<BackendFieldError> Details { get; }
 
+    /// <summary>
+    /// A fresh copy for one more field: a batch's failure is reported on every field that waited for it, and the
+    /// executor writes each field's path and location into the error it is given.
+    /// </summary>
+    public BackendException CopyForField() => new(Code!, Message, Service, Status, ServiceCode, Details, InnerException);
+
     /// <summary>The GraphQL code for an HTTP error status and the service's code.</summary>
     public static string CodeFor(int status, string? serviceCode) => status switch
     {

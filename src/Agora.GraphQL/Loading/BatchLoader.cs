@@ -1,3 +1,4 @@
+using Agora.GraphQL.Backends;
 using GraphQL.DataLoader;
 
 namespace Agora.GraphQL.Loading;
@@ -62,11 +63,28 @@ internal sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyList<TKey>, Cancel
     {
         public async Task<TValue?> GetResultAsync(CancellationToken cancellationToken = default)
         {
-            var values = await loader.Dispatch(batch, cancellationToken);
+            var values = await Shared.AwaitAsync(loader.Dispatch(batch, cancellationToken));
             return values.TryGetValue(key, out var value) ? value : null;
         }
 
         async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await GetResultAsync(cancellationToken);
+    }
+}
+
+/// <summary>Awaiting a result many fields share.</summary>
+internal static class Shared
+{
+    /// <summary>Awaits <paramref name="task"/>; its <see cref="BackendException"/> is copied, one per field.</summary>
+    public static async Task<T> AwaitAsync<T>(Task<T> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (BackendException e)
+        {
+            throw e.CopyForField();
+        }
     }
 }
 

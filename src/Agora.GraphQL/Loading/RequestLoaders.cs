@@ -48,7 +48,7 @@ internal sealed class RequestLoaders(CatalogBackend catalog, OrderingBackend ord
     {
         lock (_lock)
         {
-            return _categories ??= Fetch();
+            return Shared.AwaitAsync(_categories ??= Fetch());
         }
 
         async Task<IReadOnlyDictionary<string, CategoryModel>> Fetch() =>

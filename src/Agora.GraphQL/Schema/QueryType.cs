@@ -38,8 +38,8 @@ internal sealed class QueryType : ObjectGraphType
             .Description("A product by id; null when there is none. Batched with every other product of the request.")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Resolve(c => c.Loaders().Products.Load(c.GetArgument<string>("id")));
-        Field<NonNullGraphType<ProductPageType>>("products")
-            .Description("A page of the catalogue, filtered and sorted as GET /api/v1/products.")
+        Field<ProductPageType>("products")
+            .Description("A page of the catalogue, filtered and sorted as GET /api/v1/products. Null (with an error) when Catalog is down.")
             .Argument<IdGraphType>("categoryId")
             .Argument<StringGraphType>("q", a => a.Description = "Text contained in the name.")
             .Argument<StringGraphType>("minPrice", a => a.Description = "Lowest price, a decimal string.")
@@ -51,15 +51,15 @@ internal sealed class QueryType : ObjectGraphType
             .ResolveAsync(async c => await c.Service<CatalogBackend>().ListProductsAsync(new ProductFilter(
                 c.GetArgument<string?>("categoryId"), c.GetArgument<string?>("q"), c.GetArgument<string?>("minPrice"),
                 c.GetArgument<string?>("maxPrice"), c.GetArgument<string?>("sort"), c.Limit(), c.GetArgument<string?>("after")), c.CancellationToken));
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CategoryType>>>>("categories")
-            .Description("Every category, by name.")
+        Field<ListGraphType<NonNullGraphType<CategoryType>>>("categories")
+            .Description("Every category, by name. Null (with an error) when Catalog is down.")
             .WithComplexityImpact(c => Resolving.ListImpact(c))
             .ResolveAsync(async c => (await c.Loaders().CategoriesAsync(c.CancellationToken)).Values.OrderBy(x => x.Name, StringComparer.Ordinal).ToList());
         Field<CategoryType>("category")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async c => (await c.Loaders().CategoriesAsync(c.CancellationToken)).GetValueOrDefault(c.GetArgument<string>("id")));
-        Field<NonNullGraphType<SearchResultsType>>("search")
-            .Description("Full-text product search (the Search service): best matches first, typo-tolerant. SERVICE_UNAVAILABLE when Search is down.")
+        Field<SearchResultsType>("search")
+            .Description("Full-text product search (the Search service): best matches first, typo-tolerant. Null with SERVICE_UNAVAILABLE when Search is down; the rest of the query is still answered.")
             .Argument<NonNullGraphType<StringGraphType>>("q")
             .Argument<IdGraphType>("categoryId")
             .Argument<StringGraphType>("minPrice")

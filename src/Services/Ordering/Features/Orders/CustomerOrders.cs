@@ -50,10 +50,12 @@ internal static class CustomerOrders
         var totals = await db.Summaries.AsNoTracking().Where(s => visible.Contains(s.CustomerId))
             .GroupBy(s => s.CustomerId).Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
-        // Top N per customer, newest first (ROW_NUMBER() on both engines).
-        var newest = await db.Summaries.AsNoTracking().Where(s => visible.Contains(s.CustomerId))
-            .GroupBy(s => s.CustomerId)
-            .SelectMany(g => g.OrderByDescending(s => s.PlacedAt).ThenByDescending(s => s.OrderId).Take(take))
+        // Top N per customer, newest first: the rows with fewer than N newer rows of the same customer (a correlated
+        // count, which both engines plan on the customer index; GroupBy + Take does not translate on SQLite).
+        var newest = await db.Summaries.AsNoTracking()
+            .Where(s => visible.Contains(s.CustomerId)
+                && db.Summaries.Count(o => o.CustomerId == s.CustomerId
+                    && (o.PlacedAt > s.PlacedAt || (o.PlacedAt == s.PlacedAt && string.Compare(o.OrderId, s.OrderId) > 0))) < take)
             .Select(s => new { s.OrderId, s.CustomerId, s.PlacedAt })
             .ToListAsync(ct);
         var orderIds = newest.Select(n => n.OrderId).ToList();
