@@ -33,5 +33,14 @@ public sealed record CategoryModel(string Id, string Name, string Slug, string D
 /// <summary>A page of a list: its items, the total and the cursor of the next page.</summary>
 public sealed record PageModel<T>(IReadOnlyList<T> Items, long Total, string? NextCursor);
 
-/// <summary>One search hit: the product id and, where Search gives them, its score and highlighted snippet.</summary>
-public sealed record SearchHitModel(string ProductId, double? Score, string? Highlight);
+/// <summary>Where the query matched, with the matching words in &lt;em&gt; (HTML-escaped), as Search gives it.</summary>
+public sealed record HighlightsModel(string? Name, string? Description);
+
+/// <summary>One search hit: the product id, its BM25 score (when sorted by relevance) and highlights.</summary>
+public sealed record SearchHitModel(string Id, double? Score, HighlightsModel? Highlights);
+
+/// <summary>How many matches a category has (facet).</summary>
+public sealed record CategoryCountModel(string CategoryId, int Count);
+
+/// <summary>A page of search hits with the category facets over every match.</summary>
+public sealed record SearchPageModel(IReadOnlyList<SearchHitModel> Items, IReadOnlyList<CategoryCountModel> Categories, long Total, string? NextCursor);

@@ -27,8 +27,9 @@ internal static partial class GraphQLEndpoint
     private const string JsonMediaType = "application/json";
 
     public static async Task HandleAsync(HttpContext http, IDocumentExecuter<AgoraSchema> executer, IGraphQLTextSerializer serializer,
-        CallerContext caller, IOptions<AgoraGraphQLOptions> options, ILogger<AgoraSchema> logger)
+        CallerContext caller, IOptions<AgoraGraphQLOptions> options, ILoggerFactory loggers)
     {
+        var logger = loggers.CreateLogger("Agora.GraphQL");
         var requestId = http.GetRequestIdentity().RequestId;
         caller.RequestId = requestId;
         if (AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization.ToString(), out var authorization)

@@ -81,6 +81,18 @@ internal sealed class ProductPageType : ObjectGraphType<PageModel<ProductModel>>
     }
 }
 
+/// <summary><c>SearchHighlights</c>.</summary>
+internal sealed class SearchHighlightsType : ObjectGraphType<HighlightsModel>
+{
+    public SearchHighlightsType()
+    {
+        Name = "SearchHighlights";
+        Description = "Where the query matched: fragments with the matching words in <em>…</em>, HTML-escaped.";
+        Field<StringGraphType>("name").Description("The name, when the query matched it.").Resolve(c => c.Source.Name);
+        Field<StringGraphType>("description").Description("The best fragment of the description, when the query matched it.").Resolve(c => c.Source.Description);
+    }
+}
+
 /// <summary><c>SearchHit</c>.</summary>
 internal sealed class SearchHitType : ObjectGraphType<SearchHitModel>
 {
@@ -88,23 +100,39 @@ internal sealed class SearchHitType : ObjectGraphType<SearchHitModel>
     {
         Name = "SearchHit";
         Description = "One search result: the product as Catalog has it now, with the search relevance.";
-        Field<ProductType>("product").Description("Null if the product was deleted since it was indexed.")
-            .Resolve(c => c.Loaders().Products.Load(c.Source.ProductId));
-        Field<NonNullGraphType<IdGraphType>>("productId").Resolve(c => c.Source.ProductId);
-        Field<FloatGraphType>("score").Description("Relevance (BM25); higher is better.").Resolve(c => c.Source.Score);
-        Field<StringGraphType>("highlight").Description("The matching text with the matches marked, where Search gives it.").Resolve(c => c.Source.Highlight);
+        Field<NonNullGraphType<IdGraphType>>("productId").Resolve(c => c.Source.Id);
+        Field<ProductType>("product").Description("The product as Catalog has it now (batched by id); null if it was deleted since it was indexed.")
+            .Resolve(c => c.Loaders().Products.Load(c.Source.Id));
+        Field<FloatGraphType>("score").Description("BM25 relevance when sorted by relevance; higher is better.").Resolve(c => c.Source.Score);
+        Field<SearchHighlightsType>("highlights").Resolve(c => c.Source.Highlights);
+    }
+}
+
+/// <summary><c>CategoryFacet</c>.</summary>
+internal sealed class CategoryFacetType : ObjectGraphType<CategoryCountModel>
+{
+    public CategoryFacetType()
+    {
+        Name = "CategoryFacet";
+        Description = "How many matches a category has (ignoring the category filter itself).";
+        Field<NonNullGraphType<IdGraphType>>("categoryId").Resolve(c => c.Source.CategoryId);
+        Field<CategoryType>("category")
+            .ResolveAsync(async c => (await c.Loaders().CategoriesAsync(c.CancellationToken)).GetValueOrDefault(c.Source.CategoryId));
+        Field<NonNullGraphType<IntGraphType>>("count").Resolve(c => c.Source.Count);
     }
 }
 
 /// <summary><c>SearchResults</c>.</summary>
-internal sealed class SearchResultsType : ObjectGraphType<PageModel<SearchHitModel>>
+internal sealed class SearchResultsType : ObjectGraphType<SearchPageModel>
 {
     public SearchResultsType()
     {
         Name = "SearchResults";
-        Description = "A page of search hits, best first.";
+        Description = "A page of search hits, best first, with category facets over every match.";
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SearchHitType>>>>("items").Resolve(c => c.Source.Items);
-        Field<NonNullGraphType<IntGraphType>>("total").Resolve(c => (int)Math.Min(c.Source.Total, int.MaxValue));
-        Field<StringGraphType>("nextCursor").Resolve(c => c.Source.NextCursor);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CategoryFacetType>>>>("categoryFacets")
+            .WithComplexityImpact(c => Resolving.ListImpact(c)).Resolve(c => c.Source.Categories);
+        Field<NonNullGraphType<IntGraphType>>("total").Description("Matches, on every page.").Resolve(c => (int)Math.Min(c.Source.Total, int.MaxValue));
+        Field<StringGraphType>("nextCursor").Description("Cursor of the next page; null on the last one.").Resolve(c => c.Source.NextCursor);
     }
 }

@@ -65,7 +65,7 @@ internal sealed class QueryType : ObjectGraphType
             .Argument<StringGraphType>("minPrice")
             .Argument<StringGraphType>("maxPrice")
             .Argument<BooleanGraphType>("inStock")
-            .Argument<StringGraphType>("sort", a => a.Description = "relevance (default), price, -price, name.")
+            .Argument<StringGraphType>("sort", a => a.Description = "relevance (the default with q), price, -price, created_at, -created_at.")
             .Argument<IntGraphType>("limit", a => a.Description = "Hits per page, 1–100. Default 20.")
             .Argument<StringGraphType>("after")
             .WithComplexityImpact(c => Resolving.ListImpact(c))
