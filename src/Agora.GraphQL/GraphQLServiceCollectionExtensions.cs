@@ -103,6 +103,7 @@ public static class GraphQLServiceCollectionExtensions
             .WithTags("GraphQL")
             .WithSummary("GraphQL (schema: contracts/graphql/schema.graphql)")
             .ExcludeFromDescription()
+            .AllowAnonymous()
             .DisableAntiforgery();
         return endpoints;
     }
