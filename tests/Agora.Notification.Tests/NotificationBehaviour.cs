@@ -278,7 +278,7 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
         string? cursor = null;
         do
         {
-            var body = await (await SendAsync(HttpMethod.Get, "/api/v1/notification-templates?per_page=7" + (cursor is null ? "" : "&cursor=" + cursor),
+            var body = await (await SendAsync(HttpMethod.Get, "/api/v1/admin/notification-templates?per_page=7" + (cursor is null ? "" : "&cursor=" + cursor),
                 App.Identity.AdminToken())).BodyAsync();
             all.AddRange(body["data"]!.AsArray()!);
             cursor = (string?)body["pagination"]!["next_cursor"];
@@ -295,7 +295,7 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
             }
         }
 
-        var shipped = await (await SendAsync(HttpMethod.Get, "/api/v1/notification-templates?event_type=order_shipped&channel=email&locale=ko",
+        var shipped = await (await SendAsync(HttpMethod.Get, "/api/v1/admin/notification-templates?event_type=order_shipped&channel=email&locale=ko",
             App.Identity.AdminToken())).BodyAsync();
         var template = Assert.Single(shipped["data"]!.AsArray())!;
         Assert.Contains("tracking_number", template["placeholders"]!.AsArray().Select(p => (string)p!));
@@ -306,29 +306,29 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
     {
         var admin = App.Identity.AdminToken();
         var locale = "ja";
-        var created = await SendAsync(HttpMethod.Post, "/api/v1/notification-templates", admin, Json.Of(new
+        var created = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates", admin, Json.Of(new
         {
             event_type = "order_delivered", channel = "email", locale,
             subject = "[Agora] 配達完了 {{order_id}}", body = "<p>{{customer_name}} 様、ご注文 {{order_id}} をお届けしました。</p>",
         }));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (string)(await created.BodyAsync())["data"]!["id"]!;
-        Assert.Equal($"/api/v1/notification-templates/{id}", created.Headers.Location!.OriginalString);
+        Assert.Equal($"/api/v1/admin/notification-templates/{id}", created.Headers.Location!.OriginalString);
 
-        var duplicate = await SendAsync(HttpMethod.Post, "/api/v1/notification-templates", admin, Json.Of(new
+        var duplicate = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates", admin, Json.Of(new
         {
             event_type = "order_delivered", channel = "email", locale, subject = "x", body = "y",
         }));
         await duplicate.AssertErrorAsync(409, "TEMPLATE_EXISTS");
 
-        var read = await SendAsync(HttpMethod.Get, $"/api/v1/notification-templates/{id}", admin);
+        var read = await SendAsync(HttpMethod.Get, $"/api/v1/admin/notification-templates/{id}", admin);
         var etag = read.Headers.ETag!.Tag;
-        var stale = await SendAsync(HttpMethod.Put, $"/api/v1/notification-templates/{id}", admin, Json.Of(new
+        var stale = await SendAsync(HttpMethod.Put, $"/api/v1/admin/notification-templates/{id}", admin, Json.Of(new
         {
             event_type = "order_delivered", channel = "email", locale, subject = "s", body = "b",
         }), r => r.Headers.IfMatch.Add(new EntityTagHeaderValue("\"999\"")));
         await stale.AssertErrorAsync(412, "PRECONDITION_FAILED");
-        var replaced = await SendAsync(HttpMethod.Put, $"/api/v1/notification-templates/{id}", admin, Json.Of(new
+        var replaced = await SendAsync(HttpMethod.Put, $"/api/v1/admin/notification-templates/{id}", admin, Json.Of(new
         {
             event_type = "order_delivered", channel = "email", locale,
             subject = "[Agora] お届け完了 {{order_id}}", body = "<p>{{customer_name}} 様、ご注文 {{order_id}} をお届けしました。</p>",
@@ -342,15 +342,15 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
         Assert.Equal($"[Agora] お届け完了 {delivered.OrderId}", email.Subject);
         Assert.Contains("佐藤 様", email.Html, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/api/v1/notification-templates/{id}", admin)).StatusCode);
-        await (await SendAsync(HttpMethod.Get, $"/api/v1/notification-templates/{id}", admin)).AssertErrorAsync(404, "TEMPLATE_NOT_FOUND");
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/api/v1/admin/notification-templates/{id}", admin)).StatusCode);
+        await (await SendAsync(HttpMethod.Get, $"/api/v1/admin/notification-templates/{id}", admin)).AssertErrorAsync(404, "TEMPLATE_NOT_FOUND");
     }
 
     [Fact]
     public async Task Templates_UnknownPlaceholderAndWrongShape_422WithDetails()
     {
         var admin = App.Identity.AdminToken();
-        var response = await SendAsync(HttpMethod.Post, "/api/v1/notification-templates", admin, Json.Of(new
+        var response = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates", admin, Json.Of(new
         {
             event_type = "order_confirmed", channel = "sms", locale = "ko", subject = "no subject for sms",
             body = "{{customer_name}}, your password is {{password}} and {{tracking_number}}",
@@ -362,7 +362,7 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
         Assert.Contains(details, d => d.Item1 == "body" && d.Item2.Contains("{{password}}", StringComparison.Ordinal));
         Assert.Contains(details, d => d.Item1 == "body" && d.Item2.Contains("{{tracking_number}}", StringComparison.Ordinal));
 
-        var shape = await SendAsync(HttpMethod.Post, "/api/v1/notification-templates", admin, Json.Of(new
+        var shape = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates", admin, Json.Of(new
         {
             event_type = "order_exploded", channel = "fax", locale = "korean", body = "{{order_id",
         }));
@@ -375,7 +375,7 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
     [Fact]
     public async Task Templates_CustomerToken_403()
     {
-        var response = await SendAsync(HttpMethod.Get, "/api/v1/notification-templates", App.CustomerToken("usr_customer"));
+        var response = await SendAsync(HttpMethod.Get, "/api/v1/admin/notification-templates", App.CustomerToken("usr_customer"));
         await response.AssertErrorAsync(403, "FORBIDDEN");
     }
 }

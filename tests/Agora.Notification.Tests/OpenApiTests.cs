@@ -21,7 +21,7 @@ public sealed class OpenApiTests(EmbeddedNotificationFixture fixture) : IClassFi
         var paths = doc["paths"]!.AsObject();
         Assert.True(paths.ContainsKey("/api/v1/notifications"));
         Assert.True(paths.ContainsKey("/api/v1/notifications/{id}"));
-        Assert.True(paths.ContainsKey("/api/v1/notification-templates/{id}"));
-        Assert.Contains("TEMPLATE_EXISTS", paths["/api/v1/notification-templates"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.True(paths.ContainsKey("/api/v1/admin/notification-templates/{id}"));
+        Assert.Contains("TEMPLATE_EXISTS", paths["/api/v1/admin/notification-templates"]!.ToJsonString(), StringComparison.Ordinal);
     }
 }

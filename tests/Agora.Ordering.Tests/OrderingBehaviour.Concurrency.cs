@@ -111,6 +111,46 @@ public abstract partial class OrderingBehaviour
     }
 
     [Fact]
+    public async Task Cancel_LosesEveryRace_AnswersConflictInTheEnvelope_OrderUnchanged_ThenCancelsOnceQuiet()
+    {
+        // Bug: after its fourth lost race in a row CancelOrder let StreamConcurrencyException escape: a 500 for a client.
+        var customer = Orders.NewCustomer();
+        Script.QuietPaymentCustomers[customer] = 0; // the saga waits at authorize_payment, cancellable
+        var id = await PlaceAsync(customer, [(Kettle, 1)]);
+        var client = App.CustomerClient(customer);
+        await WaitAsync(client, id, o => Orders.Saga(o) == "authorize_payment", "the saga waiting for payment");
+        var before = await Orders.DataAsync(client, $"/api/v1/orders/{id}");
+
+        // Every attempt to commit the cancellation finds the stream moved on (another writer won).
+        var lost = 0;
+        bool IsCancellation(DbContext db) => db.ChangeTracker.Entries<StoredEvent>()
+            .Any(e => e.State == EntityState.Added && e.Entity.StreamId == id && e.Entity.Type == "compensation_started");
+        Func<Task> loseRace = null!;
+        loseRace = () =>
+        {
+            Interlocked.Increment(ref lost);
+            App.Saves.Arm(IsCancellation, loseRace);
+            throw new StreamConcurrencyException(id, (int)before["version"]!);
+        };
+        App.Saves.Arm(IsCancellation, loseRace);
+        var response = await client.PostAsync($"/api/v1/orders/{id}/cancel", null);
+        App.Saves.Arm(_ => false, () => Task.CompletedTask);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("ORDER_BUSY", (string?)(await response.BodyAsync())["error"]!["code"]);
+        Assert.True(response.Headers.RetryAfter?.Delta is { } delay && delay > TimeSpan.Zero, "Retry-After");
+        Assert.True(lost > 1, $"the cancellation was tried again after a lost race ({lost} attempts)");
+        var unchanged = await Orders.DataAsync(client, $"/api/v1/orders/{id}");
+        Assert.Equal(((int)before["version"]!, "authorize_payment", false),
+            ((int)unchanged["version"]!, Orders.Saga(unchanged), (bool)unchanged["saga"]!["compensating"]!));
+
+        var again = await client.PostAsync($"/api/v1/orders/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var order = await WaitAsync(client, id, Orders.IsSettled, "the order settled");
+        Assert.Equal(("cancelled", "cancelled by customer"), (Orders.Status(order), (string?)order["reason"]));
+    }
+
+    [Fact]
     public async Task Cancel_LosesRaceToSagaAnswer_DecidesAgainAndSendsOnlyTheNewDecisionsCommands()
     {
         // Bug: CancelOrder retried a lost race with the same OrderProcessor, whose outbox still held the lost decision's

@@ -98,6 +98,9 @@ public abstract partial class OrderingBehaviour
         await (await client.GetAsync($"/api/v1/orders/{id}?version=99")).AssertErrorAsync(404, "ORDER_VERSION_NOT_FOUND");
         await (await client.GetAsync($"/api/v1/orders/{id}?version=0")).AssertErrorAsync(422, "VALIDATION_ERROR");
         await (await client.GetAsync($"/api/v1/orders/{id}?as_of=yesterday")).AssertErrorAsync(422, "VALIDATION_ERROR");
+        var longAsOf = await (await client.GetAsync($"/api/v1/orders/{id}?as_of={Uri.EscapeDataString(firstAt + new string(' ', 41 - firstAt.Length))}"))
+            .AssertErrorAsync(422, "VALIDATION_ERROR");
+        Assert.Equal("as_of", (string?)longAsOf["details"]![0]!["field"]);
 
         // Now is still now.
         Assert.Equal("confirmed", Orders.Status(await Orders.DataAsync(client, $"/api/v1/orders/{id}")));
@@ -162,6 +165,8 @@ public abstract partial class OrderingBehaviour
         Assert.NotEmpty((await Orders.DataAsync(admin, $"/api/v1/orders/{id}/events")).AsArray());
         Assert.Equal(id, (string?)(await Orders.DataAsync(admin, $"/api/v1/users/{owner}/orders"))[0]!["id"]);
         Assert.Equal(id, (string?)(await Orders.DataAsync(admin, $"/api/v1/orders?customer_id={owner}"))[0]!["id"]);
+        var longCustomer = await (await admin.GetAsync($"/api/v1/orders?customer_id={new string('u', 101)}")).AssertErrorAsync(422, "VALIDATION_ERROR");
+        Assert.Equal("customer_id", (string?)longCustomer["details"]![0]!["field"]);
 
         // A token without an order scope is refused outright.
         var noScope = App.CreateDefaultClient(new BearerTokenHandler(() => App.CustomerToken(owner, "read:catalog")));

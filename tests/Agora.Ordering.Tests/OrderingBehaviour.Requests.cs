@@ -93,6 +93,9 @@ public abstract partial class OrderingBehaviour
     [InlineData("51 lines", "items")]
     [InlineData("quantity 101", "items[0].quantity")]
     [InlineData("long product id", "items[0].product_id")]
+    [InlineData("postal code of 21", "shipping_address.postal_code")]
+    [InlineData("recipient of 101", "shipping_address.recipient")]
+    [InlineData("line1 of 201", "shipping_address.line1")]
     public async Task PlaceOrder_Invalid_422WithFieldAndNothingStored(string problem, string field)
     {
         fixture.Catalog.Add("prd_draft", "1000", status: "draft");
@@ -109,6 +112,16 @@ public abstract partial class OrderingBehaviour
             "51 lines" => Orders.Body(Enumerable.Repeat((Mug, 1), 51)),
             "quantity 101" => Orders.Body([(Kettle, 101)]),
             "long product id" => Orders.Body([("prd_" + new string('x', 40), 1)]),
+            "postal code of 21" => Orders.Body([(Kettle, 1)], postalCode: new string('1', 21)),
+            "recipient of 101" or "line1 of 201" => new
+            {
+                items = new[] { new { product_id = Kettle, quantity = 1 } },
+                shipping_address = new
+                {
+                    recipient = new string('r', problem == "recipient of 101" ? 101 : 100), phone = "010-1234-5678",
+                    line1 = new string('l', problem == "line1 of 201" ? 201 : 200), city = "Seoul", postal_code = "06236", country = "KR",
+                },
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(problem)),
         };
         var client = App.CustomerClient(Orders.NewCustomer());

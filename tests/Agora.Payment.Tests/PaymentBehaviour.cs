@@ -256,7 +256,7 @@ public abstract class PaymentBehaviour(PaymentFixture fixture)
     }
 
     [Fact]
-    public async Task Rest_GetPayment_OwnerSeesItAnotherCustomerGets404AdminListsIt()
+    public async Task Rest_GetPayment_OwnerSeesItAnotherCustomerGets404AdminReadsAndListsIt()
     {
         var orderId = NewOrderId();
         var authorized = await AuthorizedAsync(orderId, customer: "usr_owner");
@@ -273,7 +273,6 @@ public abstract class PaymentBehaviour(PaymentFixture fixture)
         await (await stranger.GetAsync($"/api/v1/payments/{authorized.PaymentId}")).AssertErrorAsync(404, "PAYMENT_NOT_FOUND");
         await (await owner.GetAsync("/api/v1/payments/pay_nope")).AssertErrorAsync(404, "PAYMENT_NOT_FOUND");
         await (await App.CreateClient().GetAsync($"/api/v1/payments/{authorized.PaymentId}")).AssertErrorAsync(401, "UNAUTHORIZED");
-        await (await owner.GetAsync($"/api/v1/payments?order_id={orderId}")).AssertErrorAsync(403, "FORBIDDEN");
 
         var admin = App.ClientWith(App.Identity.AdminToken());
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/payments/{authorized.PaymentId}")).StatusCode);
@@ -283,6 +282,39 @@ public abstract class PaymentBehaviour(PaymentFixture fixture)
         var none = await (await admin.GetAsync($"/api/v1/payments?order_id={orderId}&status=captured")).BodyAsync();
         Assert.Empty(none["data"]!.AsArray());
         await (await admin.GetAsync("/api/v1/payments?status=paid")).AssertErrorAsync(422, "VALIDATION_ERROR");
+    }
+
+    [Fact]
+    public async Task Rest_List_Customer_SeesOnlyTheirOwnPaymentsWhateverTheFiltersName()
+    {
+        var owner = "usr_lister" + Guid.NewGuid().ToString("N")[..8];
+        var other = "usr_other" + Guid.NewGuid().ToString("N")[..8];
+        var mine = new[] { await AuthorizedAsync(NewOrderId(), owner), await AuthorizedAsync(NewOrderId(), owner) };
+        var othersOrder = NewOrderId();
+        var others = await AuthorizedAsync(othersOrder, other);
+
+        var client = App.ClientWith(App.Identity.Token().Subject(owner).Scope("read:payments").Build());
+        var list = await (await client.GetAsync("/api/v1/payments?per_page=100")).BodyAsync();
+        var ids = list["data"]!.AsArray().Select(p => (string)p!["id"]!).ToList();
+        Assert.Equal(mine.Select(p => p.PaymentId).Reverse(), ids); // newest first, and nobody else's
+        Assert.Equal(2, (long)list["pagination"]!["total"]!);
+        Assert.All(list["data"]!.AsArray(), p => Assert.Equal(owner, (string?)p!["customer_id"]));
+
+        // Naming another customer's order finds nothing rather than their payment.
+        var byOrder = await (await client.GetAsync($"/api/v1/payments?order_id={othersOrder}")).BodyAsync();
+        Assert.Empty(byOrder["data"]!.AsArray());
+        Assert.Equal(0, (long)byOrder["pagination"]!["total"]!);
+        var byStatus = await (await client.GetAsync("/api/v1/payments?status=authorized&per_page=100")).BodyAsync();
+        Assert.DoesNotContain(others.PaymentId, byStatus["data"]!.AsArray().Select(p => (string?)p!["id"]));
+        Assert.Equal(2, byStatus["data"]!.AsArray().Count);
+
+        // Staff see everyone's; a token without a payments scope or role is refused; none at all is 401.
+        var admin = App.ClientWith(App.Identity.AdminToken());
+        var all = await (await admin.GetAsync($"/api/v1/payments?order_id={othersOrder}")).BodyAsync();
+        Assert.Equal(others.PaymentId, (string?)Assert.Single(all["data"]!.AsArray())!["id"]);
+        var unscoped = App.ClientWith(App.Identity.Token().Subject(owner).Scope("read:orders").Build());
+        await (await unscoped.GetAsync("/api/v1/payments")).AssertErrorAsync(403, "FORBIDDEN");
+        await (await App.CreateClient().GetAsync("/api/v1/payments")).AssertErrorAsync(401, "UNAUTHORIZED");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.WebUtilities;
@@ -335,6 +336,15 @@ internal static partial class AgoraOpenApiTransformers
             }
         }
 
+        if (ApiEnumOf(context) is { } apiEnum && schema.Type is { } stringType && stringType.HasFlag(JsonSchemaType.String))
+        {
+            schema.Enum = [.. apiEnum.Values.Select(v => (JsonNode)JsonValue.Create(v))];
+            if (stringType.HasFlag(JsonSchemaType.Null))
+            {
+                schema.Enum.Add(null!);
+            }
+        }
+
         if (context.JsonPropertyInfo is not { } member)
         {
             return;
@@ -360,6 +370,23 @@ internal static partial class AgoraOpenApiTransformers
         {
             schema.MaxItems ??= Paging.MaxPerPage;
         }
+    }
+
+    /// <summary>The <see cref="ApiEnumAttribute"/> of the property or parameter the schema is for, if any.</summary>
+    private static ApiEnumAttribute? ApiEnumOf(OpenApiSchemaTransformerContext context)
+    {
+        if (context.JsonPropertyInfo is { } property)
+        {
+            return property.AttributeProvider?.GetCustomAttributes(typeof(ApiEnumAttribute), inherit: false).OfType<ApiEnumAttribute>().FirstOrDefault()
+                ?? property.AssociatedParameter?.AttributeProvider?.GetCustomAttributes(typeof(ApiEnumAttribute), inherit: false)
+                    .OfType<ApiEnumAttribute>().FirstOrDefault();
+        }
+
+        // A parameter's own schema (not one nested in its type's).
+        return context.ParameterDescription?.ParameterDescriptor is IParameterInfoParameterDescriptor { ParameterInfo: var parameter }
+            && context.JsonTypeInfo.Type == (Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType)
+            ? parameter.GetCustomAttribute<ApiEnumAttribute>()
+            : null;
     }
 
     private static bool IsApiOptional(JsonPropertyInfo property) =>

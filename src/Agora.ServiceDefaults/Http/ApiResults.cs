@@ -173,7 +173,17 @@ public sealed class ApiError(int status, string code, string message, IReadOnlyL
     /// <summary>Field details (validation).</summary>
     public IReadOnlyList<FieldError>? Details { get; } = details;
 
+    /// <summary>When set, sent as <c>Retry-After</c> (whole seconds): the failure is temporary and worth another try.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <inheritdoc />
-    public Task ExecuteAsync(HttpContext httpContext) =>
-        ApiResults.WriteErrorAsync(httpContext, StatusCode!.Value, Code, Message, Details);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (RetryAfter is { } delay)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ApiResults.WriteErrorAsync(httpContext, StatusCode!.Value, Code, Message, Details);
+    }
 }

@@ -65,6 +65,26 @@ public sealed class ETagMetadata
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class ApiOptionalAttribute : Attribute;
 
+/// <summary>
+/// Documents a string property or parameter whose value is one of a known set as a JSON schema <c>enum</c>: the
+/// snake_case names of an enum type's members (as the API writes enums, <c>capture_failed</c>), or the values given.
+/// Use it where the value travels as a string but its values are known. Documentation only: an endpoint that takes
+/// such a value must itself reject any other (422).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class ApiEnumAttribute : Attribute
+{
+    /// <summary>The snake_case names of <paramref name="enumType"/>'s members.</summary>
+    public ApiEnumAttribute(Type enumType) =>
+        Values = [.. Enum.GetNames(enumType).Select(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName)];
+
+    /// <summary>Exactly <paramref name="values"/>.</summary>
+    public ApiEnumAttribute(params string[] values) => Values = values;
+
+    /// <summary>The values the document lists.</summary>
+    public IReadOnlyList<string> Values { get; }
+}
+
 /// <summary>How endpoints and services describe themselves in the OpenAPI document.</summary>
 public static class OpenApiEndpointExtensions
 {

@@ -18,7 +18,9 @@ internal static class OrderingApi
         orders.MapGet("/{id}/events", ReadOrders.Events).RequireAuthorization(OrderingPolicies.Read).WithName("GetOrderEvents")
             .WithSummary("The order's history: every event of its stream.");
         orders.MapPost("/{id}/cancel", CancelOrder.Handle).RequireAuthorization(OrderingPolicies.Write).WithName("CancelOrder")
-            .WithSummary("Cancel while cancellable: the saga undoes what was done and cancels.");
+            .WithSummary("Cancel while cancellable: the saga undoes what was done and cancels.")
+            .ProducesError(StatusCodes.Status404NotFound, "ORDER_NOT_FOUND")
+            .ProducesError(StatusCodes.Status409Conflict, "ORDER_NOT_CANCELLABLE", "ORDER_BUSY");
 
         app.MapGet("/api/v1/users/{id}/orders", ReadOrders.OfUser).RequireAuthorization(OrderingPolicies.Read)
             .WithTags("Orders").WithName("ListUserOrders").WithSummary("A customer's orders (seed §1.2).");

@@ -7,23 +7,20 @@ namespace Agora.Payment;
 internal static class PaymentPolicies
 {
     /// <summary>
-    /// Read a payment: scope <c>read:payments</c> or <c>write:payments</c>, or role <c>admin</c>. Over REST a caller
-    /// sees only payments whose customer it is (others are 404) unless it is admin; over gRPC, which only services
-    /// reach, any payment.
+    /// Read and list payments: scope <c>read:payments</c> or <c>write:payments</c>, or role <c>admin</c>. Over REST a
+    /// caller sees only payments whose customer it is (others are 404, and left out of lists) unless it is admin; over
+    /// gRPC, which only services reach, any payment.
     /// </summary>
     public const string Read = "payments:read";
 
     /// <summary>Authorize, capture, void, refund (gRPC): scope <c>write:payments</c> or role <c>admin</c>.</summary>
     public const string Write = "payments:write";
 
-    /// <summary>List and search every payment: role <c>admin</c> (operators, the saga-invariant checks).</summary>
-    public const string Admin = "payments:admin";
 
     public const string ReadScope = "read:payments";
     public const string WriteScope = "write:payments";
 
     public static AuthorizationBuilder AddPaymentPolicies(this AuthorizationBuilder builder) => builder
         .AddScopeOrRolePolicy(Read, [ReadScope, WriteScope], [AgoraRoles.Admin])
-        .AddScopeOrRolePolicy(Write, [WriteScope], [AgoraRoles.Admin])
-        .AddScopeOrRolePolicy(Admin, [], [AgoraRoles.Admin]);
+        .AddScopeOrRolePolicy(Write, [WriteScope], [AgoraRoles.Admin]);
 }

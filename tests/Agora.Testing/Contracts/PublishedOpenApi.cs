@@ -28,12 +28,27 @@ public sealed class PublishedOpenApi(string service, string testProject)
 
     private static bool Updating => Environment.GetEnvironmentVariable(UpdateVariable) == "1";
 
-    /// <summary>The document the service serves now.</summary>
+    /// <summary>Where the published documents say Identity's discovery document is (the AppHost's Identity).</summary>
+    public const string PublishedDiscoveryUrl = "http://localhost:5101/.well-known/openid-configuration";
+
+    /// <summary>
+    /// The document the service serves now. The OpenID Connect discovery URL is deployment configuration, not contract:
+    /// a test's Identity listens on a free port, so the URL is set to the one the published documents name.
+    /// </summary>
     public static async Task<JsonNode> LiveDocumentAsync(HttpClient client)
     {
         var response = await client.GetAsync(DocumentPath);
         response.EnsureSuccessStatusCode();
-        return await response.BodyAsync();
+        var document = await response.BodyAsync();
+        foreach (var (_, scheme) in document["components"]?["securitySchemes"]?.AsObject() ?? [])
+        {
+            if (scheme is JsonObject o && o.ContainsKey("openIdConnectUrl"))
+            {
+                o["openIdConnectUrl"] = PublishedDiscoveryUrl;
+            }
+        }
+
+        return document;
     }
 
     /// <summary>Fails listing every change of the live document that would break a client of the published one.</summary>

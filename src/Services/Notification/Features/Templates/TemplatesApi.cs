@@ -53,12 +53,18 @@ public sealed class TemplateListQuery
     [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor.")] public string? Cursor { get; init; }
 }
 
-/// <summary><c>/api/v1/notification-templates</c>: staff list, read, create, replace and delete templates.</summary>
+/// <summary>
+/// <c>/api/v1/admin/notification-templates</c>: staff list, read, create, replace and delete templates. Under
+/// <c>/api/v1/admin</c> with the other staff-only resources (dead letters), apart from what customers call.
+/// </summary>
 internal static class TemplatesApi
 {
+    /// <summary>Where the templates live.</summary>
+    public const string Route = "/api/v1/admin/notification-templates";
+
     public static IEndpointRouteBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/notification-templates").WithTags("Notification templates")
+        var group = app.MapGroup(Route).WithTags("Notification templates")
             .RequireAuthorization(NotificationPolicies.Admin);
         group.MapGet("/", List).WithName("ListNotificationTemplates")
             .WithSummary("Templates, filtered by event, channel and locale; cursor-paged")
@@ -176,7 +182,7 @@ internal static class TemplatesApi
             return conflict;
         }
 
-        return ApiResults.Created($"/api/v1/notification-templates/{template.Id}", TemplateDto.From(template), Preconditions.ETag(template.Version));
+        return ApiResults.Created($"{Route}/{template.Id}", TemplateDto.From(template), Preconditions.ETag(template.Version));
     }
 
     internal static async Task<Results<ApiOk<TemplateDto>, ApiError>> Replace(

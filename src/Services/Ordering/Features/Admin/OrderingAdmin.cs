@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Infrastructure;
@@ -15,7 +16,8 @@ internal static class OrderingAdmin
 
     /// <summary><c>GET /api/v1/admin/sagas?state=…</c>: orders by where their saga is (stuck ones: <c>failed</c>, or an old step).</summary>
     public static Task<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>> Sagas(
-        string? state, int? per_page, string? cursor, OrderingDbContext db, CancellationToken ct) =>
+        [ApiEnum(typeof(SagaStep))] string? state, [Range(1, Paging.MaxPerPage)] int? per_page, [MaxLength(Paging.MaxCursorLength)] string? cursor,
+        OrderingDbContext db, CancellationToken ct) =>
         state is not null && !States.Contains(state)
             ? Task.FromResult<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>>(ApiResults.Validation("state", "One of: " + string.Join(", ", States) + "."))
             : ReadOrders.ListAsync(db, null, null, state, per_page, cursor, ct);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Infrastructure;
@@ -6,31 +7,101 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Features.Orders;
 
-public sealed record OrderItemDto(string ProductId, string Sku, string Name, int Quantity, MoneyDto UnitPrice, MoneyDto Subtotal);
+/// <summary>The documented lengths of what an order shows (the ones it takes are in <see cref="OrderLimits"/>).</summary>
+public static class OrderViewLimits
+{
+    /// <summary>Ids this service or another issues (<c>ord_</c>, <c>pay_</c>, <c>shp_</c> + 32).</summary>
+    public const int Id = 40;
 
-public sealed record AddressDto(string Recipient, string Phone, string Line1, string? Line2, string City, string PostalCode, string Country);
+    /// <summary>A customer id: the subject of an Identity user's token.</summary>
+    public const int CustomerId = 100;
 
-public sealed record PaymentInfoDto(string? Id, string Status);
+    /// <summary>A link: a path with an order id or an escaped customer id.</summary>
+    public const int Link = 512;
 
-public sealed record ShipmentInfoDto(string? Id, string Status, string? Carrier, string? TrackingNumber);
+    /// <summary>Why the order was cancelled or failed; longer reasons are cut with an ellipsis.</summary>
+    public const int Reason = 1000;
+}
+
+/// <summary>A line of the order, priced by Catalog when it was placed (lengths as Catalog enforces them).</summary>
+public sealed record OrderItemDto(
+    [property: MaxLength(OrderLimits.ProductId)] string ProductId,
+    [property: MaxLength(64)] string Sku,
+    [property: MaxLength(200)] string Name,
+    int Quantity,
+    MoneyDto UnitPrice,
+    MoneyDto Subtotal);
+
+/// <summary>Where the order goes, as it was given (trimmed).</summary>
+public sealed record AddressDto(
+    [property: MaxLength(OrderLimits.Recipient)] string Recipient,
+    [property: MaxLength(OrderLimits.Phone)] string Phone,
+    [property: MaxLength(OrderLimits.Line)] string Line1,
+    [property: MaxLength(OrderLimits.Line)] string? Line2,
+    [property: MaxLength(OrderLimits.City)] string City,
+    [property: MaxLength(OrderLimits.PostalCode)] string PostalCode,
+    [property: MaxLength(OrderLimits.Country)] string Country);
+
+/// <summary>The order's payment as the saga knows it (<c>none</c> before one is asked for).</summary>
+public sealed record PaymentInfoDto(
+    [property: MaxLength(OrderViewLimits.Id)] string? Id,
+    [property: ApiEnum("none", "requested", "pending", "authorized", "declined", "captured", "capture_failed", "voided", "refunded")] string Status);
+
+/// <summary>The order's shipment as the saga knows it (<c>none</c> before one is asked for); lengths as Shipping enforces them.</summary>
+public sealed record ShipmentInfoDto(
+    [property: MaxLength(OrderViewLimits.Id)] string? Id,
+    [property: ApiEnum("none", "requested", "created", "failed", "cancelled", "dispatched", "in_transit", "delivered")] string Status,
+    [property: MaxLength(100)] string? Carrier,
+    [property: MaxLength(20)] string? TrackingNumber);
 
 /// <summary>Where the saga is: the step it waits on (or its end), the attempt, and whether it is turning back.</summary>
-public sealed record SagaInfoDto(string State, int Attempt, bool Compensating);
+public sealed record SagaInfoDto([property: ApiEnum(typeof(SagaStep))] string State, int Attempt, bool Compensating);
 
-public sealed record StatusChangeDto(string Status, DateTimeOffset At);
+public sealed record StatusChangeDto([property: ApiEnum(typeof(OrderStatus))] string Status, DateTimeOffset At);
 
 /// <summary>Links to what can be done next with the order (HATEOAS, seed §1).</summary>
-public sealed record OrderLinksDto(string Self, string Events, string? Cancel, string CustomerOrders);
+public sealed record OrderLinksDto(
+    [property: MaxLength(OrderViewLimits.Link)] string Self,
+    [property: MaxLength(OrderViewLimits.Link)] string Events,
+    [property: MaxLength(OrderViewLimits.Link)] string? Cancel,
+    [property: MaxLength(OrderViewLimits.Link)] string CustomerOrders);
 
 /// <summary>The order detail view: what <c>GET /api/v1/orders/{id}</c> returns.</summary>
 public sealed record OrderDto(
-    string Id, string CustomerId, string Status, IReadOnlyList<OrderItemDto> Items, MoneyDto Total, AddressDto ShippingAddress,
-    PaymentInfoDto Payment, ShipmentInfoDto Shipment, SagaInfoDto Saga, string? Reason, DateTimeOffset PlacedAt,
-    DateTimeOffset UpdatedAt, int Version, IReadOnlyList<StatusChangeDto> History, OrderLinksDto Links);
+    [property: MaxLength(OrderViewLimits.Id)] string Id,
+    [property: MaxLength(OrderViewLimits.CustomerId)] string CustomerId,
+    [property: ApiEnum(typeof(OrderStatus))] string Status,
+    [property: MaxLength(PlaceOrder.MaxItems)] IReadOnlyList<OrderItemDto> Items,
+    MoneyDto Total,
+    AddressDto ShippingAddress,
+    PaymentInfoDto Payment,
+    ShipmentInfoDto Shipment,
+    SagaInfoDto Saga,
+    [property: MaxLength(OrderViewLimits.Reason)] string? Reason,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset UpdatedAt,
+    int Version,
+    [property: MaxLength(OrderDto.MaxHistory)] IReadOnlyList<StatusChangeDto> History,
+    OrderLinksDto Links)
+{
+    /// <summary>
+    /// Most status changes the view shows: the latest ones. An order's status moves a handful of times (at most once per
+    /// status it can have), so no order comes near it.
+    /// </summary>
+    public const int MaxHistory = 50;
+}
 
 /// <summary>One row of an order list.</summary>
-public sealed record OrderSummaryDto(string Id, string CustomerId, string Status, string SagaState, MoneyDto Total, int ItemCount,
-    DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt, string Href);
+public sealed record OrderSummaryDto(
+    [property: MaxLength(OrderViewLimits.Id)] string Id,
+    [property: MaxLength(OrderViewLimits.CustomerId)] string CustomerId,
+    [property: ApiEnum(typeof(OrderStatus))] string Status,
+    [property: ApiEnum(typeof(SagaStep))] string SagaState,
+    MoneyDto Total,
+    int ItemCount,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset UpdatedAt,
+    [property: MaxLength(OrderViewLimits.Link)] string Href);
 
 /// <summary>
 /// The read side (CQRS): the order detail view and summary row are pure functions of the order's state, written in
@@ -48,8 +119,8 @@ public static class OrderProjection
             new AddressDto(a.Recipient, a.Phone, a.Line1, a.Line2, a.City, a.PostalCode, a.Country),
             new PaymentInfoDto(o.PaymentId, o.PaymentStatus),
             new ShipmentInfoDto(o.ShipmentId, o.ShipmentStatus, o.Carrier, o.TrackingNumber),
-            new SagaInfoDto(o.Step.Wire(), o.Attempt, o.Compensating), o.Reason, o.PlacedAt, o.UpdatedAt, o.Version,
-            o.History.Select(h => new StatusChangeDto(h.Status.Wire(), h.At)).ToList(),
+            new SagaInfoDto(o.Step.Wire(), o.Attempt, o.Compensating), Clip(o.Reason, OrderViewLimits.Reason), o.PlacedAt, o.UpdatedAt, o.Version,
+            o.History.TakeLast(OrderDto.MaxHistory).Select(h => new StatusChangeDto(h.Status.Wire(), h.At)).ToList(),
             Links(o));
     }
 
@@ -139,6 +210,8 @@ public static class OrderProjection
         db.ChangeTracker.Clear();
         return (states.Count, events);
     }
+
+    private static string? Clip(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static MoneyDto Money(decimal amount, string currency) => Currencies.Format(Currencies.ToMinor(amount, currency), currency);
 }

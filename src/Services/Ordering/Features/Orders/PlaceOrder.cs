@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -12,15 +13,41 @@ using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Http;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;
 
-public sealed record PlaceOrderItem(string? ProductId, int? Quantity);
+/// <summary>The longest values an order takes (<see cref="PlaceOrder"/> rejects longer ones with 422) and then shows.</summary>
+public static class OrderLimits
+{
+    public const int ProductId = 40;
+    public const int Recipient = 100;
+    public const int Phone = 30;
+    public const int Line = 200;
+    public const int City = 100;
+    public const int PostalCode = 20;
+    public const int Country = 2;
+}
 
-public sealed record PlaceOrderAddress(string? Recipient, string? Phone, string? Line1, string? Line2, string? City, string? PostalCode, string? Country);
+/// <summary>A product and how many of it.</summary>
+public sealed record PlaceOrderItem(
+    [property: MaxLength(OrderLimits.ProductId)] string? ProductId,
+    [property: Range(1, PlaceOrder.MaxQuantity)] int? Quantity);
+
+/// <summary>Where to send the order. Every field but line2 is required; country is ISO 3166-1 alpha-2 in capitals.</summary>
+public sealed record PlaceOrderAddress(
+    [property: MaxLength(OrderLimits.Recipient)] string? Recipient,
+    [property: MaxLength(OrderLimits.Phone)] string? Phone,
+    [property: MaxLength(OrderLimits.Line)] string? Line1,
+    [property: MaxLength(OrderLimits.Line)] string? Line2,
+    [property: MaxLength(OrderLimits.City)] string? City,
+    [property: MaxLength(OrderLimits.PostalCode)] string? PostalCode,
+    [property: MaxLength(OrderLimits.Country), RegularExpression("^[A-Z]{2}$")] string? Country);
 
 /// <summary>The body of <c>POST /api/v1/orders</c>: what to buy and where to send it. Prices come from Catalog, never from here.</summary>
-public sealed record PlaceOrderRequest(IReadOnlyList<PlaceOrderItem>? Items, PlaceOrderAddress? ShippingAddress);
+public sealed record PlaceOrderRequest(
+    [property: MaxLength(PlaceOrder.MaxItems)] IReadOnlyList<PlaceOrderItem>? Items,
+    PlaceOrderAddress? ShippingAddress);
 
 /// <summary>
 /// Places an order: validates, prices every line with Catalog (gRPC), and starts the saga — the first event, the read
@@ -41,7 +68,7 @@ internal static partial class PlaceOrder
         var user = http.User;
         var customerId = user.FindFirstValue(AgoraClaims.Subject);
         var email = user.FindFirstValue("email");
-        if (string.IsNullOrEmpty(customerId) || string.IsNullOrEmpty(email))
+        if (string.IsNullOrEmpty(customerId) || customerId.Length > OrderViewLimits.CustomerId || string.IsNullOrEmpty(email))
         {
             return ApiResults.Error(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
                 "Orders are placed by a signed-in customer: the token must be a user's (with sub and email).");
@@ -181,9 +208,15 @@ internal static partial class PlaceOrder
             for (var i = 0; i < given.Count; i++)
             {
                 var item = given[i];
-                if (item is null || string.IsNullOrWhiteSpace(item.ProductId) || item.ProductId.Length > 40)
+                if (item is null || string.IsNullOrWhiteSpace(item.ProductId))
                 {
                     v.Add($"items[{i}].product_id", "Required: a product id (prd_…).");
+                    continue;
+                }
+
+                if (item.ProductId.Length > OrderLimits.ProductId)
+                {
+                    v.Add($"items[{i}].product_id", $"At most {OrderLimits.ProductId} characters: a product id (prd_…).");
                     continue;
                 }
 
@@ -224,15 +257,16 @@ internal static partial class PlaceOrder
             return (items, new ShippingAddress("", "", "", null, "", "", ""));
         }
 
-        var country = Field(a.Country, "country", 2);
+        var country = Field(a.Country, "country", OrderLimits.Country);
         if (country.Length > 0 && !(country.Length == 2 && country.All(char.IsAsciiLetterUpper)))
         {
             v.Add("shipping_address.country", "An ISO 3166-1 alpha-2 code in capitals (KR, US).");
         }
 
-        var address = new ShippingAddress(Field(a.Recipient, "recipient", 100), Field(a.Phone, "phone", 30), Field(a.Line1, "line1", 200),
-            Field(a.Line2, "line2", 200, required: false) is { Length: > 0 } l2 ? l2 : null, Field(a.City, "city", 100),
-            Field(a.PostalCode, "postal_code", 20), country);
+        var address = new ShippingAddress(Field(a.Recipient, "recipient", OrderLimits.Recipient), Field(a.Phone, "phone", OrderLimits.Phone),
+            Field(a.Line1, "line1", OrderLimits.Line),
+            Field(a.Line2, "line2", OrderLimits.Line, required: false) is { Length: > 0 } l2 ? l2 : null, Field(a.City, "city", OrderLimits.City),
+            Field(a.PostalCode, "postal_code", OrderLimits.PostalCode), country);
         return (items, address);
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -7,16 +8,20 @@ using Agora.Ordering.Infrastructure;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;
 
 /// <summary>One event of an order's history (the audit log).</summary>
-public sealed record OrderEventDto(int Version, string Type, DateTimeOffset OccurredAt, JsonElement Data);
+public sealed record OrderEventDto(int Version, [property: MaxLength(40)] string Type, DateTimeOffset OccurredAt, JsonElement Data);
 
 /// <summary>Reads: the detail view (now, or as it was at a version or a time), the history, and the lists.</summary>
 internal static class ReadOrders
 {
     private static readonly string[] Statuses = Enum.GetValues<OrderStatus>().Select(s => s.Wire()).ToArray();
+
+    /// <summary>The longest <c>as_of</c>: an RFC 3339 date-time with seven fraction digits and an offset is 33.</summary>
+    public const int AsOfMaxLength = 40;
 
     /// <summary>Customers see their own orders; staff see every order. Anyone else gets a 404 (no existence leak).</summary>
     public static bool MaySee(ClaimsPrincipal user, string customerId) =>
@@ -26,11 +31,15 @@ internal static class ReadOrders
         ApiResults.NotFound("ORDER_NOT_FOUND", $"Order '{(id.Length <= 64 ? id : id[..64] + "…")}' does not exist.");
 
     public static async Task<Results<ApiOk<OrderDto>, ApiError>> Get(
-        string id, string? as_of, int? version, HttpContext http, OrderingDbContext db, CancellationToken ct)
+        string id, [MaxLength(AsOfMaxLength)] string? as_of, [Range(1, int.MaxValue)] int? version, HttpContext http, OrderingDbContext db, CancellationToken ct)
     {
         var validator = new Validator();
         DateTimeOffset? asOf = null;
-        if (as_of is not null)
+        if (as_of is { Length: > AsOfMaxLength })
+        {
+            validator.Add("as_of", $"At most {AsOfMaxLength} characters: an RFC 3339 date-time, e.g. 2026-11-25T10:00:00Z.");
+        }
+        else if (as_of is not null)
         {
             if (DateTimeOffset.TryParse(as_of, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && as_of.Contains('T', StringComparison.Ordinal))
             {
@@ -112,8 +121,15 @@ internal static class ReadOrders
 
     /// <summary><c>GET /api/v1/orders</c>: the caller's orders, newest first; staff may name a <c>customer_id</c>.</summary>
     public static Task<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>> Mine(
-        string? status, string? customer_id, int? per_page, string? cursor, HttpContext http, OrderingDbContext db, CancellationToken ct)
+        [ApiEnum(typeof(OrderStatus))] string? status, [MaxLength(OrderViewLimits.CustomerId)] string? customer_id, [Range(1, Paging.MaxPerPage)] int? per_page,
+        [MaxLength(Paging.MaxCursorLength)] string? cursor, HttpContext http, OrderingDbContext db, CancellationToken ct)
     {
+        if (customer_id is { Length: > OrderViewLimits.CustomerId })
+        {
+            return Task.FromResult<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>>(
+                ApiResults.Validation("customer_id", $"At most {OrderViewLimits.CustomerId} characters."));
+        }
+
         var admin = http.User.HasRole(AgoraRoles.Admin);
         var customer = admin ? customer_id : http.User.FindFirstValue(AgoraClaims.Subject);
         if (!admin && customer_id is not null && customer_id != customer)
@@ -127,7 +143,8 @@ internal static class ReadOrders
 
     /// <summary><c>GET /api/v1/users/{id}/orders</c> (seed §1.2): a customer's orders, for that customer or staff.</summary>
     public static Task<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>> OfUser(
-        string id, string? status, int? per_page, string? cursor, HttpContext http, OrderingDbContext db, CancellationToken ct) =>
+        string id, [ApiEnum(typeof(OrderStatus))] string? status, [Range(1, Paging.MaxPerPage)] int? per_page, [MaxLength(Paging.MaxCursorLength)] string? cursor,
+        HttpContext http, OrderingDbContext db, CancellationToken ct) =>
         MaySee(http.User, id)
             ? ListAsync(db, id, status, null, per_page, cursor, ct)
             : Task.FromResult<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>>(ApiResults.NotFound("USER_NOT_FOUND", "No such user."));
@@ -183,12 +200,19 @@ internal static class ReadOrders
     public sealed record Position(DateTime PlacedAt, string Id);
 }
 
-/// <summary><c>POST /api/v1/orders/{id}/cancel</c>: the customer turns the saga back while the order is cancellable.</summary>
+/// <summary>
+/// <c>POST /api/v1/orders/{id}/cancel</c>: the customer turns the saga back while the order is cancellable. The decision
+/// is taken on the order's current state and committed with its expected version; when the saga moves in between, it is
+/// taken again on the new state, up to <see cref="MaxAttempts"/> times; an order that keeps changing is answered 409
+/// <c>ORDER_BUSY</c> with <c>Retry-After</c>, having changed nothing.
+/// </summary>
 internal static class CancelOrder
 {
+    public const int MaxAttempts = 4;
+
     public static async Task<Results<ApiAccepted<OrderDto>, ApiError>> Handle(string id, HttpContext http, IServiceScopeFactory scopes, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             // A fresh processor (DbContext and outbox) per attempt: after a lost race the old one's outbox still holds
             // the lost decision's messages, and its next commit would send them along.
@@ -217,10 +241,13 @@ internal static class CancelOrder
                 await processor.CommitAsync(order, [new OrderEvent.CompensationStarted(processor.Now, $"cancelled by {by}", "customer")], ct);
                 return ApiResults.Accepted($"/api/v1/orders/{order.Id}", OrderProjection.View(order));
             }
-            catch (StreamConcurrencyException) when (attempt < 3)
+            catch (StreamConcurrencyException)
             {
                 // The saga moved meanwhile: decide again on the new state.
             }
         }
+
+        return new ApiError(StatusCodes.Status409Conflict, "ORDER_BUSY",
+            "The order kept changing while it was being cancelled; nothing was changed. Try again.", null) { RetryAfter = TimeSpan.FromSeconds(1) };
     }
 }

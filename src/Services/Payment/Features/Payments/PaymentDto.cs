@@ -12,15 +12,18 @@ public sealed record PaymentDto(
     [property: MaxLength(100)] string OrderId,
     [property: MaxLength(100)] string CustomerId,
     MoneyDto Amount,
-    [property: Description("pending, authorized, declined, captured, capture_failed, voided or refunded")] string Status,
+    [property: ApiEnum(typeof(PaymentStatus)), Description("pending, authorized, declined, captured, capture_failed, voided or refunded")] string Status,
     [property: MaxLength(100)] string? PspReference,
     MoneyDto Captured,
     MoneyDto Refunded,
     [property: MaxLength(500)] string? FailureReason,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<PaymentOperationDto>? Operations)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), MaxLength(PaymentDto.MaxOperations)] IReadOnlyList<PaymentOperationDto>? Operations)
 {
+    /// <summary>A payment has at most one operation of each kind (a unique index on payment and kind).</summary>
+    public const int MaxOperations = 4;
+
     public static PaymentDto From(PaymentRecord p, bool withOperations) => new(
         p.Id, p.OrderId, p.CustomerId,
         Currencies.Format(p.AmountMinor, p.Currency),
@@ -36,8 +39,8 @@ public sealed record PaymentDto(
 
 /// <summary>One call to the provider made for the payment: what, how it ended, how many attempts it took.</summary>
 public sealed record PaymentOperationDto(
-    [property: Description("authorize, capture, void or refund")] string Kind,
-    [property: Description("pending, succeeded, failed or cancelled")] string Status,
+    [property: ApiEnum(typeof(OperationKind)), Description("authorize, capture, void or refund")] string Kind,
+    [property: ApiEnum(typeof(OperationStatus)), Description("pending, succeeded, failed or cancelled")] string Status,
     MoneyDto Amount,
     int Attempts,
     [property: MaxLength(500)] string? LastError,

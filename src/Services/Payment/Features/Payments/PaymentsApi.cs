@@ -12,22 +12,25 @@ namespace Agora.Payment.Features.Payments;
 /// <summary>Query parameters of the payment list.</summary>
 public sealed class PaymentListQuery
 {
-    /// <summary>Only the payment of this order.</summary>
+    /// <summary>The longest cursor this list takes (its own are far shorter).</summary>
+    public const int MaxCursorLength = 512;
+
+    /// <summary>Only the payment of this order (the caller's own, unless staff).</summary>
     [FromQuery(Name = "order_id"), MaxLength(100), Description("Only the payment of this order.")] public string? OrderId { get; init; }
 
     /// <summary>Only payments with this status.</summary>
-    [FromQuery(Name = "status"), MaxLength(20), Description("pending, authorized, declined, captured, capture_failed, voided or refunded.")] public string? Status { get; init; }
+    [FromQuery(Name = "status"), ApiEnum(typeof(PaymentStatus)), Description("Only payments with this status.")] public string? Status { get; init; }
 
     /// <summary>Items per page, 1–100, default 20.</summary>
     [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
 
     /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
-    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor.")] public string? Cursor { get; init; }
+    [FromQuery(Name = "cursor"), MaxLength(MaxCursorLength), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor.")] public string? Cursor { get; init; }
 }
 
 /// <summary>
-/// Read-only REST for payments (mutations are gRPC and the saga's messages): a customer reads their own payment,
-/// operators list them all (for example: every captured payment belongs to a confirmed order).
+/// Read-only REST for payments (mutations are gRPC and the saga's messages): a customer reads and lists their own
+/// payments; staff read and list them all (for example: every captured payment belongs to a confirmed order).
 /// </summary>
 internal static class PaymentsApi
 {
@@ -39,11 +42,12 @@ internal static class PaymentsApi
                 + "or an admin may read it; to anyone else it does not exist (404).")
             .ProducesError(StatusCodes.Status404NotFound, "PAYMENT_NOT_FOUND")
             .RequireAuthorization(PaymentPolicies.Read);
-        group.MapGet("/", List).WithName("ListPayments").WithSummary("Payments, newest first, by order and status; cursor-paged (admin)")
+        group.MapGet("/", List).WithName("ListPayments").WithSummary("Payments, newest first, by order and status; cursor-paged")
             .WithDescription("A page of payments, newest first, optionally only an order's or only those with a status. "
-                + "Follow pagination.next_cursor for the next page. Staff only (role admin).")
+                + "A customer (a token with read:payments) sees only the payments whose customer they are; an admin sees every "
+                + "payment. Follow pagination.next_cursor for the next page.")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
-            .RequireAuthorization(PaymentPolicies.Admin);
+            .RequireAuthorization(PaymentPolicies.Read);
         return app;
     }
 
@@ -65,7 +69,7 @@ internal static class PaymentsApi
     internal sealed record Position(long T, string Id);
 
     private static async Task<Results<ApiOk<IReadOnlyList<PaymentDto>>, ApiError>> List(
-        [AsParameters] PaymentListQuery query, PaymentDbContext db, CancellationToken ct)
+        [AsParameters] PaymentListQuery query, HttpContext context, PaymentDbContext db, CancellationToken ct)
     {
         var v = new Validator();
         var perPage = Paging.PerPage(query.PerPage, null, query.Cursor, v);
@@ -83,6 +87,8 @@ internal static class PaymentsApi
         }
 
         v.Require(query.OrderId is null || query.OrderId.Length <= 100, "order_id", "At most 100 characters.");
+        v.Require(query.Cursor is null || query.Cursor.Length <= PaymentListQuery.MaxCursorLength, "cursor",
+            $"At most {PaymentListQuery.MaxCursorLength} characters; use pagination.next_cursor of a previous response.");
         Position? after = null;
         if (!string.IsNullOrEmpty(query.Cursor) && !Paging.TryDecodeCursor(query.Cursor, out after))
         {
@@ -95,6 +101,12 @@ internal static class PaymentsApi
         }
 
         var filtered = db.Payments.AsNoTracking().Where(p => !p.Placeholder);
+        if (!context.User.HasRole(AgoraRoles.Admin))
+        {
+            // Ownership: a customer's list holds their own payments only, whatever the filters name.
+            var customerId = context.User.FindFirst(AgoraClaims.Subject)?.Value ?? "";
+            filtered = filtered.Where(p => p.CustomerId == customerId);
+        }
         if (!string.IsNullOrEmpty(query.OrderId))
         {
             filtered = filtered.Where(p => p.OrderId == query.OrderId);
