@@ -44,7 +44,7 @@ public abstract partial class OrderingBehaviour
         }
 
         var bobOrder = await PlaceAsync(bob, [(Mug, 2)]);
-        var url = $"/api/v1/customer-orders?customer_id={alice}&customer_id={bob}&customer_id={nobody}&limit=2";
+        var url = $"/api/v1/customer-orders?customer_ids={alice},{bob},{nobody}&limit=2";
 
         var all = (await Orders.DataAsync(App.AdminClient(), url)).AsArray();
         Assert.Equal([alice, bob, nobody], all.Select(e => (string)e!["customer_id"]!));
@@ -60,9 +60,10 @@ public abstract partial class OrderingBehaviour
         Assert.Equal([alice], own.Select(e => (string)e!["customer_id"]!));
 
         await (await App.AdminClient().GetAsync("/api/v1/customer-orders")).AssertErrorAsync(422, "VALIDATION_ERROR");
-        await (await App.AdminClient().GetAsync($"/api/v1/customer-orders?customer_id={alice}&limit=101")).AssertErrorAsync(422, "VALIDATION_ERROR");
-        var tooMany = string.Join("&", Enumerable.Range(0, 101).Select(i => "customer_id=usr_" + i.ToString(CultureInfo.InvariantCulture)));
-        await (await App.AdminClient().GetAsync("/api/v1/customer-orders?" + tooMany)).AssertErrorAsync(422, "VALIDATION_ERROR");
+        await (await App.AdminClient().GetAsync($"/api/v1/customer-orders?customer_ids={alice}&limit=101")).AssertErrorAsync(422, "VALIDATION_ERROR");
+        var tooMany = string.Join(",", Enumerable.Range(0, 101).Select(i => "usr_" + i.ToString(CultureInfo.InvariantCulture)));
+        await (await App.AdminClient().GetAsync("/api/v1/customer-orders?customer_ids=" + tooMany)).AssertErrorAsync(422, "VALIDATION_ERROR");
+        await (await App.AdminClient().GetAsync("/api/v1/customer-orders?customer_ids=usr_a;drop")).AssertErrorAsync(422, "VALIDATION_ERROR");
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync(url)).StatusCode);
     }
 

@@ -25,11 +25,8 @@ internal sealed class OrderingBackend(RestBackend rest)
         var result = new Dictionary<string, IReadOnlyList<OrderModel>>(StringComparer.Ordinal);
         foreach (var chunk in customerIds.Chunk(MaxCustomersPerCall))
         {
-            var path = new StringBuilder("/api/v1/customer-orders?limit=").Append(limit.ToString(CultureInfo.InvariantCulture));
-            foreach (var id in chunk)
-            {
-                path.Append("&customer_id=").Append(Uri.EscapeDataString(id));
-            }
+            var path = new StringBuilder("/api/v1/customer-orders?limit=").Append(limit.ToString(CultureInfo.InvariantCulture))
+                .Append("&customer_ids=").AppendJoin(',', chunk.Select(Uri.EscapeDataString));
 
             var page = await rest.GetAsync<List<CustomerOrdersModel>>(Service, path.ToString(), ct);
             foreach (var entry in page?.Data ?? [])

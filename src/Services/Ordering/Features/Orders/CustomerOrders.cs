@@ -1,4 +1,5 @@
-using System.Security.Claims;
+using System.ComponentModel.DataAnnotations;
+using Validator = Agora.ServiceDefaults.Http.Validator;
 using System.Text.Json;
 using Agora.Ordering.Infrastructure;
 using Agora.ServiceDefaults.Auth;
@@ -9,10 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Agora.Ordering.Features.Orders;
 
 /// <summary>One customer's newest orders (full detail views) and how many orders the customer has in all.</summary>
-public sealed record CustomerOrdersDto(string CustomerId, IReadOnlyList<OrderDto> Orders, long Total);
+public sealed record CustomerOrdersDto(
+    [property: MaxLength(64)] string CustomerId,
+    [property: MaxLength(CustomerOrders.MaxLimit)] IReadOnlyList<OrderDto> Orders,
+    [property: Range(0, long.MaxValue)] long Total);
 
 /// <summary>
-/// <c>GET /api/v1/customer-orders?customer_id=a&amp;customer_id=b&amp;limit=20</c>: the newest orders of many customers in
+/// <c>GET /api/v1/customer-orders?customer_ids=a,b&amp;limit=20</c>: the newest orders of many customers in
 /// one call, with their items, for readers that would otherwise ask once per customer and once per order (the GraphQL
 /// BFF's <c>User.orders</c>). The rules of <c>GET /api/v1/users/{id}/orders</c> apply per customer: staff see anyone's,
 /// a customer only their own; a customer the caller may not see is left out of the answer, exactly as if it had no
@@ -23,17 +27,23 @@ internal static class CustomerOrders
     /// <summary>Most customers in one call.</summary>
     public const int MaxCustomers = 100;
 
+    /// <summary>Longest <c>customer_ids</c>: 100 ids of up to 64 characters and their commas.</summary>
+    public const int MaxCustomerIdsLength = (MaxCustomers * 65) - 1;
+
     /// <summary>Most orders per customer; default 20.</summary>
     public const int MaxLimit = 100;
 
     public static async Task<Results<ApiOk<IReadOnlyList<CustomerOrdersDto>>, ApiError>> Handle(
-        [FromQuery(Name = "customer_id")] string[]? customer_id, int? limit, HttpContext http, OrderingDbContext db, CancellationToken ct)
+        [FromQuery(Name = "customer_ids"), MaxLength(MaxCustomerIdsLength), RegularExpression("^[A-Za-z0-9_.:,-]+$")] string? customer_ids,
+        [Range(1, MaxLimit)] int? limit, HttpContext http, OrderingDbContext db, CancellationToken ct)
     {
-        var ids = (customer_id ?? []).Where(i => !string.IsNullOrWhiteSpace(i)).Distinct(StringComparer.Ordinal).ToList();
+        var ids = (customer_ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.Ordinal).ToList();
         var validator = new Validator();
-        validator.Require(ids.Count > 0, "customer_id", "Give at least one customer_id.");
-        validator.Require(ids.Count <= MaxCustomers, "customer_id", $"At most {MaxCustomers} customers per call.");
-        validator.Require(ids.All(i => i.Length <= 64), "customer_id", "At most 64 characters each.");
+        validator.Require(ids.Count > 0, "customer_ids", "Give at least one customer id.");
+        validator.Require(ids.Count <= MaxCustomers, "customer_ids", $"At most {MaxCustomers} customers per call.");
+        validator.Require(ids.All(i => i.Length <= 64 && i.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '-')),
+            "customer_ids", "Customer ids separated by commas: each at most 64 letters, digits or _ . : -");
         validator.Require(limit is null or >= 1 and <= MaxLimit, "limit", $"1 to {MaxLimit}.");
         if (!validator.IsValid)
         {
