@@ -22,6 +22,9 @@ public abstract class GraphQLBehaviour(ShopFixture shop)
     [Fact]
     public async Task Users_TwentyWithOrdersItemsAndProducts_CostsOneCallPerBackendNotOnePerUser()
     {
+        // Once to warm the services up (their first run of each query compiles it, which on a busy machine can outlast
+        // the 2 s attempt timeout and show up as a retry), then counted.
+        await Host.QueryAsync(UsersWithOrders, new { limit = 20 }, shop.AdminToken);
         Host.Calls.Clear();
         var data = Data(await Host.QueryAsync(UsersWithOrders, new { limit = 20 }, shop.AdminToken));
         var calls = Host.Calls.All;
