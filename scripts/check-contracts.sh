@@ -3,6 +3,11 @@
 #   1. spectral lint contracts/openapi/*.json   (spectral:oas + OWASP rulesets, .spectral.yaml; fails on errors)
 #   2. buf lint       src/Agora.Contracts/Protos (buf.yaml there)
 #   3. buf breaking   src/Agora.Contracts/Protos against contracts/proto/agora.binpb (the published baseline)
+#   4. graphql-inspector diff: contracts/graphql/schema.graphql against the same file at the base commit
+#      (AGORA_CONTRACTS_BASE, default: the merge base with main, or HEAD~1 on main itself); fails on breaking changes.
+#      The file itself is written by tests/Agora.GraphQL.Tests (SchemaContractTests), which also fail when it is not
+#      exactly the schema the code serves, or when a rewrite would break it:
+#        AGORA_UPDATE_CONTRACTS=1 dotnet test tests/Agora.GraphQL.Tests --filter FullyQualifiedName~SchemaContractTests
 # Every check runs; the script exits non-zero if any failed.
 #
 # The tools (tools/package.json + package-lock.json) are installed with `npm ci` into .agora/tools, again only when
@@ -25,7 +30,7 @@ UPDATE_BASELINE=""
 case "${1:-}" in
   "") ;;
   --update-baseline) UPDATE_BASELINE=1 ;;
-  -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
 esac
 
@@ -42,7 +47,7 @@ install_tools() {
   local stamp="$TOOLS/.installed-lock.sha256" want
   want="$(sha256sum tools/package-lock.json | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$TOOLS/node_modules/.bin/spectral" ] \
-    && [ -x "$TOOLS/node_modules/.bin/buf" ]; then
+    && [ -x "$TOOLS/node_modules/.bin/buf" ] && [ -x "$TOOLS/node_modules/.bin/graphql-inspector" ]; then
     return 0
   fi
   section "installing contract tools into .agora/tools (npm ci)"
@@ -97,6 +102,34 @@ elif "$BUF" breaking "$PROTOS" --against "$BASELINE"; then
 else
   echo "A published v1 .proto must stay compatible: restore what was removed or changed, or add a v2 package."
   FAILED+=("buf breaking")
+fi
+
+GRAPHQL_SCHEMA="contracts/graphql/schema.graphql"
+INSPECTOR="$TOOLS/node_modules/.bin/graphql-inspector"
+section "graphql-inspector diff: $GRAPHQL_SCHEMA against the base commit"
+GRAPHQL_BASE="${AGORA_CONTRACTS_BASE:-}"
+if [ -z "$GRAPHQL_BASE" ]; then
+  MERGE_BASE="$(git merge-base HEAD main 2>/dev/null || true)"
+  if [ -n "$MERGE_BASE" ] && [ "$MERGE_BASE" != "$(git rev-parse HEAD 2>/dev/null)" ]; then
+    GRAPHQL_BASE="$MERGE_BASE"   # a branch: everything it changed
+  else
+    GRAPHQL_BASE="HEAD~1"        # main itself: what the last commit (or merge) changed
+  fi
+fi
+if [ ! -f "$GRAPHQL_SCHEMA" ]; then
+  echo "no $GRAPHQL_SCHEMA; write it with the SchemaContractTests update above"
+  FAILED+=("graphql (no schema)")
+elif ! git cat-file -e "$GRAPHQL_BASE:$GRAPHQL_SCHEMA" 2>/dev/null; then
+  echo "no $GRAPHQL_SCHEMA at $GRAPHQL_BASE (not published there yet): nothing to compare"
+else
+  mkdir -p "$TOOLS/tmp"
+  git show "$GRAPHQL_BASE:$GRAPHQL_SCHEMA" >"$TOOLS/tmp/schema.base.graphql"
+  if "$INSPECTOR" diff "$TOOLS/tmp/schema.base.graphql" "$GRAPHQL_SCHEMA"; then
+    echo "graphql-inspector: no breaking change against $GRAPHQL_BASE"
+  else
+    echo "The published GraphQL schema must stay compatible: restore what was removed or changed, or add beside it (and deprecate)."
+    FAILED+=("graphql-inspector diff")
+  fi
 fi
 
 if [ -n "$UPDATE_BASELINE" ]; then

@@ -34,6 +34,40 @@ public abstract partial class OrderingBehaviour
     }
 
     [Fact]
+    public async Task CustomerOrders_ManyCustomersInOneCall_NewestFirstWithItems_OnlyWhatTheCallerMaySee()
+    {
+        var (alice, bob, nobody) = (Orders.NewCustomer(), Orders.NewCustomer(), Orders.NewCustomer());
+        var aliceOrders = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            aliceOrders.Add(await PlaceAsync(alice, [(Kettle, 1), (Mug, i + 1)]));
+        }
+
+        var bobOrder = await PlaceAsync(bob, [(Mug, 2)]);
+        var url = $"/api/v1/customer-orders?customer_ids={alice},{bob},{nobody}&limit=2";
+
+        var all = (await Orders.DataAsync(App.AdminClient(), url)).AsArray();
+        Assert.Equal([alice, bob, nobody], all.Select(e => (string)e!["customer_id"]!));
+        var aliceEntry = all[0]!;
+        Assert.Equal(3, (int)aliceEntry["total"]!);
+        Assert.Equal([aliceOrders[2], aliceOrders[1]], aliceEntry["orders"]!.AsArray().Select(o => (string)o!["id"]!));
+        Assert.Equal(3, (int)aliceEntry["orders"]![0]!["items"]![1]!["quantity"]!);
+        Assert.Equal([bobOrder], all[1]!["orders"]!.AsArray().Select(o => (string)o!["id"]!));
+        Assert.Empty(all[2]!["orders"]!.AsArray());
+
+        // A customer sees only their own entry: the others are left out, as if they did not exist.
+        var own = (await Orders.DataAsync(App.CustomerClient(alice), url)).AsArray();
+        Assert.Equal([alice], own.Select(e => (string)e!["customer_id"]!));
+
+        await (await App.AdminClient().GetAsync("/api/v1/customer-orders")).AssertErrorAsync(422, "VALIDATION_ERROR");
+        await (await App.AdminClient().GetAsync($"/api/v1/customer-orders?customer_ids={alice}&limit=101")).AssertErrorAsync(422, "VALIDATION_ERROR");
+        var tooMany = string.Join(",", Enumerable.Range(0, 101).Select(i => "usr_" + i.ToString(CultureInfo.InvariantCulture)));
+        await (await App.AdminClient().GetAsync("/api/v1/customer-orders?customer_ids=" + tooMany)).AssertErrorAsync(422, "VALIDATION_ERROR");
+        await (await App.AdminClient().GetAsync("/api/v1/customer-orders?customer_ids=usr_a;drop")).AssertErrorAsync(422, "VALIDATION_ERROR");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.CreateClient().GetAsync(url)).StatusCode);
+    }
+
+    [Fact]
     public async Task GetOrder_TimeTravel_VersionAndAsOfShowEarlierStateEventsShowAll()
     {
         var (customer, id) = await PlaceAsync([(Kettle, 1)]);

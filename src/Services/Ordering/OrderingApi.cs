@@ -25,6 +25,13 @@ internal static class OrderingApi
         app.MapGet("/api/v1/users/{id}/orders", ReadOrders.OfUser).RequireAuthorization(OrderingPolicies.Read)
             .WithTags("Orders").WithName("ListUserOrders").WithSummary("A customer's orders (seed §1.2).");
 
+        app.MapGet("/api/v1/customer-orders", CustomerOrders.Handle).RequireAuthorization(OrderingPolicies.Read)
+            .WithTags("Orders").WithName("ListCustomerOrders")
+            .WithSummary("The newest orders (with items) of up to 100 customers in one call; staff see anyone's, a customer only their own.")
+            .WithDescription("customer_ids: 1–100 customer ids separated by commas; limit: orders per customer (1–100, default 20). "
+                + "Customers the caller may not see are left out of the answer, as if they had no orders entry.")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+
         var admin = app.MapGroup("/api/v1/admin").WithTags("Order administration").RequireAuthorization(OrderingPolicies.Admin);
         admin.MapGet("/sagas", OrderingAdmin.Sagas).WithName("ListSagas").WithSummary("Orders by saga state.");
         admin.MapPost("/projections/rebuild", OrderingAdmin.Rebuild).WithName("RebuildProjections")
