@@ -157,6 +157,18 @@ internal sealed class CircuitBreaker(TimeProvider clock)
         }
     }
 
+    /// <summary>A call that ended without an outcome (the client left): a trial's slot is given back.</summary>
+    public void Abandon(bool trial)
+    {
+        lock (_lock)
+        {
+            if (trial && _state == CircuitState.HalfOpen && _trialsStarted > 0)
+            {
+                _trialsStarted--;
+            }
+        }
+    }
+
     private CircuitState Current() =>
         _state == CircuitState.Open && clock.GetUtcNow() >= _openUntil ? CircuitState.HalfOpen : _state;
 

@@ -30,7 +30,7 @@ internal sealed class ResilientForwarderHttpClientFactory(
 }
 
 /// <summary>
-/// Per attempt: the cluster's circuit breaker (fail fast while open), a per-try timeout, and retries — only for
+/// Per request: the cluster's circuit breaker (fail fast while open); per attempt: a per-try timeout; and retries — only for
 /// idempotent methods without a body (a streamed body cannot be sent twice), only on a failure that a retry can cure
 /// (5xx, connection failure or reset, per-try timeout), on another replica when there is one, within the cluster's
 /// retry budget, with a short jittered backoff. The failed attempts count towards the replica's outlier ejection.
@@ -58,56 +58,70 @@ internal sealed partial class ResilienceHandler(
         var o = options.CurrentValue.Resilience;
         var breaker = resilience.Breaker(clusterId);
         var budget = resilience.Budget(clusterId);
+
+        // The breaker counts requests, not attempts: one bad replica whose failures a retry cures is outlier ejection's
+        // business; the breaker opens when the service as a whole fails.
+        if (!breaker.TryAcquire(o, out var trial))
+        {
+            resilience.ShortCircuited.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
+            throw new CircuitOpenException(clusterId, breaker.RetryAfter);
+        }
+
         budget.Deposit(o);
         var retryable = request.Content is null && IsIdempotent(request.Method);
-
-        for (var attempt = 0; ; attempt++)
+        var failed = true;
+        try
         {
-            if (!breaker.TryAcquire(o, out var trial))
+            for (var attempt = 0; ; attempt++)
             {
-                resilience.ShortCircuited.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
-                throw new CircuitOpenException(clusterId, breaker.RetryAfter);
-            }
+                HttpResponseMessage? response = null;
+                Exception? error = null;
+                using var perTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                perTry.CancelAfter(o.PerTryTimeout);
+                try
+                {
+                    response = await base.SendAsync(request, perTry.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    error = new AttemptTimeoutException(o.PerTryTimeout);
+                }
+                catch (HttpRequestException e)
+                {
+                    error = e;
+                }
 
-            HttpResponseMessage? response = null;
-            Exception? error = null;
-            using var perTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            perTry.CancelAfter(o.PerTryTimeout);
-            try
-            {
-                response = await base.SendAsync(request, perTry.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                error = new AttemptTimeoutException(o.PerTryTimeout);
-            }
-            catch (HttpRequestException e)
-            {
-                error = e;
-            }
+                failed = error is not null || (int)response!.StatusCode >= 500;
+                if (!failed)
+                {
+                    return response!;
+                }
 
-            var failed = error is not null || (int)response!.StatusCode >= 500;
-            if (breaker.Record(failed, trial, o) is { } changed)
+                if (!retryable || attempt >= o.MaxRetries || cancellationToken.IsCancellationRequested || !budget.TryWithdraw())
+                {
+                    return error is null ? response! : throw error;
+                }
+
+                var reason = error?.GetType().Name ?? ((int)response!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                response?.Dispose();
+                MoveToAnotherReplica(request);
+                resilience.Retries.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
+                LogRetry(logger, request.Method.Method, clusterId, attempt + 1, reason);
+                var backoff = BaseBackoff * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+                await Task.Delay(backoff, cancellationToken);
+            }
+        }
+        finally
+        {
+            // A request the client abandoned says nothing about the service (but frees its trial slot).
+            if (cancellationToken.IsCancellationRequested)
+            {
+                breaker.Abandon(trial);
+            }
+            else if (breaker.Record(failed, trial, o) is { } changed)
             {
                 LogBreaker(logger, clusterId, changed);
             }
-
-            if (!failed)
-            {
-                return response!;
-            }
-
-            if (!retryable || attempt >= o.MaxRetries || cancellationToken.IsCancellationRequested || !budget.TryWithdraw())
-            {
-                return error is null ? response! : throw error;
-            }
-
-            response?.Dispose();
-            MoveToAnotherReplica(request);
-            resilience.Retries.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
-            LogRetry(logger, request.Method.Method, clusterId, attempt + 1, error?.GetType().Name ?? ((int)response!.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var backoff = BaseBackoff * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
-            await Task.Delay(backoff, cancellationToken);
         }
     }
 
