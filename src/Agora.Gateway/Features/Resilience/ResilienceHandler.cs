@@ -138,7 +138,9 @@ internal sealed partial class ResilienceHandler(
         }
 
         outliers.Record(cluster, failed, failed: true);
-        var candidates = feature.AvailableDestinations.Where(d => !ReferenceEquals(d, failed)
+
+        // The feature's AvailableDestinations holds only the balancer's pick by now; the cluster knows the healthy ones.
+        var candidates = cluster.DestinationsState.AvailableDestinations.Where(d => !ReferenceEquals(d, failed)
             && d.Health.Passive != DestinationHealth.Unhealthy).ToList();
         if (candidates.Count == 0 || request.RequestUri is null)
         {
