@@ -27,7 +27,14 @@ internal static partial class ProxyErrors
 
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyErrors));
         LogProxyError(logger, context.Request.Method, context.Request.Path, error.Error, error.Exception?.GetType().Name);
+        // Clear drops what the upstream half-wrote, but the CORS answer must stay: a browser only shows the error if it may.
+        var cors = context.Response.Headers.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)).ToList();
         context.Response.Clear();
+        foreach (var (name, value) in cors)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         var identity = context.GetRequestIdentity();
         context.Response.Headers[CorrelationContext.RequestIdHeader] = identity.RequestId;
         context.Response.Headers[CorrelationContext.CorrelationIdHeader] = identity.CorrelationId;
