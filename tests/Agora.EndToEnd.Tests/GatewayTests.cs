@@ -101,7 +101,7 @@ public abstract class GatewayTests(AppHostFixture fixture)
 
         using var ui = await _gateway.GetAsync(new Uri("/docs/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
-        Assert.Contains("/docs/openapi/", await ui.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("openapi/catalog.json", await ui.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
