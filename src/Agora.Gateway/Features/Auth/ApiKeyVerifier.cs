@@ -66,8 +66,9 @@ internal sealed partial class ApiKeyVerifier(
         {
             identity = await AskIdentityAsync(key, o, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Down, refusing, timing out, its client's breaker open, or answering nonsense: the key cannot be checked now.
             LogUnavailable(logger, e.GetType().Name);
             return (ApiKeyOutcome.Unavailable, null);
         }
