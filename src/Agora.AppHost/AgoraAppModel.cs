@@ -11,6 +11,9 @@ public sealed record AgoraServiceInfo(string Name, int HttpPort, int? GrpcPort)
 {
     /// <summary>Embedded mode: the Wolverine TCP port the service receives messages on (HTTP port + 1000).</summary>
     public int MessagePort => HttpPort + 1000;
+
+    /// <summary>Whether the service uses messaging (the gateway does not). Default true.</summary>
+    public bool HasMessaging { get; init; } = true;
 }
 
 /// <summary>
@@ -59,10 +62,14 @@ public sealed class AgoraAppModel
     /// configuration says), the mode, the data directory, the distributed-mode connection strings and a readiness check.
     /// OTLP export to the dashboard (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) is set by Aspire for every project.
     /// </summary>
-    public IResourceBuilder<ProjectResource> AddService<TProject>(string name, int httpPort, int? grpcPort = null)
+    /// <param name="name">Resource and service name.</param>
+    /// <param name="httpPort">REST port.</param>
+    /// <param name="grpcPort">gRPC (h2c) port, if the service speaks it.</param>
+    /// <param name="messaging">Whether the service sends or receives messages (embedded mode: it listens on HTTP port + 1000).</param>
+    public IResourceBuilder<ProjectResource> AddService<TProject>(string name, int httpPort, int? grpcPort = null, bool messaging = true)
         where TProject : IProjectMetadata, new()
     {
-        var info = new AgoraServiceInfo(name, httpPort, grpcPort);
+        var info = new AgoraServiceInfo(name, httpPort, grpcPort) { HasMessaging = messaging };
         _services.Add(info);
 
         // Convention: a service declares Kestrel:Endpoints "Http" (Http1) and, if it speaks gRPC, "Grpc" (Http2) in its
@@ -84,7 +91,7 @@ public sealed class AgoraAppModel
             service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2"));
         }
 
-        if (Settings.Mode == AgoraMode.Embedded)
+        if (Settings.Mode == AgoraMode.Embedded && messaging)
         {
             // Shown in the dashboard only; Wolverine opens it.
             service.WithEndpoint(MessagingEndpoint, e =>
@@ -124,6 +131,27 @@ public sealed class AgoraAppModel
         .WithEnvironment("DevInbox__SmtpPort", DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithEnvironment("DevInbox__Directory", Path.Combine(Settings.DataDirectory, "mail"));
 
+    /// <summary>The gateway's port: every client's one door (ARCHITECTURE.md §2).</summary>
+    public const int GatewayPort = 8080;
+
+    /// <summary>
+    /// The gateway: a service without messaging on <see cref="GatewayPort"/>, referencing the services it routes to (its
+    /// routes name their fixed ports in its own configuration), with the development client it verifies API keys with.
+    /// </summary>
+    public IResourceBuilder<ProjectResource> AddGateway<TProject>(string name, params IResourceBuilder<ProjectResource>[] services)
+        where TProject : IProjectMetadata, new()
+    {
+        var gateway = AddService<TProject>(name, GatewayPort, messaging: false)
+            .WithEnvironment("Gateway__ApiKeys__ClientId", _builder.Configuration["Agora:GatewayClientId"] ?? "agora-scripts")
+            .WithEnvironment("Gateway__ApiKeys__ClientSecret", _builder.Configuration["Agora:GatewayClientSecret"] ?? "agora-scripts-secret");
+        foreach (var service in services)
+        {
+            gateway.WithReference(service);
+        }
+
+        return gateway;
+    }
+
     /// <summary>Identity: passes <c>Agora:DemoAccounts</c> on as <c>Identity:SeedDemoAccounts</c> when it is set.</summary>
     public IResourceBuilder<ProjectResource> WithDemoAccounts(IResourceBuilder<ProjectResource> identity) =>
         Settings.DemoAccounts is { } demo ? identity.WithEnvironment("Identity__SeedDemoAccounts", demo ? "true" : "false") : identity;
@@ -160,7 +188,7 @@ public sealed class AgoraAppModel
             var http = $"http://localhost:{s.HttpPort}";
             lines.Add($"  {s.Name,-11} REST {http}/api/v1/"
                       + (s.GrpcPort is { } g ? $"   gRPC http://localhost:{g} (h2c)" : "")
-                      + (Settings.Mode == AgoraMode.Embedded ? $"   messages tcp://localhost:{s.MessagePort}" : ""));
+                      + (Settings.Mode == AgoraMode.Embedded && s.HasMessaging ? $"   messages tcp://localhost:{s.MessagePort}" : ""));
             lines.Add($"  {"",-11} OpenAPI {http}/openapi/v1.json   health {http}/health/ready (/health/live)   metrics {http}/metrics");
         }
 

@@ -17,15 +17,15 @@ catch (AgoraConfigurationException e)
 }
 
 // One line per service: its project, HTTP port (REST) and gRPC port (h2c). Messages listen on HTTP port + 1000.
-agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101));
-agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
-agora.AddService<Projects.Agora_Ordering>("ordering", httpPort: 5103);
-agora.AddService<Projects.Agora_Payment>("payment", httpPort: 5104, grpcPort: 7104);
+var identity = agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101));
+var catalog = agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
+var ordering = agora.AddService<Projects.Agora_Ordering>("ordering", httpPort: 5103);
+var payment = agora.AddService<Projects.Agora_Payment>("payment", httpPort: 5104, grpcPort: 7104);
 // Development-only webhook secret; production sets Shipping__CarrierWebhookSecret from a secret store.
-agora.AddService<Projects.Agora_Shipping>("shipping", httpPort: 5105)
+var shipping = agora.AddService<Projects.Agora_Shipping>("shipping", httpPort: 5105)
     .WithEnvironment("Shipping__CarrierWebhookSecret", builder.Configuration["Agora:CarrierWebhookSecret"] ?? "agora-dev-carrier-webhook-secret");
 // Email, SMS and push go to the development inbox (below); production points these at the real providers.
-agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106)
+var notification = agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106)
     .WithEnvironment("Notification__Smtp__Host", "localhost")
     .WithEnvironment("Notification__Smtp__Port", AgoraAppModel.DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
     .WithEnvironment("Notification__Sms__WebhookUrl", "http://localhost:5191/webhooks/sms")
@@ -37,6 +37,10 @@ agora.AddService<Projects.Agora_PspSimulator>("psp", httpPort: 5190);
 // The development inbox: catches every email (SMTP :2525, also .eml files under the data directory), SMS and push;
 // GET http://localhost:5191/api/v1/messages lists them.
 agora.AddDevInbox(agora.AddService<Projects.Agora_DevInbox>("devinbox", httpPort: 5191));
+
+// The one door for clients: http://localhost:8080 (routes in src/Agora.Gateway/appsettings.json; API docs at /docs).
+// Its development client (agora-scripts) checks partner API keys with Identity; production sets Agora:GatewayClientId/Secret.
+agora.AddGateway<Projects.Agora_Gateway>("gateway", identity, catalog, ordering, payment, shipping, notification);
 
 await builder.Build().RunAsync();
 return 0;

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agora.Catalog.Tests;
 
 /// <summary>Catalog's behaviour, run once per store: the same suite on SQLite and on PostgreSQL (provider parity).</summary>
-public abstract class CatalogBehaviour(CatalogFixture fixture)
+public abstract partial class CatalogBehaviour(CatalogFixture fixture)
 {
     protected HttpClient Client => fixture.Client;
 

@@ -2,6 +2,7 @@ using Agora.Catalog;
 using Agora.Catalog.Features.Categories;
 using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Features.Products;
+using Agora.Catalog.Features.Products.V2;
 using Agora.Catalog.Grpc;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults;
@@ -20,6 +21,7 @@ builder.AddCatalog();
 var app = builder.Build();
 
 app.MapProductsApi();
+app.MapProductsV2Api();
 app.MapCategoriesApi();
 app.MapInventoryApi();
 app.MapGrpcService<CatalogGrpcService>();

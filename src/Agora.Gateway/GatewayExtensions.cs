@@ -1,0 +1,103 @@
+using Agora.Gateway.Features.Auth;
+using Agora.Gateway.Features.Canary;
+using Agora.Gateway.Features.Deprecation;
+using Agora.Gateway.Features.Resilience;
+using Agora.Gateway.Features.Routing;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+
+namespace Agora.Gateway;
+
+/// <summary>The gateway's composition: <c>builder.AddAgoraGateway()</c> and <c>app.MapAgoraGateway()</c>.</summary>
+internal static class GatewayExtensions
+{
+    /// <summary>The CORS policy every route uses (origins from <see cref="GatewayOptions.CorsOrigins"/>).</summary>
+    public const string CorsPolicy = "agora";
+
+    /// <summary>
+    /// YARP with the routes and clusters of <c>ReverseProxy</c> (reloaded when the file changes), edge authentication,
+    /// transforms, CORS, timeouts, the resilient forwarding client, outlier ejection and the deprecation phases.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgoraGateway(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddEdgeAuthentication();
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<ClusterResilience>();
+        builder.Services.AddSingleton<OutlierDetector>();
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveFailuresPolicy>();
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, ResilientForwarderHttpClientFactory>();
+        builder.Services.AddHostedService<DeprecationPhaseClock>();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<DeprecationConfigFilter>()
+            .AddTransforms<GatewayTransforms>();
+
+        var timeout = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>()?.Resilience.RequestTimeout
+                      ?? new GatewayResilienceOptions().RequestTimeout;
+        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = timeout,
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
+        builder.Services.AddCors();
+        builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>, ConfigureCors>();
+        builder.WebHost().ConfigureKestrel(k => k.AddServerHeader = false);
+        return builder;
+    }
+
+    /// <summary>CORS (before authentication, so a preflight needs no credentials) and request timeouts.</summary>
+    public static WebApplication UseAgoraGatewayEdge(this WebApplication app)
+    {
+        app.UseCors(CorsPolicy);
+        app.UseRequestTimeouts();
+        return app;
+    }
+
+    /// <summary>The API-key guard, then the proxy: error envelope, canary split, deprecation, balancing, passive health.</summary>
+    public static WebApplication MapAgoraGateway(this WebApplication app)
+    {
+        app.Use((context, next) => EdgeAuthentication.GuardApiKeysAsync(context, () => next(context)));
+        return app;
+    }
+
+    /// <summary>Maps YARP's routes with the gateway's proxy pipeline.</summary>
+    public static WebApplication MapAgoraProxy(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => ProxyErrors.InvokeAsync(context, () => next(context)));
+            proxy.Use((context, next) => DeprecationHeaders.InvokeAsync(context, () => next(context)));
+            proxy.Use((context, next) => CanarySplit.InvokeAsync(context, () => next(context)));
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    private static IWebHostBuilder WebHost(this IHostApplicationBuilder builder) =>
+        ((WebApplicationBuilder)builder).WebHost;
+
+    /// <summary>Origins from configuration, read when the policy is built; credentials allowed for listed origins only.</summary>
+    private sealed class ConfigureCors(IOptions<GatewayOptions> options) : IConfigureOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>
+    {
+        public void Configure(Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions cors) =>
+            cors.AddPolicy(CorsPolicy, p =>
+            {
+                p.WithOrigins(options.Value.CorsOrigins)
+                    .AllowAnyHeader()
+                    .AllowAnyMethod()
+                    .AllowCredentials()
+                    .WithExposedHeaders("X-Request-ID", "X-Correlation-ID", "ETag", "Location", "Link", "Deprecation", "Sunset", "Warning",
+                        "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit", "RateLimit-Policy")
+                    .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
+            });
+    }
+}

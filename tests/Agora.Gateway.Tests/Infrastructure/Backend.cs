@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Gateway.Tests.Infrastructure;
+
+/// <summary>What a backend saw of one request.</summary>
+public sealed record SeenRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, long BodyLength);
+
+/// <summary>
+/// A replica behind the gateway: a real Kestrel on a free loopback port that answers every path with
+/// <c>{"backend": name, "path": …}</c>, records what it saw, and can be told to fail (5xx), to be slow, or to be
+/// healthy again. Its <c>/health/ready</c> follows <see cref="Healthy"/>.
+/// </summary>
+public sealed class Backend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _hits;
+    private int _failNext;
+
+    private Backend(string name, WebApplication app)
+    {
+        Name = name;
+        _app = app;
+        app.Map("/health/ready", (HttpContext c) => Healthy ? Results.Ok() : Results.StatusCode(503));
+        app.Map("/{**path}", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            Seen.Enqueue(new SeenRequest(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
+                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body.Length));
+            Interlocked.Increment(ref _hits);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, context.RequestAborted);
+            }
+
+            if (Failing || Interlocked.Decrement(ref _failNext) >= 0)
+            {
+                context.Response.Headers["Server"] = "backend-server";
+                return Results.Json(new { error = new { code = "BOOM", message = "backend failure" } }, statusCode: 500);
+            }
+
+            context.Response.Headers["Server"] = "backend-server";
+            context.Response.Headers["X-Powered-By"] = "tests";
+            return Results.Json(new { backend = Name, path = context.Request.Path.Value });
+        });
+    }
+
+    public string Name { get; }
+
+    /// <summary>http://127.0.0.1:port/</summary>
+    public string Address { get; private set; } = "";
+
+    public ConcurrentQueue<SeenRequest> Seen { get; } = new();
+
+    public int Hits => Volatile.Read(ref _hits);
+
+    /// <summary>Every request answers 500.</summary>
+    public bool Failing { get; set; }
+
+    /// <summary><c>/health/ready</c> answers 200 (else 503).</summary>
+    public bool Healthy { get; set; } = true;
+
+    /// <summary>Each request waits this long before answering.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>The next <paramref name="count"/> requests answer 500.</summary>
+    public void FailNext(int count) => Volatile.Write(ref _failNext, count);
+
+    public SeenRequest Last => Seen.Last();
+
+    public static async Task<Backend> StartAsync(string name)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddRoutingCore();
+        var backend = new Backend(name, builder.Build());
+        backend._app.UseRouting();
+        await backend._app.StartAsync();
+        backend.Address = new Uri(backend._app.Urls.First()).GetLeftPart(UriPartial.Authority) + "/";
+        return backend;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
