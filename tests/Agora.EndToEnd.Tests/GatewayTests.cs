@@ -30,6 +30,54 @@ public abstract class GatewayTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Gateway_GraphQL_ResolvesProductsWithTheirCategories_ThroughTheServices()
+    {
+        using var response = await _gateway.PostAsync(new Uri("/graphql", UriKind.Relative), new StringContent(
+            new JsonObject { ["query"] = "{ products(limit: 3) { id name category { id name } } }" }.ToJsonString(),
+            System.Text.Encoding.UTF8, "application/json"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var body = JsonNode.Parse(text)!;
+        Assert.Null(body["errors"]);
+        var products = body["data"]!["products"]!.AsArray();
+        Assert.Equal(3, products.Count);
+        Assert.All(products, p => Assert.StartsWith("cat_", (string?)p!["category"]!["id"], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Gateway_RateLimits_EveryConsumer_AndSaysSoInTheHeaders()
+    {
+        // Catalogue reads use the token bucket (capacity 100, 10/s), per client address.
+        using var first = await _gateway.GetAsync(new Uri("/api/v1/categories", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(["100"], first.Headers.GetValues("X-RateLimit-Limit"));
+        var remaining = int.Parse(first.Headers.GetValues("X-RateLimit-Remaining").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(first.Headers.Contains("RateLimit-Policy") && first.Headers.Contains("RateLimit"));
+
+        // Far faster than the refill: the bucket runs dry and the gateway answers 429 in the envelope.
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < remaining + 20 && limited is null; i++)
+        {
+            var response = await _gateway.GetAsync(new Uri("/api/v2/products?per_page=1", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(limited);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After");
+        Assert.Equal("RATE_LIMITED", (string?)JsonNode.Parse(await limited.Content.ReadAsStringAsync())!["error"]!["code"]);
+        limited.Dispose();
+        await Task.Delay(TimeSpan.FromSeconds(11)); // refilled (10/s) for the tests that follow
+    }
+
+    [Fact]
     public async Task Gateway_ProductsV2_ServesTheNewShape()
     {
         using var response = await _gateway.GetAsync(new Uri("/api/v2/products?per_page=2", UriKind.Relative));
