@@ -24,7 +24,7 @@ public sealed record BenchOptions
     /// <summary>Seconds measured per run.</summary>
     public int Duration { get; init; } = 30;
 
-    /// <summary>Seconds of load before the first run (JIT tiering, pools, caches); not measured.</summary>
+    /// <summary>Seconds of load before the first run (JIT tiering, pools, caches), then drained; not measured.</summary>
     public int Warmup { get; init; } = 20;
 
     /// <summary>Seconds of load at the start of every run before its window opens, so the saga pipeline is full.</summary>

@@ -77,19 +77,21 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
     /// One run: <paramref name="leadSeconds"/> of load, then the measured window of DURATION seconds, then the
     /// drain (every order reaches the end of its saga) and the read of every order's events.
     /// </summary>
-    public async Task<RunWindow> RunAsync(int run, int leadSeconds, CancellationToken ct)
+    public async Task<RunWindow> RunAsync(int run, int leadSeconds, int measuredSeconds, CancellationToken ct)
     {
         await RefreshTokensAsync(ct);
         var startTs = Stopwatch.GetTimestamp();
         var start = clock.GetUtcNow();
         var windowStart = start + TimeSpan.FromSeconds(leadSeconds);
-        var end = windowStart + TimeSpan.FromSeconds(options.Duration);
+        var end = windowStart + TimeSpan.FromSeconds(measuredSeconds);
         var records = new ConcurrentBag<OrderRecord>();
         var pending = new ConcurrentDictionary<Task, bool>();
         CpuSampler.Snapshot? cpuStart = null;
         var cpuEnd = default(CpuSampler.Snapshot);
         var maxLag = 0.0;
-        Log($"run {run}: {options.LoadDescription}, {leadSeconds} s lead-in, then {options.Duration} s measured");
+        Log(run == 0
+            ? $"warm-up: {options.LoadDescription} for {leadSeconds} s, then drain"
+            : $"run {run}: {options.LoadDescription}, {leadSeconds} s lead-in, then {measuredSeconds} s measured");
 
         using var progressCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var progress = ProgressAsync(run, start, progressCts.Token);

@@ -16,7 +16,7 @@ public enum Outcome
 /// <summary>One order the generator tried to place, and what became of it.</summary>
 public sealed class OrderRecord
 {
-    /// <summary>The run it belongs to (0 = the warm-up before the first run, 1…RUNS).</summary>
+    /// <summary>The run it belongs to (0 = the warm-up, drained before run 1; 1…RUNS).</summary>
     public required int Run { get; init; }
 
     /// <summary>Whether its send time lies in the run's measured window.</summary>

@@ -67,6 +67,13 @@ public static class Report
             window.MaxLagMs, window.Cpu, stages);
     }
 
+    /// <summary>CPU milliseconds per order confirmed in the window: of one group, or of all but the generator.</summary>
+    public static double CpuMsPerOrder(RunResult r, string? group)
+    {
+        var percent = group is null ? r.Cpu.Percent.Where(kv => kv.Key != "loadgen").Sum(kv => kv.Value) : r.Cpu.Percent.GetValueOrDefault(group);
+        return r.ConfirmedPerSecond > 0 ? percent * 10 / r.ConfirmedPerSecond : double.NaN;
+    }
+
     /// <summary>Nearest-rank percentile of sorted values; NaN if there are none.</summary>
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
@@ -93,7 +100,7 @@ public static class Report
         var cpu = string.Join(" / ", groups.Select(g => $"{g} {Median(runs.Select(r => r.Cpu.Percent.GetValueOrDefault(g))):0}"));
 
         s.AppendLine(CultureInfo.InvariantCulture, $"Orders benchmark, {o.Mode}, {started:yyyy-MM-dd HH:mm} UTC: {o.LoadDescription}, {o.Duration} s measured per run " +
-                     $"after a {o.LeadIn} s lead-in ({o.Warmup} s warm-up before run 1), {runs.Count} runs, {o.Customers} customers, {o.Products} products, seed {o.Seed}");
+                     $"after a {o.LeadIn} s lead-in ({o.Warmup} s warm-up, drained, before run 1), {runs.Count} runs, {o.Customers} customers, {o.Products} products, seed {o.Seed}");
         s.AppendLine();
         s.AppendLine("| mode | load | placed/s | confirmed/s | p50 ms | p90 ms | p99 ms | max ms | POST p50 / p99 ms | errors | cancelled / failed / not terminal | confirmed/s of each run | p99 ms of each run | target | vs. target |");
         s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- |");
@@ -107,6 +114,10 @@ public static class Report
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"CPU, % of one core (the machine has {Environment.ProcessorCount * 100}), medians over the windows: {cpu}; " +
                      $"rest of the machine (other agents) {Median(runs.Select(r => r.Cpu.OtherPercent)):0}; machine busy {Median(runs.Select(r => r.Cpu.MachineBusyPercent)):0}.");
+        var perOrder = string.Join(", ", groups.Where(g => g != "loadgen").Select(g =>
+            string.Create(CultureInfo.InvariantCulture, $"{g} {Median(runs.Select(r => CpuMsPerOrder(r, g))):0.0}")));
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"CPU time per confirmed order (ms, the figure least affected by other load): {Median(runs.Select(r => CpuMsPerOrder(r, null))):0.0} in the services{(o.DatabasePrefix is null ? "" : " and servers")} ({perOrder}).");
         s.AppendLine();
         s.AppendLine("Where the time goes, POST → confirmed of the measured confirmed orders, per saga stage (from each order's event stream; medians over the runs of each run's p50 / p99, ms):");
         s.AppendLine();

@@ -39,7 +39,7 @@
 #   SERVICE_ENV="K=V ..."   extra environment for every service (e.g. Logging__LogLevel__Default=Warning)
 #   OUT=<dir>               keep the services' logs, the raw results (JSON, one CSV row per order) and the table there
 #   Distributed mode: AGORA_TEST_POSTGRES, AGORA_TEST_RABBITMQ, AGORA_TEST_REDIS (defaults: scripts/servers.sh ports);
-#   if they are down and scripts/servers.sh exists, it starts them and stops them again at the end.
+#   if they are down and scripts/servers.sh exists, it starts them (and stops them at the end if none was running).
 set -euo pipefail
 
 MODE="${1:-both}"
@@ -262,15 +262,21 @@ bench_mode() {
 }
 
 ensure_servers() {
-    local pg_port rmq_port redis_port
+    local pg_port rmq_port redis_port up=0
     pg_port="$(pg_kv Port)"; rmq_port="${RMQ##*:}"; rmq_port="${rmq_port%%/*}"; redis_port="${REDIS##*:}"
-    if port_open "$pg_port" && port_open "$rmq_port" && port_open "$redis_port"; then
+    for p in "$pg_port" "$rmq_port" "$redis_port"; do port_open "$p" && up=$((up + 1)); done
+    if [ "$up" = 3 ]; then
         log "distributed: using the running PostgreSQL :$pg_port, RabbitMQ :$rmq_port, Redis :$redis_port (left running)"
         return 0
     fi
     [ -f "$REPO/scripts/servers.sh" ] || die "PostgreSQL/RabbitMQ/Redis are not running and scripts/servers.sh is missing"
-    log "distributed: starting the test servers (scripts/servers.sh start); they are stopped at the end"
-    STARTED_SERVERS=1
+    # Other benchmarks and test runs share these servers: stop them at the end only if none was running before.
+    if [ "$up" = 0 ]; then
+        log "distributed: starting the test servers (scripts/servers.sh start); they are stopped at the end"
+        STARTED_SERVERS=1
+    else
+        log "distributed: some test servers are down; starting them (scripts/servers.sh start) and leaving them running"
+    fi
     bash "$REPO/scripts/servers.sh" start
 }
 
