@@ -18,6 +18,9 @@ public sealed record BenchOptions
     /// <summary>Open loop: orders placed per second at fixed intervals, whatever the answers (0 = closed loop).</summary>
     public double Rate { get; init; }
 
+    /// <summary>Open loop: the warm-up's rate (default: <see cref="Rate"/>), e.g. lower when the measured rate overloads a cold shop.</summary>
+    public double WarmupRate { get; init; }
+
     /// <summary>Closed loop: this many clients, each placing its next order as soon as the last POST answered.</summary>
     public int Concurrency { get; init; }
 
@@ -25,7 +28,7 @@ public sealed record BenchOptions
     public int Duration { get; init; } = 30;
 
     /// <summary>Seconds of load before the first run (JIT tiering, pools, caches), then drained; not measured.</summary>
-    public int Warmup { get; init; } = 20;
+    public int Warmup { get; init; } = 60;
 
     /// <summary>Seconds of load at the start of every run before its window opens, so the saga pipeline is full.</summary>
     public int LeadIn { get; init; } = 5;
@@ -60,8 +63,10 @@ public sealed record BenchOptions
     public string AdminEmail { get; init; } = "admin@agora.local";
     public string AdminPassword { get; init; } = "Admin!2345";
 
-    public string LoadDescription => Rate > 0
-        ? $"open loop, {Rate.ToString("0.#", CultureInfo.InvariantCulture)} orders/s"
+    public string LoadDescription => Describe(Rate);
+
+    public string Describe(double rate) => rate > 0
+        ? $"open loop, {rate.ToString("0.#", CultureInfo.InvariantCulture)} orders/s"
         : $"closed loop, {Concurrency} clients";
 
     public static BenchOptions FromEnvironment()
@@ -73,9 +78,10 @@ public sealed record BenchOptions
             Catalog = Url("CATALOG_URL", "http://127.0.0.1:25102/"),
             Ordering = Url("ORDERING_URL", "http://127.0.0.1:25103/"),
             Rate = double.Parse(Text("RATE") ?? "0", CultureInfo.InvariantCulture),
+            WarmupRate = double.Parse(Text("WARMUP_RATE") ?? "0", CultureInfo.InvariantCulture),
             Concurrency = Int("CONCURRENCY", 0),
             Duration = Int("DURATION", 30),
-            Warmup = Int("WARMUP", 20),
+            Warmup = Int("WARMUP", 60),
             LeadIn = Int("LEAD_IN", 5),
             Runs = Int("RUNS", 3),
             Customers = Int("CUSTOMERS", 8),

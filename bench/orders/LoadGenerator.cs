@@ -86,11 +86,12 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         var end = windowStart + TimeSpan.FromSeconds(measuredSeconds);
         var records = new ConcurrentBag<OrderRecord>();
         var pending = new ConcurrentDictionary<Task, bool>();
+        var rate = run == 0 && options.Rate > 0 && options.WarmupRate > 0 ? options.WarmupRate : options.Rate;
         CpuSampler.Snapshot? cpuStart = null;
         var cpuEnd = default(CpuSampler.Snapshot);
         var maxLag = 0.0;
         Log(run == 0
-            ? $"warm-up: {options.LoadDescription} for {leadSeconds} s, then drain"
+            ? $"warm-up: {options.Describe(rate)} for {leadSeconds} s, then drain"
             : $"run {run}: {options.LoadDescription}, {leadSeconds} s lead-in, then {measuredSeconds} s measured");
 
         using var progressCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -105,10 +106,10 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
             cpuEnd = _cpu.Take();
         }, ct);
 
-        if (options.Rate > 0)
+        if (rate > 0)
         {
             // Open loop: order n is due at start + n / rate, sent then whatever happened to the earlier ones.
-            var interval = Stopwatch.Frequency / options.Rate;
+            var interval = Stopwatch.Frequency / rate;
             for (long n = 0; ; n++)
             {
                 var dueTs = startTs + (long)(n * interval);

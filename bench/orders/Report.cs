@@ -100,7 +100,7 @@ public static class Report
         var cpu = string.Join(" / ", groups.Select(g => $"{g} {Median(runs.Select(r => r.Cpu.Percent.GetValueOrDefault(g))):0}"));
 
         s.AppendLine(CultureInfo.InvariantCulture, $"Orders benchmark, {o.Mode}, {started:yyyy-MM-dd HH:mm} UTC: {o.LoadDescription}, {o.Duration} s measured per run " +
-                     $"after a {o.LeadIn} s lead-in ({o.Warmup} s warm-up, drained, before run 1), {runs.Count} runs, {o.Customers} customers, {o.Products} products, seed {o.Seed}");
+                     $"after a {o.LeadIn} s lead-in ({o.Warmup} s warm-up{(o.WarmupRate > 0 && o.Rate > 0 ? string.Create(CultureInfo.InvariantCulture, $" at {o.WarmupRate:0.#}/s") : "")}, drained, before run 1), {runs.Count} runs, {o.Customers} customers, {o.Products} products, seed {o.Seed}");
         s.AppendLine();
         s.AppendLine("| mode | load | placed/s | confirmed/s | p50 ms | p90 ms | p99 ms | max ms | POST p50 / p99 ms | errors | cancelled / failed / not terminal | confirmed/s of each run | p99 ms of each run | target | vs. target |");
         s.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- |");

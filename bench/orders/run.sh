@@ -31,9 +31,12 @@
 #
 # Knobs (environment)
 #   RATE=<orders/s>         open loop at this rate (default: 200 distributed, 50 embedded; RATE_EMBEDDED /
-#                           RATE_DISTRIBUTED set one mode only)
+#                           RATE_DISTRIBUTED set one mode only); a list ("10 20 40") sweeps the rates in turn on the
+#                           same services, the first after WARMUP, the others after WARMUP_NEXT=15 seconds
+#   WARMUP_RATE=<orders/s>  the warm-up's rate (default: the measured rate), for rates a cold shop cannot take
 #   CONCURRENCY=<n>         closed loop instead: n clients, each POSTing its next order when the last one answered
-#   DURATION=30 WARMUP=20 LEAD_IN=5 RUNS=3 (seconds, runs)
+#   DURATION=30 WARMUP=60 LEAD_IN=5 RUNS=3 (seconds, runs; the warm-up is drained before run 1: on 2 busy cores
+#                           the JIT is still tiering up the services for the first minute of load)
 #   CUSTOMERS=8 PRODUCTS=40 STOCK=1000000 SEED=4 DRAIN_TIMEOUT=180 PROGRESS=5
 #   NO_BUILD=1              skip the Release build
 #   SERVICE_ENV="K=V ..."   extra environment for every service (e.g. Logging__LogLevel__Default=Warning)
@@ -48,6 +51,8 @@ case "$MODE" in embedded | distributed | both) ;; *) echo "usage: $0 [embedded|d
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 SERVICE_ENV="${SERVICE_ENV:-}"
+WARMUP="${WARMUP:-60}"
+WARMUP_NEXT="${WARMUP_NEXT:-15}"
 PG="${AGORA_TEST_POSTGRES:-Host=127.0.0.1;Port=55432;Username=agora;Password=agora}"
 RMQ="${AGORA_TEST_RABBITMQ:-amqp://agora:agora@127.0.0.1:55672/}"
 REDIS="${AGORA_TEST_REDIS:-127.0.0.1:56379}"
@@ -247,15 +252,22 @@ service_pids() {
 bench_mode() {
     CURRENT_MODE="$1"
     start_shop "$CURRENT_MODE"
-    local rate="${RATE:-}"
-    if [ "$CURRENT_MODE" = embedded ]; then rate="${RATE_EMBEDDED:-${rate:-50}}"; else rate="${RATE_DISTRIBUTED:-${rate:-200}}"; fi
-    [ -n "${CONCURRENCY:-}" ] && rate=0
-    local rc=0
-    MODE="$CURRENT_MODE" RATE="$rate" CONCURRENCY="${CONCURRENCY:-0}" \
-        IDENTITY_URL=http://127.0.0.1:25101/ CATALOG_URL=http://127.0.0.1:25102/ ORDERING_URL=http://127.0.0.1:25103/ \
-        SERVICE_PIDS="$(service_pids)" DB_PREFIX="$([ "$CURRENT_MODE" = distributed ] && echo "$DB_PREFIX" || true)" OUT="$OUT_DIR" \
-        DOTNET_gcServer=0 dotnet "$HERE/bin/Release/net10.0/Agora.Bench.Orders.dll" >"$OUT_DIR/table-$CURRENT_MODE.md" || rc=$?
-    cat "$OUT_DIR/table-$CURRENT_MODE.md"
+    local rates="${RATE:-}" rate rc=0 warmup="$WARMUP" first=1
+    if [ "$CURRENT_MODE" = embedded ]; then rates="${RATE_EMBEDDED:-${rates:-50}}"; else rates="${RATE_DISTRIBUTED:-${rates:-200}}"; fi
+    [ -n "${CONCURRENCY:-}" ] && rates=0
+    # Several rates (RATE="20 30 40") run one after the other on the same services: a sweep for the knee. The services
+    # are warm after the first, so the later ones get WARMUP_NEXT seconds of warm-up.
+    for rate in $rates; do
+        [ -n "$first" ] || warmup="$WARMUP_NEXT"
+        first=""
+        MODE="$CURRENT_MODE" RATE="$rate" CONCURRENCY="${CONCURRENCY:-0}" WARMUP="$warmup" \
+            IDENTITY_URL=http://127.0.0.1:25101/ CATALOG_URL=http://127.0.0.1:25102/ ORDERING_URL=http://127.0.0.1:25103/ \
+            SERVICE_PIDS="$(service_pids)" DB_PREFIX="$([ "$CURRENT_MODE" = distributed ] && echo "$DB_PREFIX" || true)" \
+            OUT="$OUT_DIR/$CURRENT_MODE-$rate" DOTNET_gcServer=0 \
+            dotnet "$HERE/bin/Release/net10.0/Agora.Bench.Orders.dll" >"$OUT_DIR/table-$CURRENT_MODE-$rate.md" || rc=$?
+        cat "$OUT_DIR/table-$CURRENT_MODE-$rate.md"
+        [ "$rc" = 0 ] || break
+    done
     stop_services
     [ "$CURRENT_MODE" = distributed ] && cleanup_distributed
     [ "$rc" = 0 ] || die "$CURRENT_MODE: the load generator failed (exit $rc)"
