@@ -202,6 +202,21 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         return (long)JsonNode.Parse(text)!["pagination"]!["total"]!;
     }
 
+    /// <summary>How many orders there are in all (staff: <c>GET /api/v1/orders?per_page=1</c> lists every customer's).</summary>
+    public async Task<long> CountOrdersAsync(string adminToken, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Ordering, "api/v1/orders?per_page=1"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
+        using var response = await _http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new BenchException($"GET orders?per_page=1: {(int)response.StatusCode} {text}");
+        }
+
+        return (long)JsonNode.Parse(text)!["pagination"]!["total"]!;
+    }
+
     // ------------------------------------------------------------------ helpers --
 
     private async Task<JsonNode> GetDataAsync(Uri url, string? token, CancellationToken ct)
