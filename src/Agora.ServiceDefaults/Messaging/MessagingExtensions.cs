@@ -65,7 +65,7 @@ public static class MessagingExtensions
                     foreach (var subscriber in subscribers.Where(s => s != service))
                     {
                         var (host, port) = Peer(messaging, subscriber);
-                        opts.PublishMessage(type).ToServerAndPort(host, port).UseDurableOutbox();
+                        opts.PublishMessage(type).ToServerAndPort(host, port).UseDurableOutbox().Endpoint.MessageBatchTimeout = messaging.SendBatchTimeout;
                     }
                 }
 
@@ -73,7 +73,7 @@ public static class MessagingExtensions
                 {
                     var type = ServiceTopology.Subscriptions.Keys.FirstOrDefault(t => t.Name == extra.Message)
                         ?? throw new InvalidOperationException($"Unknown event type '{extra.Message}' in {MessagingOptions.SectionName}.");
-                    opts.PublishMessage(type).ToServerAndPort(extra.Host, extra.Port).UseDurableOutbox();
+                    opts.PublishMessage(type).ToServerAndPort(extra.Host, extra.Port).UseDurableOutbox().Endpoint.MessageBatchTimeout = messaging.SendBatchTimeout;
                 }
             }
             else
