@@ -18,7 +18,11 @@ public sealed record BenchOptions
     /// <summary>Open loop: orders placed per second at fixed intervals, whatever the answers (0 = closed loop).</summary>
     public double Rate { get; init; }
 
-    /// <summary>Open loop: the warm-up's rate (default: <see cref="Rate"/>), e.g. lower when the measured rate overloads a cold shop.</summary>
+    /// <summary>
+    /// Open loop: the warm-up's rate. Default: <see cref="Rate"/>, at most 20/s. The warm-up is for the JIT and the pools,
+    /// and a cold shop on 2 busy cores cannot take much more: at the distributed target (200/s) a warm-up at that rate
+    /// is a backlog of thousands of orders to drain before the first run.
+    /// </summary>
     public double WarmupRate { get; init; }
 
     /// <summary>Closed loop: this many clients, each placing its next order as soon as the last POST answered.</summary>
@@ -43,7 +47,7 @@ public sealed record BenchOptions
     public int Seed { get; init; } = 4;
 
     /// <summary>How long to wait after the load for every order to reach the end of its saga.</summary>
-    public int DrainTimeout { get; init; } = 180;
+    public int DrainTimeout { get; init; } = 600;
 
     /// <summary>Seconds between the progress queries (one count query; 0 = none) while the load runs.</summary>
     public int Progress { get; init; } = 5;
@@ -88,7 +92,7 @@ public sealed record BenchOptions
             Products = Int("PRODUCTS", 40),
             Stock = Int("STOCK", 1_000_000),
             Seed = Int("SEED", 4),
-            DrainTimeout = Int("DRAIN_TIMEOUT", 180),
+            DrainTimeout = Int("DRAIN_TIMEOUT", 600),
             Progress = Int("PROGRESS", 5),
             MaxInFlight = Int("MAX_INFLIGHT", 2000),
             ServicePids = Pids(Text("SERVICE_PIDS")),
@@ -98,6 +102,11 @@ public sealed record BenchOptions
         if (o.Rate <= 0 && o.Concurrency <= 0)
         {
             o = o with { Rate = 50 };
+        }
+
+        if (o.Rate > 0 && o.WarmupRate <= 0)
+        {
+            o = o with { WarmupRate = Math.Min(o.Rate, 20) };
         }
 
         if (o.Rate > 0 && o.Concurrency > 0)

@@ -14,22 +14,23 @@ public sealed class CpuSampler(BenchOptions options)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
 
-    public sealed record Snapshot(Dictionary<string, long> Groups, long MachineBusy, long MachineTotal, DateTimeOffset At);
+    /// <summary>CPU ticks of each process (by pid) and the group it belongs to, and of the whole machine.</summary>
+    public sealed record Snapshot(Dictionary<int, (string Group, long Ticks)> Processes, long MachineBusy, long MachineTotal, DateTimeOffset At);
 
     public Snapshot Take()
     {
-        var groups = new Dictionary<string, long>(StringComparer.Ordinal);
+        var processes = new Dictionary<int, (string, long)>();
         if (!OperatingSystem.IsLinux())
         {
-            return new Snapshot(groups, 0, 0, DateTimeOffset.UtcNow);
+            return new Snapshot(processes, 0, 0, DateTimeOffset.UtcNow);
         }
 
         foreach (var (name, pid) in options.ServicePids)
         {
-            Add(name, Ticks(pid));
+            Add(name, pid);
         }
 
-        Add("loadgen", Ticks(Environment.ProcessId));
+        Add("loadgen", Environment.ProcessId);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid))
@@ -45,22 +46,22 @@ public sealed class CpuSampler(BenchOptions options)
 
             if (options.DatabasePrefix is { } prefix && cmd.StartsWith("postgres: ", StringComparison.Ordinal) && cmd.Contains(" " + prefix, StringComparison.Ordinal))
             {
-                Add("postgres", Ticks(pid));
+                Add("postgres", pid);
             }
             else if (options.DatabasePrefix is not null && cmd.Contains("beam.smp", StringComparison.Ordinal))
             {
-                Add("rabbitmq", Ticks(pid));
+                Add("rabbitmq", pid);
             }
             else if (options.DatabasePrefix is not null && cmd.StartsWith("redis-server", StringComparison.Ordinal))
             {
-                Add("redis", Ticks(pid));
+                Add("redis", pid);
             }
         }
 
         var (busy, total) = Machine();
-        return new Snapshot(groups, busy, total, DateTimeOffset.UtcNow);
+        return new Snapshot(processes, busy, total, DateTimeOffset.UtcNow);
 
-        void Add(string name, long ticks) => groups[name] = groups.GetValueOrDefault(name) + ticks;
+        void Add(string name, int pid) => processes[pid] = (name, Ticks(pid));
     }
 
     /// <summary>% of one core per group between two snapshots; "other" is the machine's busy time outside every group.</summary>
@@ -72,15 +73,18 @@ public sealed class CpuSampler(BenchOptions options)
             return new CpuUsage(new Dictionary<string, double>(), 0, 0);
         }
 
+        // Per process: a pool may close a PostgreSQL backend and open another mid-window. A process born in the window
+        // counts all its ticks; one that ended in it is lost (a few idle backends at most).
         // /proc/stat counts ticks of every core; a core-second is TicksPerSecond ticks.
-        var percent = new Dictionary<string, double>(StringComparer.Ordinal);
-        double ours = 0;
-        foreach (var (name, end) in b.Groups)
+        var used = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (pid, (group, end)) in b.Processes)
         {
-            var used = Math.Max(0, end - a.Groups.GetValueOrDefault(name, end));
-            percent[name] = used / TicksPerSecond / seconds * 100;
-            ours += used;
+            var start = a.Processes.TryGetValue(pid, out var before) && before.Group == group ? before.Ticks : 0;
+            used[group] = used.GetValueOrDefault(group) + Math.Max(0, end - start);
         }
+
+        var percent = used.ToDictionary(kv => kv.Key, kv => kv.Value / TicksPerSecond / seconds * 100, StringComparer.Ordinal);
+        double ours = used.Values.Sum();
 
         var busy = (b.MachineBusy - a.MachineBusy) / TicksPerSecond / seconds * 100;
         return new CpuUsage(percent, busy, Math.Max(0, busy - ours / TicksPerSecond / seconds * 100));
