@@ -66,7 +66,7 @@ internal static class SearchProducts
             return v.ToError();
         }
 
-        var result = index.Search(searcher => Run(searcher, text.Length == 0 ? null : BuildTextQuery(text, index.Analyzer, searcher.IndexReader),
+        var result = index.Search(searcher => Run(searcher, index.Analyzer, text.Length == 0 ? null : BuildTextQuery(text, index.Analyzer, searcher.IndexReader),
             query, sort, perPage, position is null ? null : new After(position.K, position.Id!)));
 
         string? next = null;
@@ -83,7 +83,7 @@ internal static class SearchProducts
 
     private sealed record Outcome(List<ProductHit> Hits, List<(string Id, long Key)> Keys, int Total, IReadOnlyList<CategoryCount> Facets);
 
-    private static Outcome Run(IndexSearcher searcher, Query? textQuery, ProductSearchQuery query, SortKind sort, int perPage, After? after)
+    private static Outcome Run(IndexSearcher searcher, ProductAnalyzer analyzer, Query? textQuery, ProductSearchQuery query, SortKind sort, int perPage, After? after)
     {
         Query main = textQuery is null ? new MatchAllDocsQuery() : searcher.Rewrite(textQuery);
         var collector = new SearchCollector(SortOf(sort), perPage + 1, sort, query.Category, after);
@@ -101,10 +101,9 @@ internal static class SearchProducts
 
         var hits = new List<ProductHit>(top.ScoreDocs.Length);
         var keys = new List<(string, long)>(top.ScoreDocs.Length);
-        var analyzer = new ProductAnalyzer();
         foreach (var scoreDoc in top.ScoreDocs)
         {
-            var entry = IndexedProduct.FromDocument(searcher.Doc(scoreDoc.Doc));
+            var entry = IndexedProduct.Read(searcher, scoreDoc.Doc);
             ProductHighlights? highlights = null;
             if (names is not null)
             {
