@@ -23,7 +23,7 @@ internal sealed class IndexGeneration : IDisposable
     // Entries written since the searchers last refreshed: a lookup must see its own writes (read-modify-write per event).
     private readonly Dictionary<string, IndexedProduct> _unrefreshed = new(StringComparer.Ordinal);
 
-    private IndexGeneration(string path, FSDirectory directory, IndexWriter writer)
+    private IndexGeneration(string path, Lucene.Net.Store.Directory directory, IndexWriter writer)
     {
         Path = path;
         Directory = directory;
@@ -33,7 +33,7 @@ internal sealed class IndexGeneration : IDisposable
 
     public string Path { get; }
     public string Name => System.IO.Path.GetFileName(Path);
-    public FSDirectory Directory { get; }
+    public Lucene.Net.Store.Directory Directory { get; }
     public IndexWriter Writer { get; }
     public SearcherManager Searchers { get; }
 
@@ -46,18 +46,26 @@ internal sealed class IndexGeneration : IDisposable
 
     private bool _built;
 
+    private static readonly ISet<string> MappedExtensions = new HashSet<string>(StringComparer.Ordinal) { "dvd", "dvm" };
+
     public static IndexGeneration Open(string path, ProductAnalyzer analyzer)
     {
         System.IO.Directory.CreateDirectory(path);
-        // Not FSDirectory.Open's MMapDirectory: Lucene.NET's memory-mapped inputs record every clone (several per query)
-        // in a weak map per file, and under sustained load those maps made each query slower the longer the process ran
-        // (bench/search: 2,200 -> 1,400 queries/s within a minute). Positional reads keep it flat.
-        var directory = new NIOFSDirectory(new DirectoryInfo(path));
+        // Doc values (read at random for every match: sort keys, facet ordinals, the entries of the hits) are memory
+        // mapped; everything else is read with positional reads. Not FSDirectory.Open's MMapDirectory for all files:
+        // Lucene.NET's memory-mapped inputs record every clone in a per-file weak map that is swept on each new clone,
+        // and the term and postings readers clone several inputs per query, so under sustained load each query got
+        // slower the longer the process ran (bench/search: 2,200 -> 1,400 queries/s within a minute). Doc values inputs
+        // are cloned once per segment and thread. Separate files (no compound file) make the split possible.
+        var info = new DirectoryInfo(path);
+        var directory = new FileSwitchDirectory(MappedExtensions, new MMapDirectory(info), new NIOFSDirectory(info), doClose: true);
         var config = new IndexWriterConfig(ProductAnalyzer.Version, analyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = new BM25Similarity(),
             RAMBufferSizeMB = 64,
+            UseCompoundFile = false,
+            MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
         };
         var writer = new IndexWriter(directory, config);
         if (!DirectoryReader.IndexExists(directory))
