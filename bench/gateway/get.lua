@@ -1,12 +1,21 @@
 -- wrk script: one fixed path, with an optional bearer token (both given as script arguments):
---   wrk -t2 -c64 -d20s --latency -s get.lua http://127.0.0.1:28080 -- '/api/v1/products/prd_…' "$TOKEN"
--- The same request goes to every target, so the only difference is what sits in front of Catalog.
+--   [WRK_PAUSE_MS=10] wrk -t2 -c64 -d20s --latency -s get.lua http://127.0.0.1:28080 -- '/api/v1/products/prd_…' "$TOKEN"
+-- The same request goes to every target, so the only difference is what sits in front of Catalog. With WRK_PAUSE_MS
+-- each connection waits that long after each response: C connections then offer about C * 1000 / PAUSE requests/s.
 
 local path, token
+local pause = tonumber(os.getenv("WRK_PAUSE_MS") or "")
 
 function init(args)
   path = args[1] or error("usage: -- <path> [token]")
   token = args[2]
+end
+
+-- wrk decides whether to pace requests by whether the script defines delay(), before init() runs: so from the environment.
+if pause then
+  function delay()
+    return pause
+  end
 end
 
 function request()
