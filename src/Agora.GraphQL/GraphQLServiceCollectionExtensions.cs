@@ -50,13 +50,9 @@ public static class GraphQLServiceCollectionExtensions
         foreach (var service in RestServices)
         {
             var address = configuration[$"Agora:Services:{service}:Http"] ?? $"http://localhost:{ServiceTopology.HttpPorts[service]}";
-            // A pipeline (and so a circuit breaker and bulkhead) per service: the host-wide default shares one among all
-            // clients, and Search being down must not open the breaker on Identity.
-#pragma warning disable EXTEXP0001 // experimental, but the only way to take the HTTP defaults off one client
-            services.AddHttpClient(RestBackend.ClientName(service), c => c.BaseAddress = new Uri(address))
-                .RemoveAllResilienceHandlers()
-                .AddStandardResilienceHandler(AgoraResilience.Configure);
-#pragma warning restore EXTEXP0001
+            // The HTTP defaults (AddServiceDefaults) give each downstream its own breaker and bulkhead: Search being down
+            // does not open the breaker on Identity.
+            services.AddHttpClient(RestBackend.ClientName(service), c => c.BaseAddress = new Uri(address));
         }
 
         services.AddAgoraGrpcClient<CatalogService.CatalogServiceClient>(configuration, CatalogBackend.Service);

@@ -9,7 +9,7 @@ namespace Agora.ServiceDefaults.Resilience;
 /// <summary>
 /// The seed's numbers (§6.5, §10.4) for every outgoing HTTP and gRPC call: retry 100/200/400 ms… with jitter, at
 /// most 5 retries; a per-attempt timeout; a circuit breaker that opens at 50 % failures (at least 5 calls) for 30 s;
-/// and a bulkhead (concurrency limit) per downstream client.
+/// and a bulkhead (concurrency limit) — the breaker and the bulkhead per downstream (scheme, host and port).
 /// </summary>
 public static class AgoraResilience
 {
@@ -70,7 +70,11 @@ public static class AgoraResilience
         services.ConfigureHttpClientDefaults(http =>
         {
             http.AddHttpMessageHandler<CorrelationHandler>();
-            http.AddStandardResilienceHandler(Configure);
+            // The defaults' builder has no client name, so every client would share one pipeline: one breaker and one
+            // bulkhead for the whole process, and a single failing downstream would open it for all of them (and its
+            // slow calls would take every other downstream's bulkhead permits). One pipeline per authority instead:
+            // each downstream service (scheme, host, port) has its own breaker and bulkhead, whichever client calls it.
+            http.AddStandardResilienceHandler(Configure).SelectPipelineByAuthority();
         });
         return services;
     }
