@@ -28,6 +28,10 @@ public sealed class AgoraAppModel
     private readonly IDistributedApplicationBuilder _builder;
     private readonly List<IResourceBuilder<IResourceWithConnectionString>> _servers = [];
     private readonly List<AgoraServiceInfo> _services = [];
+    private readonly List<(AgoraServiceInfo Stable, AgoraServiceInfo Canary, double Weight)> _canaries = [];
+
+    /// <summary>A canary listens on its stable version's ports + 10 (Catalog's on 5112 and 7112).</summary>
+    public const int CanaryPortOffset = 10;
 
     private AgoraAppModel(IDistributedApplicationBuilder builder, AgoraSettings settings)
     {
@@ -73,8 +77,8 @@ public sealed class AgoraAppModel
         _services.Add(info);
 
         // Convention: a service declares Kestrel:Endpoints "Http" (Http1) and, if it speaks gRPC, "Grpc" (Http2) in its
-        // appsettings.json. Aspire turns them into endpoints named after those keys and overrides their URLs with
-        // Kestrel__Endpoints__<name>__Url; unproxied, the target port is the port, so the service binds it itself.
+        // appsettings.json. Aspire turns them into endpoints named after those keys; the ports are pinned here and
+        // passed on as Kestrel__Endpoints__<name>__Url (below); unproxied, the service binds them itself.
         var service = _builder.AddProject<TProject>(name)
             .WithEndpoint(HttpEndpoint, e => PinPort(e, httpPort, "http"), createIfNotExists: true);
         if (grpcPort is { } grpc)
@@ -88,7 +92,8 @@ public sealed class AgoraAppModel
                     $"{{ \"Url\": \"http://localhost:{grpc}\", \"Protocols\": \"Http2\" }} in its appsettings.json.");
             }
 
-            service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2"));
+            service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2"))
+                .WithEnvironment("Kestrel__Endpoints__Grpc__Url", LocalUrl(grpc));
         }
 
         if (Settings.Mode == AgoraMode.Embedded && messaging)
@@ -104,6 +109,9 @@ public sealed class AgoraAppModel
         service
             // Kestrel is told about its own endpoints only; other ports (messages, SMTP) the service opens itself.
             .WithEndpointsInEnvironment(e => e.Name is HttpEndpoint or GrpcEndpoint)
+            // The URLs Kestrel binds, explicitly: Aspire does not override the Kestrel:Endpoints a project's
+            // appsettings.json declares, so a second instance of a project (a canary) would bind the first one's ports.
+            .WithEnvironment("Kestrel__Endpoints__Http__Url", LocalUrl(httpPort))
             // Aspire stops the dashboard first; a service's last OTLP flush then waits out the export timeout (10 s by
             // default) before the process exits. Exports to the local dashboard take milliseconds, so 1 s is plenty.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
@@ -116,6 +124,29 @@ public sealed class AgoraAppModel
         }
 
         return service;
+    }
+
+    /// <summary>
+    /// A canary of <paramref name="stable"/> (seed §7.3) when <paramref name="weight"/> is set: the same project as a
+    /// second resource, <c>&lt;name&gt;-canary</c>, on the stable ports + <see cref="CanaryPortOffset"/>, started once the
+    /// stable version is healthy (its migrations and seed data come first). The gateway (<see cref="AddGateway{TProject}"/>)
+    /// then sends it <paramref name="weight"/> % of the service's requests; <c>X-Agora-Version: canary|stable</c> pins one.
+    /// In a deployment the canary is the new build; here it is the same build, which is what a canary of configuration
+    /// or of a migration looks like, and what shows the split working.
+    /// </summary>
+    public IResourceBuilder<ProjectResource>? AddCanary<TProject>(IResourceBuilder<ProjectResource> stable, double? weight)
+        where TProject : IProjectMetadata, new()
+    {
+        if (weight is not { } share)
+        {
+            return null;
+        }
+
+        var info = _services.Single(s => s.Name == stable.Resource.Name);
+        var canary = AddService<TProject>(info.Name + "-canary", info.HttpPort + CanaryPortOffset, info.GrpcPort + CanaryPortOffset, info.HasMessaging)
+            .WaitFor(stable);
+        _canaries.Add((info, _services[^1], share));
+        return canary;
     }
 
     /// <summary>The development inbox's SMTP port.</summary>
@@ -149,12 +180,35 @@ public sealed class AgoraAppModel
             gateway.WithReference(service);
         }
 
+        // A canary is a cluster of its own, named in the stable cluster's metadata (CanarySplit): every route to the
+        // service splits, without touching a route.
+        foreach (var (stable, canary, weight) in _canaries)
+        {
+            var prefix = $"ReverseProxy__Clusters__{canary.Name}__";
+            var address = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{canary.HttpPort}/");
+            gateway
+                .WithEnvironment($"ReverseProxy__Clusters__{stable.Name}__Metadata__Canary.Cluster", canary.Name)
+                .WithEnvironment($"ReverseProxy__Clusters__{stable.Name}__Metadata__Canary.Weight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEnvironment(prefix + "LoadBalancingPolicy", "PowerOfTwoChoices")
+                .WithEnvironment(prefix + "HealthCheck__Active__Enabled", "true")
+                .WithEnvironment(prefix + "HealthCheck__Active__Interval", "00:00:10")
+                .WithEnvironment(prefix + "HealthCheck__Active__Timeout", "00:00:05")
+                .WithEnvironment(prefix + "HealthCheck__Active__Policy", "ConsecutiveFailures")
+                .WithEnvironment(prefix + "HealthCheck__Active__Path", "/health/ready")
+                .WithEnvironment(prefix + "HealthCheck__Passive__Enabled", "true")
+                .WithEnvironment(prefix + "HealthCheck__Passive__Policy", "ConsecutiveFailures")
+                .WithEnvironment(prefix + "HealthCheck__Passive__ReactivationPeriod", "00:00:30")
+                .WithEnvironment(prefix + $"Destinations__{canary.Name}-1__Address", address);
+        }
+
         return gateway;
     }
 
     /// <summary>Identity: passes <c>Agora:DemoAccounts</c> on as <c>Identity:SeedDemoAccounts</c> when it is set.</summary>
     public IResourceBuilder<ProjectResource> WithDemoAccounts(IResourceBuilder<ProjectResource> identity) =>
         Settings.DemoAccounts is { } demo ? identity.WithEnvironment("Identity__SeedDemoAccounts", demo ? "true" : "false") : identity;
+
+    private static string LocalUrl(int port) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{port}");
 
     private static void PinPort(EndpointAnnotation endpoint, int port, string transport)
     {
@@ -190,6 +244,12 @@ public sealed class AgoraAppModel
                       + (s.GrpcPort is { } g ? $"   gRPC http://localhost:{g} (h2c)" : "")
                       + (Settings.Mode == AgoraMode.Embedded && s.HasMessaging ? $"   messages tcp://localhost:{s.MessagePort}" : ""));
             lines.Add($"  {"",-11} OpenAPI {http}/openapi/v1.json   health {http}/health/ready (/health/live)   metrics {http}/metrics");
+        }
+
+        foreach (var (stable, canary, weight) in _canaries)
+        {
+            lines.Add($"  canary      {canary.Name} gets {weight.ToString(System.Globalization.CultureInfo.InvariantCulture)} % of {stable.Name}'s "
+                      + $"requests through the gateway (header X-Agora-Version: canary|stable pins one)");
         }
 
         lines.Add("====================================");

@@ -25,9 +25,12 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// the distributed mode, passed on to every service unchanged.</item>
 /// <item><c>Agora:DemoAccounts</c>: <c>true</c>/<c>false</c> to create (or not) Identity's demo users and clients on an
 /// empty database; unset, Identity decides (yes in the embedded mode, no in the distributed one).</item>
+/// <item><c>Agora:Canary:Catalog</c>: a percentage (0–100]; runs a second Catalog, the canary, and has the gateway send it
+/// that share of Catalog's traffic (seed §7.3). Distributed mode only: the two versions share one database and broker.</item>
 /// </list>
 /// </summary>
-public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null)
+public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null,
+    double? CatalogCanaryWeight = null)
 {
     /// <summary>The servers every service needs in the distributed mode (Aspire's container integrations are not used).</summary>
     public static readonly IReadOnlyList<AgoraServer> DistributedServers =
@@ -75,7 +78,21 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
                 : throw new AgoraConfigurationException($"Agora:DemoAccounts is '{demoText}'; use true or false.");
         }
 
-        return new AgoraSettings(mode, root, dataDirectory, demo);
+        double? canary = null;
+        if (configuration["Agora:Canary:Catalog"] is { Length: > 0 } canaryText)
+        {
+            canary = double.TryParse(canaryText.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight)
+                     && weight is > 0 and <= 100
+                ? weight
+                : throw new AgoraConfigurationException($"Agora:Canary:Catalog is '{canaryText}'; use the canary's share of Catalog's traffic in percent, above 0 and at most 100 (10 for the seed's 90/10).");
+            if (mode != AgoraMode.Distributed)
+            {
+                throw new AgoraConfigurationException(
+                    "Agora:Canary:Catalog needs Agora:Mode=Distributed: the canary and the stable Catalog must share one database and one broker.");
+            }
+        }
+
+        return new AgoraSettings(mode, root, dataDirectory, demo, canary);
     }
 
     /// <summary>The directory holding <c>Agora.slnx</c> above the AppHost project (its grandparent if none is found).</summary>

@@ -19,6 +19,8 @@ catch (AgoraConfigurationException e)
 // One line per service: its project, HTTP port (REST) and gRPC port (h2c). Messages listen on HTTP port + 1000.
 var identity = agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity", httpPort: 5101, grpcPort: 7101));
 var catalog = agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102, grpcPort: 7102);
+// --Agora:Canary:Catalog=10 (distributed mode): a second Catalog on 5112/7112 gets 10 % of the gateway's Catalog traffic.
+agora.AddCanary<Projects.Agora_Catalog>(catalog, agora.Settings.CatalogCanaryWeight);
 var ordering = agora.AddService<Projects.Agora_Ordering>("ordering", httpPort: 5103);
 var payment = agora.AddService<Projects.Agora_Payment>("payment", httpPort: 5104, grpcPort: 7104);
 // Development-only webhook secret; production sets Shipping__CarrierWebhookSecret from a secret store.

@@ -24,6 +24,41 @@ public sealed class AgoraSettingsTests
         Assert.Equal(Path.Combine(settings.RepositoryRoot, ".agora", "data"), settings.DataDirectory);
     }
 
+    private static readonly (string, string)[] Distributed =
+    [
+        ("Agora:Mode", "Distributed"), ("ConnectionStrings:postgres", "Host=localhost"), ("ConnectionStrings:rabbitmq", "amqp://localhost"),
+        ("ConnectionStrings:redis", "localhost:6379"),
+    ];
+
+    [Fact]
+    public void Settings_CatalogCanary_InTheDistributedMode_IsItsShare()
+    {
+        var settings = AgoraSettings.From(Config([.. Distributed, ("Agora:Canary:Catalog", "10")]), AppHostDirectory);
+
+        Assert.Equal(10, settings.CatalogCanaryWeight);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("101")]
+    [InlineData("ten")]
+    public void Settings_CatalogCanary_NotAShare_SaysWhatIsExpected(string weight)
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() =>
+            AgoraSettings.From(Config([.. Distributed, ("Agora:Canary:Catalog", weight)]), AppHostDirectory));
+
+        Assert.Contains("Agora:Canary:Catalog", e.Message);
+        Assert.Contains("percent", e.Message);
+    }
+
+    [Fact]
+    public void Settings_CatalogCanary_InTheEmbeddedMode_IsRefused()
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:Canary:Catalog", "10")), AppHostDirectory));
+
+        Assert.Contains("Distributed", e.Message);
+    }
+
     [Fact]
     public void Settings_Distributed_WithoutConnectionStrings_NamesEachMissingServerAndKey()
     {

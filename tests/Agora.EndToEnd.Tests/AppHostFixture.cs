@@ -48,7 +48,7 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     public AgoraMode Mode { get; } = mode;
 
     /// <summary>First start migrates and seeds SQLite on a 2-core machine; allow plenty.</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
     /// <summary>The fixed ports the AppHost's services bind (HTTP, gRPC, messages), read from its app model.</summary>
     private int[] _ports = [];
@@ -77,6 +77,8 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
             args =
             [
                 .. args, "--Agora:DemoAccounts=true",
+                // A Catalog canary (10 % of the gateway's Catalog traffic): every distributed test runs with two Catalogs.
+                "--Agora:Canary:Catalog=10",
                 $"--ConnectionStrings:postgres={TestServers.Postgres}",
                 $"--ConnectionStrings:rabbitmq={TestServers.RabbitMq}",
                 $"--ConnectionStrings:redis={TestServers.Redis}",

@@ -383,6 +383,42 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Canary_OnTheCluster_SplitsEveryRouteToIt_ARouteOwnCanaryWins()
+    {
+        var backends = await BackendsAsync("stable", "canary", "other");
+        var (stable, canary, other) = (backends[0], backends[1], backends[2]);
+        var app = Gateway()
+            .Cluster("catalog", [stable], metadata: new JsonObject { ["Canary.Cluster"] = "catalog-canary", ["Canary.Weight"] = "10" })
+            .Cluster("catalog-canary", [canary]).Cluster("other", [other])
+            .Route("products", "/api/products/{**rest}", "catalog").Route("categories", "/api/categories/{**rest}", "catalog")
+            .Route("own", "/api/own/{**rest}", "catalog", metadata: new JsonObject { ["Canary.Cluster"] = "other", ["Canary.Weight"] = "50" });
+        using var client = app.Start();
+
+        foreach (var path in new[] { "/api/products/x", "/api/categories/y" })
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                using var response = await client.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        // One interleaved counter for the cluster: exactly 10 % of its 200 requests, whichever route they came by.
+        Assert.Equal(20, canary.Hits);
+        Assert.Equal(180, stable.Hits);
+        Assert.Contains(canary.Seen, s => s.Path.StartsWith("/api/products", StringComparison.Ordinal));
+        Assert.Contains(canary.Seen, s => s.Path.StartsWith("/api/categories", StringComparison.Ordinal));
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var own = await client.GetAsync("/api/own/z");
+        }
+
+        Assert.Equal(5, other.Hits);
+        Assert.Equal(20, canary.Hits);
+    }
+
+    [Fact]
     public async Task HotReload_RouteChangedInTheFile_AppliesWithoutRestart()
     {
         var (first, second) = (await BackendsAsync("first", "second")) is var x ? (x[0], x[1]) : default;

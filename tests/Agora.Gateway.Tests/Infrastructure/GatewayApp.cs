@@ -89,7 +89,8 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
     }
 
     /// <summary>A cluster balanced by power of two choices, with outlier ejection (reactivation as given) and optional active checks.</summary>
-    public GatewayApp Cluster(string id, IEnumerable<Backend> replicas, TimeSpan? reactivation = null, TimeSpan? activeInterval = null)
+    public GatewayApp Cluster(string id, IEnumerable<Backend> replicas, TimeSpan? reactivation = null, TimeSpan? activeInterval = null,
+        JsonObject? metadata = null)
     {
         var health = new JsonObject
         {
@@ -120,6 +121,11 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
             ["HealthCheck"] = health,
             ["Destinations"] = destinations,
         };
+        if (metadata is not null)
+        {
+            Config["ReverseProxy"]!["Clusters"]![id]!["Metadata"] = metadata;
+        }
+
         return this;
     }
 

@@ -8,10 +8,11 @@ using Yarp.ReverseProxy.Model;
 namespace Agora.Gateway.Features.Canary;
 
 /// <summary>
-/// Canary releases per route, from configuration (seed §7.3: 90/10). A route's <c>Metadata</c> names the canary cluster
-/// and its share: <c>"Canary.Cluster": "catalog-canary", "Canary.Weight": "10"</c>; the route's own cluster is the stable
-/// version. The split is interleaved, not random (a counter per route), so any 100 consecutive requests hold exactly the
-/// configured share. The <c>X-Agora-Version</c> header (<see cref="GatewayOptions.CanaryHeader"/>) pins a request:
+/// Canary releases, from configuration (seed §7.3: 90/10). A route's <c>Metadata</c> names the canary cluster and its
+/// share: <c>"Canary.Cluster": "catalog-canary", "Canary.Weight": "10"</c>; the route's own cluster is the stable
+/// version. The same two keys in a cluster's <c>Metadata</c> split every route to that cluster (a route's own keys win):
+/// a whole service's canary in one place. The split is interleaved, not random (a counter per route, or per cluster),
+/// so any 100 consecutive requests hold exactly the configured share. The <c>X-Agora-Version</c> header (<see cref="GatewayOptions.CanaryHeader"/>) pins a request:
 /// <c>stable</c> or <c>canary</c>. The answer says which side served it in the same header.
 /// </summary>
 internal static class CanarySplit
@@ -26,12 +27,14 @@ internal static class CanarySplit
         public long Requests;
     }
 
-    private static readonly ConditionalWeakTable<RouteConfig, Plan?> Plans = [];
+    private static readonly ConditionalWeakTable<RouteConfig, Plan?> RoutePlans = [];
+    private static readonly ConditionalWeakTable<ClusterConfig, Plan?> ClusterPlans = [];
 
     public static Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var feature = context.GetReverseProxyFeature();
-        var plan = Plans.GetValue(feature.Route.Config, Parse);
+        var plan = RoutePlans.GetValue(feature.Route.Config, static r => Parse(r.Metadata))
+                   ?? (feature.Cluster?.Config is { } stable ? ClusterPlans.GetValue(stable, static c => Parse(c.Metadata)) : null);
         if (plan is null)
         {
             return next();
@@ -68,9 +71,9 @@ internal static class CanarySplit
         return next();
     }
 
-    private static Plan? Parse(RouteConfig route)
+    private static Plan? Parse(IReadOnlyDictionary<string, string>? metadata)
     {
-        if (route.Metadata is not { } metadata || !metadata.TryGetValue(ClusterKey, out var cluster) || string.IsNullOrWhiteSpace(cluster))
+        if (metadata is null || !metadata.TryGetValue(ClusterKey, out var cluster) || string.IsNullOrWhiteSpace(cluster))
         {
             return null;
         }
