@@ -30,7 +30,7 @@
 #
 # Knobs (environment)
 #   THREADS=2 CONNECTIONS=64 DURATION=15 (s) WARMUP=15 (s per target) RUNS=3
-#   LATENCY_RATE=1000 LATENCY_CONNECTIONS=10 (phase 2; LATENCY_RATE=0 skips it)   GATEWAY_REDIS=host:port (optional)
+#   LATENCY_RATE=1000 LATENCY_CONNECTIONS=10 (phase 2; LATENCY_RATE=0 skips it)   THROUGHPUT=0 skips phase 1   GATEWAY_REDIS=host:port (optional)
 #   NO_BUILD=1                 skip the Release build
 #   EXTRA_ENV="A=1 B=2"        more environment for every .NET process (Identity, Catalog, gateways)
 #   GATEWAY_ENV="A=1 B=2"      more environment for the gateways only
@@ -249,6 +249,7 @@ table() { # table TITLE
     echo
 }
 
+if [ "${THROUGHPUT:-1}" != 0 ]; then
 measure throughput
 table "Phase 1, throughput: $CONNECTIONS connections, closed loop"
 for g in "${TARGETS[@]}"; do
@@ -261,6 +262,7 @@ awk -v n="${RPS[nginx]}" -v d="${RPS[direct]}" -v y="${RPS[yarp-bare]}" 'BEGIN {
     printf "- yarp-bare / nginx req/s: %.2fx; nginx / direct: %.2fx\n", y / n, n / d }'
 awk -v gp="${P99[gateway]}" -v dp="${P99[direct]}" -v np="${P99[nginx]}" 'BEGIN {
     printf "- at saturation: gateway p99 - direct p99 %+.2f ms; nginx p99 - direct %+.2f ms\n", (gp - dp) / 1000, (np - dp) / 1000 }'
+fi
 
 if [ "${LATENCY_RATE:-1000}" != 0 ]; then
     LC="${LATENCY_CONNECTIONS:-10}"
