@@ -37,6 +37,42 @@ public sealed class CanaryTests(DistributedAppHostFixture fixture)
         Assert.Equal(("stable", 7), await InventoryAsync(gateway, customer.Token, product, pin: "stable"));
     }
 
+    [Fact]
+    public async Task Canary_ProductChangedThroughTheStableCatalog_TheCanaryStopsServingItsCachedCopy()
+    {
+        using var gateway = new HttpClient { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+        using var customer = await ShopClient.RegisterAsync(fixture);
+        using var shop = await ShopOperator.StartAsync(fixture);
+        var product = await shop.ProductAsync(9);
+        Assert.Equal("canary", (await ProductAsync(gateway, customer.Token, product)).Version); // now in the canary's memory
+
+        var name = "Canary check " + Guid.NewGuid().ToString("N")[..8];
+        var (status, body, _) = await shop.Admin.SendAsync(HttpMethod.Patch, "catalog", $"/api/v1/products/{product}", new JsonObject { ["name"] = name });
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+
+        // Product reads are cached in each Catalog's memory for 30 s; the change reaches the canary's copy at once.
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        var seen = (await ProductAsync(gateway, customer.Token, product)).Name;
+        while (seen != name && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            seen = (await ProductAsync(gateway, customer.Token, product)).Name;
+        }
+
+        Assert.Equal(name, seen);
+    }
+
+    private static async Task<(string Version, string Name)> ProductAsync(HttpClient gateway, string token, string product)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/products/{product}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("X-Agora-Version", "canary");
+        using var response = await gateway.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return (response.Headers.GetValues("X-Agora-Version").Single(), (string)JsonNode.Parse(text)!["data"]!["name"]!);
+    }
+
     private static async Task<(string Version, int Available)> InventoryAsync(HttpClient gateway, string token, string product, string? pin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/products/{product}/inventory");

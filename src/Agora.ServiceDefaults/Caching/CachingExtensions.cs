@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Agora.ServiceDefaults.Caching;
 
@@ -10,9 +11,10 @@ internal static class CachingExtensions
     /// <summary>HybridCache: in-process L1 always; Redis as L2 in the distributed mode.</summary>
     public static IHostApplicationBuilder AddAgoraCaching(this IHostApplicationBuilder builder, AgoraOptions options)
     {
+        string? redis = null;
         if (options.Mode == AgoraMode.Distributed)
         {
-            var redis = builder.Configuration.GetConnectionString("redis");
+            redis = builder.Configuration.GetConnectionString("redis");
             if (string.IsNullOrWhiteSpace(redis))
             {
                 throw new InvalidOperationException("Distributed mode needs Redis: set ConnectionStrings:redis.");
@@ -35,6 +37,11 @@ internal static class CachingExtensions
                 LocalCacheExpiration = TimeSpan.FromMinutes(1),
             };
         });
+
+        // Evictions reach every instance's in-process copy (distributed mode: over Redis pub/sub).
+        builder.Services.AddSingleton(sp => new CacheEvictions(
+            sp.GetRequiredService<HybridCache>(), redis, options.ServiceName, sp.GetRequiredService<ILogger<CacheEvictions>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheEvictions>());
         return builder;
     }
 }
