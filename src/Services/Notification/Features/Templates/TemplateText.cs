@@ -1,3 +1,4 @@
+using Agora.ServiceDefaults.Http;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -40,36 +41,8 @@ public static partial class TemplateText
         Token().Replace(text, m =>
         {
             var value = values.TryGetValue(m.Groups[1].Value, out var v) ? v : "";
-            return html ? Escape(value) : value;
+            return html ? HtmlText.Escape(value) : value;
         });
-
-    /// <summary>
-    /// Escapes the five characters that mean something in HTML text and attribute values, and nothing else: Korean,
-    /// accents and symbols stay readable in the message source.
-    /// </summary>
-    public static string Escape(string value)
-    {
-        if (value.AsSpan().IndexOfAny("&<>\"'") < 0)
-        {
-            return value;
-        }
-
-        var sb = new StringBuilder(value.Length + 16);
-        foreach (var c in value)
-        {
-            sb.Append(c switch
-            {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                _ => c.ToString(),
-            });
-        }
-
-        return sb.ToString();
-    }
 
     /// <summary>A plain-text rendering of an HTML body, for the email's text/plain alternative.</summary>
     public static string HtmlToText(string html)
