@@ -142,7 +142,7 @@ internal sealed class PaymentGrpcService(
         return new RefundResponse { Payment = payment };
     }
 
-    [Authorize(Policy = PaymentPolicies.Read)]
+    [Authorize(Policy = PaymentPolicies.ServiceRead)]
     public override async Task<GetPaymentResponse> GetPayment(GetPaymentRequest request, ServerCallContext context)
     {
         var query = db.Payments.AsNoTracking().Where(p => !p.Placeholder);

@@ -56,9 +56,9 @@ internal static class ProductsV2Api
 
     private static async Task<Results<ApiOk<IReadOnlyList<ProductV2Dto>>, ApiError>> ListAsync(
         [AsParameters] ProductListQuery query, CatalogDbContext db, ProductListCache cache, IOptions<CatalogOptions> options,
-        CancellationToken ct)
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var v1 = await ListProducts.Handle(query, db, cache, options, ct);
+        var v1 = await ListProducts.Handle(query, db, cache, options, user, ct);
         return v1.Result switch
         {
             ApiOk<IReadOnlyList<ProductDto>> page => ApiResults.Page<ProductV2Dto>(
