@@ -122,7 +122,7 @@ internal static class OpenApiSecurity
                 },
             };
             operation.Responses.TryAdd("401", unauthorized);
-            operation.Responses.TryAdd("403", ErrorResponse(error, "The token is valid but is not the caller this operation needs (see its description: staff need role and scope together, service operations a client-credentials token)."));
+            operation.Responses.TryAdd("403", ErrorResponse(error, "The token is valid but grants none of the scopes or roles this operation needs."));
         }
 
         private static void AddStaffScheme(OpenApiDocument document)
