@@ -92,6 +92,18 @@ public abstract class ServiceBoundaryTests(AppHostFixture fixture)
 
         AssertError(await SendAsync(HttpMethod.Get, $"/api/v1/orders?customer_id={victim}", admin.Token), HttpStatusCode.Forbidden, "FORBIDDEN");
         AssertError(await SendAsync(HttpMethod.Get, $"/api/v1/users/{victim}/orders", admin.Token), HttpStatusCode.NotFound, "USER_NOT_FOUND");
+        AssertError(await SendAsync(HttpMethod.Get, "/api/v1/admin/ordering/sagas", admin.Token), HttpStatusCode.Forbidden, "FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task Customer_token_cannot_replay_dead_letters_through_the_gateway_403()
+    {
+        using var customer = await CustomerAsking("write:catalog write:inventory");
+        foreach (var service in new[] { "catalog", "ordering", "payment" })
+        {
+            AssertError(await SendAsync(HttpMethod.Post, $"/api/v1/admin/{service}/dead-letters/replay", customer.Token, new JsonObject()),
+                HttpStatusCode.Forbidden, "FORBIDDEN");
+        }
     }
 
     [Fact]
