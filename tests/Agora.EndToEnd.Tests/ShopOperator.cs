@@ -30,7 +30,7 @@ public sealed class ShopOperator : IDisposable
 
     public static async Task<ShopOperator> StartAsync(AppHostFixture fixture)
     {
-        var admin = await ShopClient.SignInAsync(fixture, "admin@agora.local", "Admin!2345");
+        var admin = await ShopClient.SignInAsStaffAsync(fixture);
         var op = new ShopOperator(fixture, admin);
         // A test that failed half-way must not leave the next one with a broken provider.
         await op.SetPspAsync(new JsonObject());

@@ -84,6 +84,15 @@ public sealed class ClientsAdminTests(ClientsAdminTests.ConfiguredFixture fixtur
     }
 
     [Fact]
+    public void Configured_confidential_client_without_a_secret_refuses_to_start_naming_it()
+    {
+        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded).With("environment", "Development")
+            .With("Identity:Clients:svc-nosecret:Type", "Confidential").With("Identity:Clients:svc-nosecret:Scopes:0", "read:catalog");
+        var e = Assert.ThrowsAny<Exception>(() => app.Server);
+        Assert.Contains("Identity:Clients:svc-nosecret", e.ToString());
+    }
+
+    [Fact]
     public async Task Create_client_with_unknown_scope_or_public_without_redirect_is_422()
     {
         var staff = Api(fixture, await AdminTokenAsync(fixture));

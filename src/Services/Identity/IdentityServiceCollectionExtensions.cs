@@ -16,9 +16,8 @@ internal static class IdentityServiceCollectionExtensions
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => development || o.SeedDemoAccounts != true,
                 "Identity:SeedDemoAccounts=true: the demo accounts exist only in the Development environment (ASPNETCORE_ENVIRONMENT=Development).")
-            .Validate(o => !o.Clients.Any(c => ClientRegistry.Problems(c.Key, c.Value, secretRequired: true).Any()),
-                "Identity:Clients is invalid (unknown scope, bad redirect URI, or a confidential client without a Secret of 24+ characters).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IdentityOptions>, ClientsValidator>();
         builder.Services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddOptions<PasswordHasherOptions>()
             .Configure(o => o.IterationCount = PasswordHashing.DefaultIterationCount)

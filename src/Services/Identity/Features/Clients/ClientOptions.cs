@@ -41,3 +41,14 @@ public sealed class ClientOptions
     /// <summary>Whether it uses the authorization code flow (it has redirect URIs).</summary>
     public bool Interactive => RedirectUris.Count > 0;
 }
+
+/// <summary>Refuses to start on an invalid <c>Identity:Clients</c> entry, saying which and why.</summary>
+internal sealed class ClientsValidator : Microsoft.Extensions.Options.IValidateOptions<IdentityOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, IdentityOptions options)
+    {
+        var problems = options.Clients.SelectMany(c => ClientRegistry.Problems(c.Key, c.Value, secretRequired: true))
+            .Select(p => $"{IdentityOptions.SectionName}:Clients:{p}").ToList();
+        return problems.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems);
+    }
+}
