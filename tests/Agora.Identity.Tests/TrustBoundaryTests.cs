@@ -296,6 +296,34 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
             }
         }
     }
+
+    [Fact]
+    public async Task Signing_key_stored_in_plaintext_before_the_upgrade_is_encrypted_at_the_next_load()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var id = $"sig-20260101-{Guid.NewGuid().ToString("N")[..8]}";
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+            db.SigningKeys.Add(new SigningKey
+            {
+                Id = id, Use = "sig", Status = KeyStatus.Retired, RetiresAt = DateTime.UtcNow.AddHours(1), CreatedAt = DateTime.UtcNow,
+                ProtectedPrivateKey = rsa.ExportPkcs8PrivateKeyPem(),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var ring = fixture.App.Services.GetRequiredService<KeyRing>();
+        ring.Load();
+        ring.Reload();
+        using (var scope = fixture.App.Services.CreateScope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().SigningKeys.AsNoTracking().SingleAsync(k => k.Id == id);
+            Assert.DoesNotContain("PRIVATE KEY", stored.ProtectedPrivateKey, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(id, await fixture.App.CreateClient().GetStringAsync("/.well-known/jwks"));
+    }
 }
 
 /// <summary>Identity with a fake clock, a counting password hasher and a test header naming the client's address.</summary>

@@ -30,11 +30,13 @@ internal sealed partial class KeyRing(
         var now = clock.GetUtcNow().UtcDateTime;
         var keys = db.SigningKeys.AsNoTracking().ToList();
         var changed = false;
-        foreach (var plain in keys.Where(k => k.ProtectedPrivateKey.StartsWith("-----BEGIN", StringComparison.Ordinal)))
+        foreach (var key in keys.Where(NeedsReprotection))
         {
-            // A key from before encryption at rest: encrypt it in place, once.
-            plain.ProtectedPrivateKey = _protector.Protect(plain.ProtectedPrivateKey);
-            db.SigningKeys.Update(plain);
+            // A key from before encryption at rest, or one encrypted under a Data Protection key that is no longer the
+            // default (the ring rolled over, perhaps to a new certificate): encrypt it under the current one, so the
+            // old ring keys and the old certificate can eventually go.
+            key.ProtectedPrivateKey = _protector.Protect(Unprotect(key));
+            db.SigningKeys.Update(key);
             changed = true;
         }
 
@@ -122,11 +124,31 @@ internal sealed partial class KeyRing(
         };
     }
 
+    private static bool IsPlaintext(SigningKey key) => key.ProtectedPrivateKey.StartsWith("-----BEGIN", StringComparison.Ordinal);
+
+    private string Unprotect(SigningKey key) => IsPlaintext(key) ? key.ProtectedPrivateKey : _protector.Unprotect(key.ProtectedPrivateKey);
+
+    private bool NeedsReprotection(SigningKey key)
+    {
+        if (IsPlaintext(key))
+        {
+            return true;
+        }
+
+        if (_protector is not IPersistedDataProtector persisted)
+        {
+            return false;
+        }
+
+        persisted.DangerousUnprotect(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(key.ProtectedPrivateKey),
+            ignoreRevocationErrors: true, out var requiresMigration, out var wasRevoked);
+        return requiresMigration || wasRevoked;
+    }
+
     internal RsaSecurityKey ToSecurityKey(SigningKey key)
     {
         var rsa = RSA.Create();
-        var pem = key.ProtectedPrivateKey.StartsWith("-----BEGIN", StringComparison.Ordinal) ? key.ProtectedPrivateKey : _protector.Unprotect(key.ProtectedPrivateKey);
-        rsa.ImportFromPem(pem);
+        rsa.ImportFromPem(Unprotect(key));
         return new RsaSecurityKey(rsa) { KeyId = key.Id };
     }
 
