@@ -91,7 +91,7 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, Time
         var now = clock.GetUtcNow();
         lock (_gate)
         {
-            Count("acct:" + email, o.AccountFreeFailures, o.AccountLockoutFailures, now);
+            Count(AccountKey(email), o.AccountFreeFailures, o.AccountLockoutFailures, now);
             Count("net:" + network, o.NetworkFreeFailures, o.NetworkLockoutFailures, now);
         }
     }
@@ -101,7 +101,7 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, Time
     {
         lock (_gate)
         {
-            _state.Remove("acct:" + email);
+            _state.Remove(AccountKey(email));
         }
     }
 
@@ -130,7 +130,11 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, Time
         _state.Set(key, counter, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = o.Window + o.LockoutDuration });
     }
 
-    private static IEnumerable<string> Keys(string email, string network) => ["acct:" + email, "net:" + network];
+    private static IEnumerable<string> Keys(string email, string network) => [AccountKey(email), "net:" + network];
+
+    /// <summary>A fixed-size key: no email kept in memory, and a megabyte-long one costs no more than any other.</summary>
+    private static string AccountKey(string email) =>
+        "acct:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email)));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
