@@ -77,7 +77,7 @@ public abstract class KeyRotationBehaviour(IdentityFixture fixture)
     public async Task RotateEndpoint_AsAdmin_Rotates()
     {
         var client = fixture.App.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await UsersTestKit.AdminTokenAsync(fixture, "openid admin:ops"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await UsersTestKit.AdminTokenAsync(fixture, "openid roles admin:ops"));
         var response = await client.PostAsync("/api/v1/admin/signing-keys/rotate", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var keys = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsArray();

@@ -10,7 +10,8 @@ namespace Agora.Identity.Features.Users;
 
 /// <summary>
 /// Identity's staff operations (signing keys, clients, dead letters; API keys add their own check): a user token with
-/// the <c>admin:ops</c> scope AND a user whose account, read now from the database, has the admin role. Either alone is
+/// the <c>admin:ops</c> scope and the admin role in its <c>roles</c> claim, AND a user whose account, read now from the
+/// database, has the admin role. Either alone is
 /// not enough: a role without the scope is a token a third-party app may hold; a scope without the role is a
 /// demoted admin's leftover token.
 /// </summary>
@@ -21,6 +22,8 @@ internal static class StaffAuthorization
     public static AuthorizationBuilder AddStaffPolicy(this AuthorizationBuilder builder) =>
         builder.AddPolicy(Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
+            // The role in the token (only first-party clients granted the roles scope carry it) AND in the account now.
+            .RequireClaim("roles", UsersAuthorization.AdminRole)
             .RequireAssertion(c => c.User.HasScope(ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
             .AddRequirements(new StaffRoleRequirement()));
 }

@@ -49,6 +49,7 @@ internal static class UsersAuthorization
             // signing-keys admin API; the default policy would ask for the JwtBearer scheme, which Identity has not.
             .AddPolicy(DeadLetterAdminApi.Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
+                .RequireClaim("roles", AdminRole)
                 .RequireAssertion(c => c.User.HasScope(Connect.ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
                 .AddRequirements(new StaffRoleRequirement()))
             .AddStaffPolicy();
