@@ -28,7 +28,8 @@ internal static class IdentityOpenApi
             .AddOpenApiTag("Users", "Accounts: registration, the caller's own profile, and (for administrators and services) everyone's.")
             .AddOpenApiTag("Addresses", "A user's delivery addresses, at most 20; the default one first.")
             .AddOpenApiTag("API keys", "Partner API keys: created, listed and revoked by administrators, verified by the gateway.")
-            .AddOpenApiTag("Signing keys", "The authorization server's token signing keys (public facts only) and their rotation.");
+            .AddOpenApiTag("Signing keys", "The authorization server's token signing keys (public facts only) and their rotation.")
+            .AddOpenApiTag("Clients", "The OAuth clients: from configuration (Identity:Clients) or created here by staff; secrets shown once.");
 
         // Role and scope names are short words; the lists are bounded by their DTOs.
         builder.Services.Configure<OpenApiOptions>("v1", o => o.AddSchemaTransformer((schema, context, _) =>
@@ -37,6 +38,12 @@ internal static class IdentityOpenApi
             {
                 items.MaxLength = 32;
                 items.Pattern ??= "^[a-z][a-z0-9:_-]*$";
+            }
+
+            if (context.JsonPropertyInfo?.Name is "redirect_uris" && schema.Items is OpenApiSchema { MaxLength: null } uris)
+            {
+                // Absolute URIs, exact match: as long as a browser keeps a URL.
+                uris.MaxLength = 2000;
             }
 
             return Task.CompletedTask;
