@@ -49,9 +49,9 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
 
     /// <summary>A gateway over this fixture's Identity and backends: rate limits per hour (nothing refills during a test),
     /// loopback trusted as a proxy so <c>X-Forwarded-For</c> names the client address.</summary>
-    public EdgeGateway StartGateway(IdentityCalls calls, int limit = 20, Action<GatewayApp>? configure = null)
+    public EdgeGateway StartGateway(IdentityCalls calls, int limit = 20, Action<GatewayApp>? configure = null, int? managementPort = null)
     {
-        var app = new GatewayApp(Tokens)
+        var app = new GatewayApp(Tokens, managementPort: managementPort)
             .Cluster("catalog", [Catalog]).Cluster("ordering", [Ordering])
             .Route("products", "/api/v1/products/{**rest}", "catalog")
             .Route("partner", "/api/v1/partner/{**rest}", "catalog", "authenticated")
@@ -454,6 +454,24 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
         using var detailed = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/health/ready", Address(141), token: staff));
         Assert.Equal(HttpStatusCode.OK, detailed.StatusCode);
         Assert.NotNull(JsonNode.Parse(await detailed.Content.ReadAsStringAsync())!["checks"]);
+    }
+
+    [Fact]
+    public async Task ManagementPort_ServesMetricsAndReadinessWithoutAToken_AndNothingElse()
+    {
+        var port = TestServers.FreePort();
+        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture), managementPort: port,
+            configure: g => g.With("Gateway:Management:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        using var metrics = await management.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        using var ready = await management.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        Assert.NotNull(JsonNode.Parse(await ready.Content.ReadAsStringAsync())!["checks"]);
+        using var api = await management.GetAsync(new Uri("/api/v1/products", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync(EdgeSecurityFixture.Get("/metrics", Address(142))));
     }
 
     [Theory]
