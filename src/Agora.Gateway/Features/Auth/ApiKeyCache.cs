@@ -40,7 +40,7 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
     private readonly ILogger<ApiKeyCache> _logger;
     private readonly BoundedLru<Known> _valid;
     private readonly BoundedLru<DateTimeOffset> _invalid;
-    private readonly ConcurrentDictionary<string, Task<(ApiKeyOutcome, ApiKeyIdentity?)>> _inflight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<(ApiKeyOutcome, ApiKeyIdentity?)>>> _inflight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lookups;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
     private string? _token;
@@ -95,16 +95,29 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
         }
 
         // One question per key at a time, whoever else is waiting for the answer; not tied to the first asker's request.
-        var lookup = _inflight.GetOrAdd(hash, _ => LookUpAsync(key, hash, prefix, known));
-        return await lookup.WaitAsync(cancellationToken);
+        var created = new Lazy<Task<(ApiKeyOutcome, ApiKeyIdentity?)>>(() => LookUpAsync(key, hash, prefix, known));
+        var lookup = _inflight.GetOrAdd(hash, created);
+        if (ReferenceEquals(lookup, created))
+        {
+            // Gone once answered (by whoever is still waiting or not): the next check starts from the caches again.
+            _ = lookup.Value.ContinueWith(
+                static (_, state) =>
+                {
+                    var (inflight, entry) = ((ConcurrentDictionary<string, Lazy<Task<(ApiKeyOutcome, ApiKeyIdentity?)>>>,
+                        KeyValuePair<string, Lazy<Task<(ApiKeyOutcome, ApiKeyIdentity?)>>>))state!;
+                    inflight.TryRemove(entry);
+                },
+                (_inflight, new KeyValuePair<string, Lazy<Task<(ApiKeyOutcome, ApiKeyIdentity?)>>>(hash, lookup)),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return await lookup.Value.WaitAsync(cancellationToken);
     }
 
     private bool Listed(string entry, DateTimeOffset now) => _invalid.TryGet(entry, out var until) && now < until;
 
     private async Task<(ApiKeyOutcome, ApiKeyIdentity?)> LookUpAsync(string key, string hash, string prefix, bool known)
     {
-        // Let GetOrAdd finish publishing this task before it can remove itself.
-        await Task.Yield();
         var slot = false;
         try
         {
@@ -154,8 +167,6 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
             {
                 _lookups.Release();
             }
-
-            _inflight.TryRemove(hash, out _);
         }
     }
 
