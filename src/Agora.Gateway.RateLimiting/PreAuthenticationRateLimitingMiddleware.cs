@@ -42,7 +42,8 @@ internal sealed class PreAuthenticationRateLimitingMiddleware
     {
         var endpoint = context.GetEndpoint();
         string? address = null;
-        if (_ceiling is not null && !_registry.IsExempt(endpoint))
+        // Probes are never refused; scrapes of /metrics are (they need credentials at an edge, and checking those costs).
+        if (_ceiling is not null && !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
         {
             address = _partitioner.AddressPartition(context);
             var (decision, failure) = await AcquireAsync(_ceiling, address, context);

@@ -91,8 +91,8 @@ public sealed class PreAuthenticationOptions
 {
     /// <summary>
     /// A policy every request counts against by its client address (<c>ip:…</c>, IPv6 per /64) before authentication,
-    /// whatever credentials it carries: the ceiling one address can make the edge work at. Routes under
-    /// <see cref="AgoraRateLimitingOptions.ExemptFromDefault"/> (probes, scrapes) are not counted. A policy with its own
+    /// whatever credentials it carries: the ceiling one address can make the edge work at. Probes (paths under
+    /// <c>/health</c>) are not counted. A policy with its own
     /// <c>Store: Local</c> keeps this off Redis (a per-replica ceiling). Default none.
     /// </summary>
     public string? Policy { get; set; }

@@ -43,6 +43,8 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
     private readonly ConcurrentDictionary<string, Lazy<Task<(ApiKeyOutcome, ApiKeyIdentity?)>>> _inflight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lookups;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
+    private long _busy;
+    private long _busyLogged = long.MinValue / 2;
     private string? _token;
     private DateTimeOffset _tokenUntil;
 
@@ -126,7 +128,7 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
                 slot = await _lookups.WaitAsync(LookupWait);
                 if (!slot)
                 {
-                    LogLookupsBusy(_logger);
+                    Busy();
                     return (ApiKeyOutcome.Unavailable, null);
                 }
             }
@@ -210,6 +212,18 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
         }
     }
 
+    /// <summary>Logs a busy lookup at most once every 10 s (a flood would otherwise flood the log too), with the count.</summary>
+    private void Busy()
+    {
+        Interlocked.Increment(ref _busy);
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var last = Interlocked.Read(ref _busyLogged);
+        if (now - last >= 10_000 && Interlocked.CompareExchange(ref _busyLogged, now, last) == last)
+        {
+            LogLookupsBusy(_logger, Interlocked.Exchange(ref _busy, 0));
+        }
+    }
+
     /// <summary>Lowercase hex SHA-256 of the whole key, as Identity stores it.</summary>
     private static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
@@ -247,6 +261,6 @@ internal sealed partial class ApiKeyCache : IPreAuthenticationScreen, IDisposabl
     [LoggerMessage(EventId = 8301, Level = LogLevel.Error, Message = "Could not verify an API key with Identity: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 8302, Level = LogLevel.Warning, Message = "Every API-key lookup slot is busy (a flood of unknown keys?); a key never seen before was answered 503")]
-    private static partial void LogLookupsBusy(ILogger logger);
+    [LoggerMessage(EventId = 8302, Level = LogLevel.Warning, Message = "Every API-key lookup slot was busy (a flood of unknown keys?): {Count} keys never seen before were answered 503 since the last warning")]
+    private static partial void LogLookupsBusy(ILogger logger, long count);
 }
