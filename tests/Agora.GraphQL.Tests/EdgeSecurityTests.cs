@@ -1,5 +1,6 @@
 using System.Net;
 using Agora.GraphQL.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static Agora.GraphQL.Tests.Infrastructure.GraphQLAssert;
 
 namespace Agora.GraphQL.Tests;
@@ -7,8 +8,9 @@ namespace Agora.GraphQL.Tests;
 /// <summary>
 /// Issue 11, item 7: one document must not fan out to hundreds of backend calls (aliases and backend-resolving fields are
 /// capped, and refused before anything runs), and the standard introspection query of GraphiQL and graphql-js tooling
-/// is answered where introspection is on. The cost reaching the caller's rate limit is tested through the gateway
-/// (Agora.Gateway.Tests, EdgeSecurityTests), where the BFF runs.
+/// is answered where introspection is on. A document's cost goes to the host's <see cref="IGraphQLCostGate"/> before it
+/// runs; the gateway's, which charges the caller's rate limit, is tested through the gateway (Agora.Gateway.Tests,
+/// EdgeSecurityTests), where the BFF runs.
 /// </summary>
 [Collection(nameof(EmbeddedShop))]
 public sealed class EdgeSecurityTests(EmbeddedShopFixture shop)
@@ -61,6 +63,44 @@ public sealed class EdgeSecurityTests(EmbeddedShopFixture shop)
         Assert.Null(refused["data"]);
         Assert.Equal("TOO_MANY_BACKEND_FIELDS", (string?)Errors(refused).Single()!["extensions"]!["code"]);
         Assert.Empty(capped.Calls.All);
+    }
+
+    [Fact]
+    public async Task DocumentCost_GoesToTheRateLimit_ARefusalIs429WithNothingRun()
+    {
+        var gate = new RecordingGate();
+        await using var host = await GraphQLHost.StartAsync(shop.Backends, services: s => s.AddSingleton<IGraphQLCostGate>(gate));
+        const string Three = "{ categories { id } products(limit: 1) { items { category { name } } } }";
+
+        var ok = await host.PostAsync(Three);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal([3], gate.Charged);
+        Assert.Equal("3", ok.Headers.GetValues(GraphQLCost.Header).Single());
+
+        gate.Refuse = true;
+        host.Calls.Clear();
+        var refused = await host.PostAsync(Three);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter?.Delta);
+        var body = await refused.BodyAsync();
+        Assert.Null(body["data"]);
+        Assert.Equal("RATE_LIMITED", (string?)Errors(body).Single()!["extensions"]!["code"]);
+        Assert.Empty(host.Calls.All);
+    }
+
+    /// <summary>A rate limit that records what it is charged, and refuses when told to.</summary>
+    private sealed class RecordingGate : IGraphQLCostGate
+    {
+        public List<int> Charged { get; } = [];
+
+        public bool Refuse { get; set; }
+
+        public ValueTask<GraphQLCostDecision> ChargeAsync(Microsoft.AspNetCore.Http.HttpContext context, int cost, CancellationToken cancellationToken)
+        {
+            Charged.Add(cost);
+            return ValueTask.FromResult(new GraphQLCostDecision(!Refuse, Refuse ? TimeSpan.FromSeconds(7) : TimeSpan.Zero));
+        }
     }
 
     [Fact]
