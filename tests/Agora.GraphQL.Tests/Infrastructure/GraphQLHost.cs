@@ -36,7 +36,8 @@ public sealed class GraphQLHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<GraphQLHost> StartAsync(Backends backends, IDictionary<string, string?>? settings = null)
+    public static async Task<GraphQLHost> StartAsync(Backends backends, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ApplicationName = "Agora.GraphQL.Tests" });
         builder.WebHost.UseTestServer();
@@ -77,6 +78,7 @@ public sealed class GraphQLHost : IAsyncDisposable
         Route(builder.Services.AddGrpcClient<CatalogService.CatalogServiceClient>(), backends.Catalog, calls, "catalog-grpc");
         Route(builder.Services.AddGrpcClient<UserService.UserServiceClient>(), backends.Identity, calls, "identity-grpc");
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapAgoraGraphQL();
         await app.StartAsync();
