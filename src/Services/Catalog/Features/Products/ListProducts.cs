@@ -75,7 +75,8 @@ internal static class ListProducts
         v.Require(query.MinPrice is null || query.MaxPrice is null || query.MinPrice <= query.MaxPrice, "max_price", "Must not be below min_price.");
         v.Require(query.Q is null || query.Q.Length <= 100, "q", "At most 100 characters.");
         Position? position = null;
-        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position) || position!.S != sort))
+        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position) || position!.S != sort
+            || !IsSortValue(key, position.K)))
         {
             v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
         }
@@ -145,6 +146,14 @@ internal static class ListProducts
 
         return ApiResults.Page(result.Items, result.Pagination);
     }
+
+    /// <summary>True when <paramref name="value"/> is a sort key <see cref="SortValue"/> could have written.</summary>
+    private static bool IsSortValue(string key, string value) => key switch
+    {
+        "price" => long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _),
+        "name" => true,
+        _ => long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) && Paging.IsTicks(ticks),
+    };
 
     private static string SortValue(Product p, string key) => key switch
     {
