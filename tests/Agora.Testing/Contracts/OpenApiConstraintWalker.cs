@@ -293,7 +293,7 @@ public sealed class OpenApiConstraintWalker(HttpClient client, JsonNode document
     private static IEnumerable<(string What, JsonNode? Value)> Violations(JsonObject schema)
     {
         var types = Types(schema);
-        if (schema["enum"] is JsonArray values && types.Contains("string"))
+        if (schema["enum"] is JsonArray && (types.Count == 0 || types.Contains("string")))
         {
             yield return ("not in enum", JsonValue.Create("not-a-declared-value"));
         }
