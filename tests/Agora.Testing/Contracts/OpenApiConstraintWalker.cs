@@ -14,6 +14,8 @@ namespace Agora.Testing.Contracts;
 /// <c>minimum</c>/<c>maximum</c>, a value not in <c>enum</c>. Each must be refused with 400 or 422 in the error
 /// envelope (a 422 naming the field among its details), with a status the operation declares; never a 2xx or a 5xx.
 /// A refusal before validation that the operation declares (401, 403, 404, 409, 412, 428) is counted as not reached.
+/// Every operation with path parameters is also called with ids that name nothing: its answer (a 404, mostly) must be
+/// declared too.
 /// </summary>
 /// <param name="client">A client already authenticated as someone allowed to call the operations (staff).</param>
 /// <param name="document">The service's live document (<see cref="PublishedOpenApi.LiveDocumentAsync"/>).</param>
@@ -84,6 +86,13 @@ public sealed class OpenApiConstraintWalker(HttpClient client, JsonNode document
         var baseQuery = query.Where(IsRequired).ToDictionary(p => (string)p["name"]!, p => Scalar(Valid(Schema(p["schema"])!)));
         var baseHeaders = headers.Where(IsRequired).ToDictionary(p => (string)p["name"]!, p => Scalar(Valid(Schema(p["schema"])!)) ?? "x");
         JsonNode? baseBody = body is null ? null : Valid(body.Value.Schema);
+
+        // Ids that name nothing: whatever the operation answers (404, mostly) must be a status it declares.
+        if (parameters.Any(p => (string?)p["in"] == "path"))
+        {
+            var missing = Path("", path, parameters, _ => "zz_walker_missing");
+            await StatusDeclaredAsync(name, "unknown ids", method, missing, baseQuery, baseHeaders, body?.MediaType, baseBody, operation);
+        }
 
         foreach (var parameter in query)
         {
@@ -193,6 +202,40 @@ public sealed class OpenApiConstraintWalker(HttpClient client, JsonNode document
         Enforced++;
     }
 
+    /// <summary>Sends a request that breaks nothing declared; only checks the answer is declared, enveloped if an error, and not a 5xx.</summary>
+    private async Task StatusDeclaredAsync(
+        string operationName, string check, string method, string url, Dictionary<string, string?> query,
+        Dictionary<string, string> headers, string? mediaType, JsonNode? body, JsonObject operation)
+    {
+        var target = url + (query.Count == 0 ? "" : "?" + string.Join("&", query.Where(q => q.Value is not null)
+            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value!)}")));
+        using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), target);
+        foreach (var (hname, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(hname, value);
+        }
+
+        if (mediaType is not null && body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType) { CharSet = "utf-8" };
+        }
+
+        using var response = await client.SendAsync(request);
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync();
+        var where = $"{operationName}: {check}";
+        Log.Add($"{where} → {status}");
+        if (status >= 500 || operation["responses"]?.AsObject().Any(r => r.Key == status.ToString(CultureInfo.InvariantCulture)) != true)
+        {
+            Failures.Add($"{where}: answered {status}, which the operation does not declare: {Cut(text)}");
+        }
+        else if (status >= 400 && TryParse(text)?["error"]?["code"] is null)
+        {
+            Failures.Add($"{where}: {status} without the error envelope: {Cut(text)}");
+        }
+    }
+
     private static JsonNode? TryParse(string text)
     {
         try
@@ -207,13 +250,13 @@ public sealed class OpenApiConstraintWalker(HttpClient client, JsonNode document
 
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private string Path(string operationName, string path, List<JsonObject> parameters)
+    private string Path(string operationName, string path, List<JsonObject> parameters, Func<string, string>? values = null)
     {
         OperationPathValues.TryGetValue(operationName, out var own);
         foreach (var p in parameters.Where(p => (string?)p["in"] == "path"))
         {
             var pname = (string)p["name"]!;
-            var value = own?.GetValueOrDefault(pname) ?? PathValues.GetValueOrDefault(pname) ?? "x";
+            var value = values?.Invoke(pname) ?? own?.GetValueOrDefault(pname) ?? PathValues.GetValueOrDefault(pname) ?? "x";
             path = path.Replace("{" + pname + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
         }
 
