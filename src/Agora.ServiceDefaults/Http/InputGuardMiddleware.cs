@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
@@ -21,7 +22,7 @@ namespace Agora.ServiceDefaults.Http;
 /// to the binder (400 <c>INVALID_PARAMETER</c>).</item>
 /// </list>
 /// </summary>
-internal sealed class InputGuardMiddleware(RequestDelegate next)
+internal sealed partial class InputGuardMiddleware(RequestDelegate next)
 {
     private static readonly ConcurrentDictionary<Endpoint, QueryRule[]> Rules = new();
 
@@ -132,6 +133,10 @@ internal sealed class InputGuardMiddleware(RequestDelegate next)
             || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(Guid);
     }
 
+    // "^(active|suspended)$": a list of values, said as such.
+    [GeneratedRegex(@"^\^\(([A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)+)\)\$$")]
+    private static partial Regex Alternatives();
+
     private sealed record QueryRule(string Name, Type Type, ValidationAttribute[] Checks, ApiEnumAttribute? Enum)
     {
         public void Check(IQueryCollection query, Validator v)
@@ -196,6 +201,8 @@ internal sealed class InputGuardMiddleware(RequestDelegate next)
             StringLengthAttribute s when s.MinimumLength > 0 => $"Between {s.MinimumLength} and {s.MaximumLength} characters.",
             StringLengthAttribute s => $"At most {s.MaximumLength} characters.",
             MinLengthAttribute min => $"At least {min.Length} characters.",
+            RegularExpressionAttribute regex when Alternatives().Match(regex.Pattern) is { Success: true } m =>
+                $"One of: {m.Groups[1].Value.Replace("|", ", ", StringComparison.Ordinal)}.",
             RegularExpressionAttribute regex => $"Must match {regex.Pattern}.",
             RangeAttribute range => $"Must be between {range.Minimum} and {range.Maximum}.",
             _ => "Invalid value.",

@@ -34,7 +34,7 @@ public sealed class ProductListQuery
     [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
 
     /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
-    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor of a response with the same sort.")] public string? Cursor { get; init; }
+    [FromQuery(Name = "cursor"), MaxLength(Paging.MaxCursorLength), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor of a response with the same sort.")] public string? Cursor { get; init; }
 
     /// <summary>1-based offset page, instead of a cursor.</summary>
     [FromQuery(Name = "page"), Range(1, int.MaxValue), Description("1-based offset page, instead of a cursor.")] public int? Page { get; init; }
