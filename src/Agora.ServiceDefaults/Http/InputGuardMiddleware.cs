@@ -28,7 +28,9 @@ internal sealed partial class InputGuardMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint() is not RouteEndpoint endpoint)
+        // Only endpoints whose handler binds the request here: a proxied route (the gateway's) or a GraphQL endpoint
+        // passes the body on to code that checks it itself.
+        if (context.GetEndpoint() is not RouteEndpoint endpoint || endpoint.Metadata.GetMetadata<MethodInfo>() is null)
         {
             await next(context);
             return;
