@@ -24,3 +24,27 @@ public sealed class OpenApiConstraintTests(EmbeddedOrderingFixture fixture) : IC
         asStaff.AssertEnforced();
     }
 }
+
+/// <summary>Crafted cursors on the order lists, on SQLite and on PostgreSQL: out of range, a null or missing id: 422.</summary>
+public abstract class CraftedCursorBehaviour(OrderingFixture fixture)
+{
+    [Fact]
+    public async Task List_CraftedCursor_Is422()
+    {
+        await CraftedCursors.AssertRefusedAsync(fixture.App.CustomerClient("usr_cursor"), "/api/v1/orders",
+        [
+            """{"placedAt":"10000-01-01T00:00:00Z","id":"ord_x"}""",
+            """{"placedAt":"2026-01-01T00:00:00Z","id":null}""",
+            """{"placedAt":"2026-01-01T00:00:00Z"}""",
+            """{"placedAt":12,"id":"ord_x"}""",
+        ]);
+        await CraftedCursors.AssertRefusedAsync(fixture.App.AdminClient(), "/api/v1/admin/sagas",
+            ["""{"placedAt":"2026-01-01T00:00:00Z","id":null}"""]);
+    }
+}
+
+public sealed class EmbeddedCraftedCursorTests(EmbeddedOrderingFixture fixture)
+    : CraftedCursorBehaviour(fixture), IClassFixture<EmbeddedOrderingFixture>;
+
+public sealed class DistributedCraftedCursorTests(DistributedOrderingFixture fixture)
+    : CraftedCursorBehaviour(fixture), IClassFixture<DistributedOrderingFixture>;

@@ -18,4 +18,12 @@ public sealed class OpenApiConstraintTests(EmbeddedPaymentFixture fixture) : ICl
 
         walker.AssertEnforced();
     }
+
+    [Fact]
+    public async Task List_CraftedCursor_Is422()
+    {
+        var staff = fixture.App.ClientWith(fixture.App.Identity.AdminToken());
+
+        await CraftedCursors.AssertRefusedAsync(staff, "/api/v1/payments", CraftedCursors.TicksPositions);
+    }
 }

@@ -18,4 +18,12 @@ public sealed class OpenApiConstraintTests(EmbeddedShippingFixture fixture) : IC
 
         walker.AssertEnforced();
     }
+
+    [Fact]
+    public async Task List_CraftedCursor_Is422()
+    {
+        var staff = fixture.App.CreateDefaultClient(new BearerTokenHandler(fixture.App.Identity.AdminToken));
+
+        await CraftedCursors.AssertRefusedAsync(staff, "/api/v1/shipments", CraftedCursors.TicksPositions);
+    }
 }
