@@ -20,7 +20,7 @@ public sealed class HttpHelpersTests
 
     [Theory]
     [InlineData("not base64!!")]
-    [InlineData("e30")] // "{}": valid JSON, not a position with every field; decodes, callers check it
+    [InlineData("e30")] // "{}": valid JSON, but not a position with every field: does not decode
     [InlineData("bnVsbA")] // "null"
     [InlineData("")]
     public void Cursor_Garbage_NeverThrows(string cursor)
