@@ -108,7 +108,8 @@ log "starting Identity on $IDENTITY_PORT and Catalog on $CATALOG_PORT (embedded,
 start identity "$REPO/src/Services/Identity/bin/Release/net10.0" Agora.Identity.dll \
     Kestrel__Endpoints__Http__Url="$IDENTITY_URL" Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$((IDENTITY_PORT + 2000))" \
     Agora__Messaging__ListenPort=$((IDENTITY_PORT + 1000)) Agora__DataDirectory="$WORK/data" \
-    Identity__Issuer="$IDENTITY_URL/" Identity__SeedDemoAccounts=true Agora__Auth__Authority="$IDENTITY_URL/"
+    Identity__Issuer="$IDENTITY_URL/" Identity__SeedDemoAccounts=true Agora__Auth__Authority="$IDENTITY_URL/" \
+    ASPNETCORE_ENVIRONMENT=Development # demo clients: Development only (Identity refuses their secrets elsewhere)
 start catalog "$REPO/src/Services/Catalog/bin/Release/net10.0" Agora.Catalog.dll \
     Kestrel__Endpoints__Http__Url="$CATALOG_URL" Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$((CATALOG_PORT + 2000))" \
     Agora__Messaging__ListenPort=$((CATALOG_PORT + 1000)) Agora__DataDirectory="$WORK/data" Agora__Auth__Authority="$IDENTITY_URL/"

@@ -45,7 +45,8 @@ start() { # name dir dll port grpc msg [env...]
 IDBIN="$REPO/src/Services/Identity/bin/Release/net10.0"
 CATBIN="$REPO/src/Services/Catalog/bin/Release/net10.0"
 t0=$(date +%s%N)
-start identity "$IDBIN" Agora.Identity.dll $ID_PORT 27101 26101 Identity__Issuer="http://127.0.0.1:$ID_PORT/" Identity__SeedDemoAccounts=true
+start identity "$IDBIN" Agora.Identity.dll $ID_PORT 27101 26101 Identity__Issuer="http://127.0.0.1:$ID_PORT/" Identity__SeedDemoAccounts=true \
+  ASPNETCORE_ENVIRONMENT=Development # the demo clients exist only in Development (outside it Identity refuses their secrets)
 token_body=$(curl -fs "http://127.0.0.1:$ID_PORT/connect/token" -d grant_type=client_credentials -d client_id=agora-scripts \
   -d client_secret=agora-scripts-secret -d scope=read:catalog)
 t1=$(date +%s%N)

@@ -237,7 +237,8 @@ start_shop() {
         [ "$grpc" = - ] || env+=("Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:$grpc")
         [ "$mode" = distributed ] && env+=("ConnectionStrings__${name}db=$PG;Database=$DB_PREFIX$name$DB_SUFFIX${PG_EXTRA:+;$PG_EXTRA}")
         case "$name" in
-            identity) env+=("Identity__Issuer=http://127.0.0.1:25101/" Identity__SeedDemoAccounts=true) ;;
+            # Demo clients and users exist only in Development; Identity refuses their secrets elsewhere.
+            identity) env+=("Identity__Issuer=http://127.0.0.1:25101/" Identity__SeedDemoAccounts=true ASPNETCORE_ENVIRONMENT=Development) ;;
             payment) env+=("Payment__Psp__BaseUrl=http://127.0.0.1:$PSP_PORT/") ;;
             shipping) env+=(Shipping__CarrierWebhookSecret=agora-bench-carrier-webhook-secret) ;;
         esac

@@ -32,7 +32,8 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        IdentityService = new ServiceApp<identity::Program>("identity", AgoraMode.Embedded).With("Identity:SeedDemoAccounts", "true");
+        // The demo client (agora-scripts) exists, and its published secret is accepted, in the Development environment only.
+        IdentityService = new ServiceApp<identity::Program>("identity", AgoraMode.Embedded).With("environment", "Development");
         _ = IdentityService.Server;
         Tokens = await TestIdentity.StartAsync();
         Catalog = await Backend.StartAsync("catalog");
@@ -60,6 +61,7 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
             .With("Gateway:ApiKeys:IdentityUrl", "http://identity.test/")
             .With("Gateway:ApiKeys:ClientId", "agora-scripts")
             .With("Gateway:ApiKeys:ClientSecret", "agora-scripts-secret")
+            .With("environment", "Development")
             .With("Agora:Services:ordering:Http", Ordering.Address)
             .WithServices(s => s.AddHttpClient<ApiKeyVerifier>().ConfigurePrimaryHttpMessageHandler(() => calls));
         app.Config["Agora"]!["RateLimiting"] = new JsonObject

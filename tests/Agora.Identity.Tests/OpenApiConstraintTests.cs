@@ -17,6 +17,10 @@ public sealed class OpenApiConstraintTests(EmbeddedIdentityFixture fixture) : IC
         var walker = new OpenApiConstraintWalker(admin, await PublishedOpenApi.LiveDocumentAsync(admin));
         walker.PathValues["id"] = customer.Id;
         walker.PathValues["addressId"] = (string)address["data"]!["id"]!;
+        // POST /api/v1/admin/clients: a client the server would register, so each broken constraint is the only problem.
+        walker.ValidValues["client_id"] = "walker-client";
+        walker.ValidValues["scopes"] = new System.Text.Json.Nodes.JsonArray("read:orders");
+        walker.ValidValues["redirect_uris"] = new System.Text.Json.Nodes.JsonArray("http://localhost:4100/callback");
 
         await walker.WalkAsync();
 

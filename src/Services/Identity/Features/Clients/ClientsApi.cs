@@ -25,10 +25,11 @@ public sealed record ClientWithSecretDto(ClientDto Client, [property: MaxLength(
 public sealed record CreateClientInput(
     [property: MaxLength(100)] string? ClientId,
     ClientKind? Type,
-    bool? FirstParty,
-    [property: MaxLength(100)] string? DisplayName,
     [property: MaxLength(ClientDoc.MaxRedirectUris)] List<string>? RedirectUris,
-    [property: MaxLength(ClientDoc.MaxScopes)] List<string>? Scopes);
+    [property: MaxLength(ClientDoc.MaxScopes)] List<string>? Scopes,
+    // Optional (false, none): a default keeps them out of the document's required list.
+    bool? FirstParty = null,
+    [property: MaxLength(100)] string? DisplayName = null);
 
 /// <summary>The documented limits of clients (the handlers check the same).</summary>
 internal static class ClientDoc

@@ -24,6 +24,7 @@ internal static class CreateClient
         v.Require(Regex.IsMatch(clientId, ClientDoc.IdPattern, RegexOptions.None, TimeSpan.FromSeconds(1)), "client_id",
             "3 to 100 characters: lowercase letters, digits, '.', '_' and '-', starting with a letter or digit.");
         v.Require(input.Type is not null, "type", "Required: public or confidential.");
+        v.Require(input.DisplayName is not { Length: > 100 }, "display_name", "At most 100 characters.");
         v.Require(client.RedirectUris.Count <= ClientDoc.MaxRedirectUris, "redirect_uris", $"At most {ClientDoc.MaxRedirectUris}.");
         v.Require(client.Scopes.Count is > 0 and <= ClientDoc.MaxScopes, "scopes", $"1 to {ClientDoc.MaxScopes} scopes.");
         foreach (var problem in ClientRegistry.Problems(clientId, client, secretRequired: false))
