@@ -17,6 +17,9 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
 {
     protected HttpClient Client => fixture.Client;
 
+    /// <summary>Reservations are service-only: a client-credentials token.</summary>
+    protected HttpClient Service => fixture.Service;
+
     private async Task<string> FirstCategoryAsync() =>
         (string)(await (await Client.GetAsync("/api/v1/categories")).BodyAsync())["data"]![0]!["id"]!;
 
@@ -283,7 +286,7 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     {
         var p = await CreateProductAsync(stock: 10);
         var id = (string)p["id"]!;
-        var tasks = Enumerable.Range(0, 100).Select(_ => Client.PostAsync("/api/v1/reservations",
+        var tasks = Enumerable.Range(0, 100).Select(_ => Service.PostAsync("/api/v1/reservations",
             Json.Of(new { lines = new[] { new { product_id = id, quantity = 1 } } })));
         var responses = await Task.WhenAll(tasks);
         Assert.Equal(10, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
@@ -361,7 +364,7 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     {
         var plenty = await CreateProductAsync(stock: 10);
         var scarce = await CreateProductAsync(stock: 1);
-        var response = await Client.PostAsync("/api/v1/reservations", Json.Of(new
+        var response = await Service.PostAsync("/api/v1/reservations", Json.Of(new
         {
             lines = new[] { new { product_id = (string)plenty["id"]!, quantity = 3 }, new { product_id = (string)scarce["id"]!, quantity = 2 } },
         }));
@@ -375,8 +378,8 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     {
         var p = await CreateProductAsync(stock: 5);
         var body = new { id = "order-" + Guid.NewGuid().ToString("N"), lines = new[] { new { product_id = (string)p["id"]!, quantity = 2 } } };
-        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("/api/v1/reservations", Json.Of(body))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/v1/reservations", Json.Of(body))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Service.PostAsync("/api/v1/reservations", Json.Of(body))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Service.PostAsync("/api/v1/reservations", Json.Of(body))).StatusCode);
         var inventory = await (await Client.GetAsync($"/api/v1/products/{p["id"]}/inventory")).BodyAsync();
         Assert.Equal(3, (int)inventory["data"]!["available"]!);
     }
@@ -385,11 +388,11 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     public async Task Release_ThenCommit_StockReturnsOnceAndCommitRefused()
     {
         var p = await CreateProductAsync(stock: 5);
-        var created = await (await Client.PostAsync("/api/v1/reservations", Json.Of(new { lines = new[] { new { product_id = (string)p["id"]!, quantity = 4 } } }))).BodyAsync();
+        var created = await (await Service.PostAsync("/api/v1/reservations", Json.Of(new { lines = new[] { new { product_id = (string)p["id"]!, quantity = 4 } } }))).BodyAsync();
         var rid = (string)created["data"]!["id"]!;
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/v1/reservations/{rid}/release", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/v1/reservations/{rid}/release", null)).StatusCode);
-        await (await Client.PostAsync($"/api/v1/reservations/{rid}/commit", null)).AssertErrorAsync(409, "RESERVATION_SETTLED");
+        Assert.Equal(HttpStatusCode.OK, (await Service.PostAsync($"/api/v1/reservations/{rid}/release", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Service.PostAsync($"/api/v1/reservations/{rid}/release", null)).StatusCode);
+        await (await Service.PostAsync($"/api/v1/reservations/{rid}/commit", null)).AssertErrorAsync(409, "RESERVATION_SETTLED");
         var inventory = await (await Client.GetAsync($"/api/v1/products/{p["id"]}/inventory")).BodyAsync();
         Assert.Equal(5, (int)inventory["data"]!["available"]!);
         Assert.Equal(0, (int)inventory["data"]!["reserved"]!);
@@ -399,10 +402,10 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     public async Task Commit_ThenRelease_SoldStockStaysSold()
     {
         var p = await CreateProductAsync(stock: 5);
-        var created = await (await Client.PostAsync("/api/v1/reservations", Json.Of(new { lines = new[] { new { product_id = (string)p["id"]!, quantity = 2 } } }))).BodyAsync();
+        var created = await (await Service.PostAsync("/api/v1/reservations", Json.Of(new { lines = new[] { new { product_id = (string)p["id"]!, quantity = 2 } } }))).BodyAsync();
         var rid = (string)created["data"]!["id"]!;
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/v1/reservations/{rid}/commit", null)).StatusCode);
-        await (await Client.PostAsync($"/api/v1/reservations/{rid}/release", null)).AssertErrorAsync(409, "RESERVATION_SETTLED");
+        Assert.Equal(HttpStatusCode.OK, (await Service.PostAsync($"/api/v1/reservations/{rid}/commit", null)).StatusCode);
+        await (await Service.PostAsync($"/api/v1/reservations/{rid}/release", null)).AssertErrorAsync(409, "RESERVATION_SETTLED");
         var inventory = await (await Client.GetAsync($"/api/v1/products/{p["id"]}/inventory")).BodyAsync();
         Assert.Equal(3, (int)inventory["data"]!["available"]!);
         Assert.Equal(0, (int)inventory["data"]!["reserved"]!);
@@ -412,7 +415,7 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     public async Task Reservation_Expired_ReturnsItsStock()
     {
         var p = await CreateProductAsync(stock: 5);
-        var created = await (await Client.PostAsync("/api/v1/reservations", Json.Of(new { ttl_seconds = 1, lines = new[] { new { product_id = (string)p["id"]!, quantity = 5 } } }))).BodyAsync();
+        var created = await (await Service.PostAsync("/api/v1/reservations", Json.Of(new { ttl_seconds = 1, lines = new[] { new { product_id = (string)p["id"]!, quantity = 5 } } }))).BodyAsync();
         await Task.Delay(1200);
         var swept = await fixture.App.Services.GetRequiredService<ReservationExpiryService>().SweepOnceAsync(CancellationToken.None);
         Assert.True(swept >= 1);
@@ -420,14 +423,14 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
         Assert.Equal(5, (int)inventory["data"]!["available"]!);
         var reservation = await (await Client.GetAsync($"/api/v1/reservations/{created["data"]!["id"]}")).BodyAsync();
         Assert.Equal("expired", (string?)reservation["data"]!["status"]);
-        await (await Client.PostAsync($"/api/v1/reservations/{created["data"]!["id"]}/commit", null)).AssertErrorAsync(409, "RESERVATION_EXPIRED");
+        await (await Service.PostAsync($"/api/v1/reservations/{created["data"]!["id"]}/commit", null)).AssertErrorAsync(409, "RESERVATION_EXPIRED");
     }
 
     [Fact]
     public async Task Reserve_IdLongerThanStored_Is422NotServerError()
     {
         var p = await CreateProductAsync(stock: 5);
-        var response = await Client.PostAsync("/api/v1/reservations", Json.Of(new
+        var response = await Service.PostAsync("/api/v1/reservations", Json.Of(new
         {
             id = new string('r', 101), lines = new[] { new { product_id = (string)p["id"]!, quantity = 1 } },
         }));
@@ -469,7 +472,7 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     }
 
     private CatalogService.CatalogServiceClient Grpc() =>
-        new(GrpcChannel.ForAddress(fixture.App.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = fixture.App.CreateAdminHandler() }));
+        new(GrpcChannel.ForAddress(fixture.App.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = fixture.App.CreateServiceHandler() }));
 
     [Fact]
     public async Task Grpc_GetProducts_ReturnsFoundAndMissing()

@@ -196,9 +196,9 @@ public abstract class PaymentBehaviour(PaymentFixture fixture)
         Assert.Equal(payment.Id, again.Id);
         Assert.Single(await Psp.AuthorizationsAsync(orderId));
 
-        // The same key with another request is refused.
+        // The same key with another request is a conflict.
         var reused = await Assert.ThrowsAsync<RpcException>(() => grpc.AuthorizeAsync(new AuthorizeRequest(request) { CustomerId = "usr_other" }).ResponseAsync);
-        Assert.Equal(StatusCode.InvalidArgument, reused.StatusCode);
+        Assert.Equal(StatusCode.AlreadyExists, reused.StatusCode);
 
         var read = App.Grpc(App.Identity.ClientToken("read:payments"));
         var got = (await read.GetPaymentAsync(new GetPaymentRequest { PaymentId = payment.Id })).Payment;
@@ -231,7 +231,7 @@ public abstract class PaymentBehaviour(PaymentFixture fixture)
     public async Task Grpc_CaptureThenRefundPart_UpdatesThePaymentAndTheProvider()
     {
         var orderId = NewOrderId();
-        var grpc = App.Grpc(App.Identity.AdminToken());
+        var grpc = App.Grpc(App.Identity.ServiceToken("write:payments", "agora-ordering"));
         var payment = (await grpc.AuthorizeAsync(new AuthorizeRequest
         {
             IdempotencyKey = "a-" + orderId, OrderId = orderId, CustomerId = "usr_g", Amount = new Money { Amount = "30000", Currency = "KRW" },

@@ -169,11 +169,35 @@ public sealed class TestIdentity : IAsyncDisposable
     /// <summary>A well-formed access token: RS256, <c>kid</c>, <c>typ: at+jwt</c>, 10 minutes, audience <c>agora</c>.</summary>
     public TokenBuilder Token() => new(this);
 
-    /// <summary>Staff: role admin, no scopes.</summary>
-    public string AdminToken() => Token().Roles("admin").Build();
+    /// <summary>Every staff scope: what the shop's admin signs in with to the back office.</summary>
+    public const string AllStaffScopes = "write:catalog write:inventory write:payments write:shipments admin:ops";
 
-    /// <summary>A service's client-credentials token with the given space-separated scopes.</summary>
-    public string ClientToken(string scope) => Token().Subject("svc-test").Scope(scope).Build();
+    /// <summary>Staff with every staff scope: role admin AND <see cref="AllStaffScopes"/> (a user's token).</summary>
+    public string AdminToken() => StaffToken(AllStaffScopes);
+
+    /// <summary>
+    /// Staff: a user's token (authorization code, <c>sub</c> a user id) with role admin AND the given space-separated
+    /// scopes. Staff endpoints want both; this is the token that opens them.
+    /// </summary>
+    public string StaffToken(string scope, string subject = "usr_staff") =>
+        Token().Subject(subject).Claim("client_id", "agora-admin").Roles("admin").Scope(scope).Build();
+
+    /// <summary>
+    /// A service's client-credentials token: <c>sub</c> equals <c>client_id</c> (no user behind it), no roles, the
+    /// given space-separated scopes. Service-only operations want exactly this.
+    /// </summary>
+    public string ServiceToken(string scope, string client = "svc-test") =>
+        Token().Subject(client).Claim("client_id", client).Scope(scope).Build();
+
+    /// <summary>A service's client-credentials token (same as <see cref="ServiceToken"/>).</summary>
+    public string ClientToken(string scope) => ServiceToken(scope);
+
+    /// <summary>
+    /// A customer: a user's token issued to the shop front (<c>client_id</c> agora-web), no roles, the given scopes —
+    /// whatever they are, staff scopes included, which is how an attacker who minted them would look.
+    /// </summary>
+    public string CustomerToken(string subject, string scope) =>
+        Token().Subject(subject).Claim("client_id", "agora-web").Scope(scope).Build();
 
     public async ValueTask DisposeAsync()
     {

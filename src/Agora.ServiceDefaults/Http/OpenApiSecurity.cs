@@ -80,17 +80,18 @@ internal static class OpenApiSecurity
                 return;
             }
 
-            var scopes = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Scopes).Distinct(StringComparer.Ordinal).ToList();
-            var roles = policy.Requirements.OfType<ScopeOrRoleRequirement>().SelectMany(r => r.Roles)
-                .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles))
+            var access = policy.Requirements.OfType<AgoraAccessRequirement>().ToList();
+            var scopes = access.SelectMany(r => r.Scopes.Concat(r.StaffScopes).Concat(r.ServiceScopes)).Distinct(StringComparer.Ordinal).ToList();
+            var roles = policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles)
                 .Concat(policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.ClaimsAuthorizationRequirement>()
                     .Where(r => r.ClaimType is AgoraClaims.Roles or AgoraClaims.Role or System.Security.Claims.ClaimTypes.Role)
                     .SelectMany(r => r.AllowedValues ?? []))
                 .Distinct(StringComparer.Ordinal).ToList();
+            var staffOnly = access.Count > 0 && access.All(r => r.StaffScopes.Count > 0 && r.Scopes.Count == 0 && r.ServiceScopes.Count == 0);
 
             var document = context.Document!;
             operation.Security ??= [];
-            if (scopes.Count == 0 && roles.Contains(AgoraRoles.Admin, StringComparer.Ordinal))
+            if (staffOnly)
             {
                 // Staff only: a credential of its own, so no client's token (whatever its scopes) reads as enough.
                 AddStaffScheme(document);
@@ -102,11 +103,11 @@ internal static class OpenApiSecurity
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OidcScheme, document)] = scopes });
             }
 
-            if (scopes.Count > 0 || roles.Count > 0)
+            var needs = access.Select(r => r.Describe()).Concat(roles.Select(r => $"role `{r}`")).ToList();
+            if (needs.Count > 0)
             {
-                var needs = string.Join(" or ", scopes.Select(s => $"scope `{s}`").Concat(roles.Select(r => $"role `{r}`")));
                 operation.Description = (string.IsNullOrEmpty(operation.Description) ? "" : operation.Description + "\n\n")
-                    + $"Requires a bearer token with {needs}.";
+                    + $"Requires a bearer token of {string.Join("; or ", needs)}.";
             }
 
             var error = await ErrorSchemaAsync(document, context, cancellationToken);
@@ -134,10 +135,10 @@ internal static class OpenApiSecurity
                 Scheme = "bearer",
                 BearerFormat = "JWT",
                 Description = "A member of staff's access token from Agora Identity (signed in with authorization code and PKCE): "
-                    + "an RS256 JWT with typ at+jwt whose roles claim holds admin, validated as the bearer scheme says (RFC8725 JWT "
-                    + "best practices: algorithms allow-listed to RS256, iss/aud/exp/nbf/typ checked, jku/jwk/x5u ignored). "
-                    + "Administrative operations accept nothing else; "
-                    + "a client-credentials token is refused (403) whatever its scopes.",
+                    + "an RS256 JWT with typ at+jwt whose roles claim holds admin AND whose scope claim holds the staff scope the "
+                    + "operation names, validated as the bearer scheme says (RFC8725 JWT best practices: algorithms allow-listed "
+                    + "to RS256, iss/aud/exp/nbf/typ checked, jku/jwk/x5u ignored). Staff operations accept nothing else: the role "
+                    + "without the scope, the scope without the role, and a client-credentials token are refused (403).",
             });
         }
 

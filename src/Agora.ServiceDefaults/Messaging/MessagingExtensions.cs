@@ -141,7 +141,7 @@ public static class MessagingExtensions
         {
             if (o.GetPolicy(DeadLetterAdminApi.Policy) is null)
             {
-                o.AddPolicy(DeadLetterAdminApi.Policy, p => p.RequireScopeOrRole([], [AgoraRoles.Admin]));
+                o.AddPolicy(DeadLetterAdminApi.Policy, p => p.RequireAgoraAccess(new AgoraAccessRequirement(staffScopes: [AgoraScopes.AdminOps])));
             }
         });
     }

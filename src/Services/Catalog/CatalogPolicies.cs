@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Agora.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Authorization;
 
@@ -5,30 +6,46 @@ namespace Agora.Catalog;
 
 /// <summary>
 /// Who may change the catalogue. Reads (products, categories, stock, reservations) stay anonymous: the shop front
-/// shows them to everyone.
+/// shows them to everyone, except products that are not active (drafts, discontinued), which only
+/// <see cref="MaySeeAll">staff</see> see.
 /// </summary>
 internal static class CatalogPolicies
 {
     /// <summary>
-    /// Products (create, replace, patch, delete) and stock levels (PUT inventory): staff (role <c>admin</c>) or a
-    /// client granted <c>write:catalog</c> (an import job, the back office).
+    /// Products (create, replace, patch, delete): staff (role <c>admin</c> AND <c>write:catalog</c>: the back office) or
+    /// a service's client-credentials token with <c>write:catalog</c> (an import job). A customer's token is 403 whatever
+    /// scopes it carries, and so is the role without the scope.
     /// </summary>
     public const string Write = "catalog:write";
 
     /// <summary>
-    /// Reservations (reserve, release, commit; REST and gRPC): what Ordering's saga does with its client-credentials
-    /// token. <c>write:inventory</c> grants this and nothing else, so a service that only moves stock for orders
-    /// cannot edit products or set stock levels; <c>write:catalog</c> and <c>admin</c> include it.
+    /// Stock levels (PUT inventory): staff or a service, with <c>write:inventory</c> (or <c>write:catalog</c>, which
+    /// includes it).
+    /// </summary>
+    public const string Stock = "catalog:stock";
+
+    /// <summary>
+    /// Reservations (reserve, release, commit; REST and gRPC): service-only. Ordering's saga, a script: a
+    /// client-credentials token with <c>write:inventory</c>. A user's token is 403 (PERMISSION_DENIED over gRPC)
+    /// whatever its scopes or roles, so nobody can hoard stock or settle someone else's reservation.
     /// </summary>
     public const string Reserve = "catalog:reserve";
 
     /// <summary>Scope: change products and stock levels.</summary>
-    public const string WriteScope = "write:catalog";
+    public const string WriteScope = AgoraScopes.WriteCatalog;
 
-    /// <summary>Scope: reserve, release and commit stock for orders.</summary>
-    public const string InventoryScope = "write:inventory";
+    /// <summary>Scope: reserve, release and commit stock for orders; set stock levels.</summary>
+    public const string InventoryScope = AgoraScopes.WriteInventory;
+
+    /// <summary>
+    /// Whether the caller sees every product, drafts and discontinued ones included: staff or a service that may write
+    /// the catalogue. Everyone else sees active products only, and a draft by id is 404.
+    /// </summary>
+    public static bool MaySeeAll(ClaimsPrincipal user) =>
+        user.IsStaff(WriteScope, InventoryScope, AgoraScopes.AdminOps) || user.IsService(WriteScope);
 
     public static AuthorizationBuilder AddCatalogPolicies(this AuthorizationBuilder builder) => builder
-        .AddScopeOrRolePolicy(Write, [WriteScope], [AgoraRoles.Admin])
-        .AddScopeOrRolePolicy(Reserve, [WriteScope, InventoryScope], [AgoraRoles.Admin]);
+        .AddStaffOrServicePolicy(Write, WriteScope)
+        .AddStaffOrServicePolicy(Stock, InventoryScope, WriteScope)
+        .AddServicePolicy(Reserve, InventoryScope);
 }

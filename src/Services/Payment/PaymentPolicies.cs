@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Agora.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Authorization;
 
@@ -7,20 +8,28 @@ namespace Agora.Payment;
 internal static class PaymentPolicies
 {
     /// <summary>
-    /// Read and list payments: scope <c>read:payments</c> or <c>write:payments</c>, or role <c>admin</c>. Over REST a
-    /// caller sees only payments whose customer it is (others are 404, and left out of lists) unless it is admin; over
-    /// gRPC, which only services reach, any payment.
+    /// REST reads: scope <c>read:payments</c> (a customer: their own payments only, others are 404 and left out of
+    /// lists), or staff (role <c>admin</c> AND <c>write:payments</c> or <c>admin:ops</c>: every payment).
     /// </summary>
     public const string Read = "payments:read";
 
-    /// <summary>Authorize, capture, void, refund (gRPC): scope <c>write:payments</c> or role <c>admin</c>.</summary>
+    /// <summary>
+    /// gRPC authorize, capture, void, refund: service-only, a client-credentials token with <c>write:payments</c>. A
+    /// user's token is PERMISSION_DENIED whatever its scopes or roles: money moves only for the shop's own services.
+    /// </summary>
     public const string Write = "payments:write";
 
+    /// <summary>gRPC GetPayment: service-only, a client-credentials token with <c>read:payments</c> or <c>write:payments</c>.</summary>
+    public const string ServiceRead = "payments:service-read";
 
     public const string ReadScope = "read:payments";
-    public const string WriteScope = "write:payments";
+    public const string WriteScope = AgoraScopes.WritePayments;
+
+    /// <summary>Staff acting as staff: every customer's payments over REST.</summary>
+    public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(WriteScope, AgoraScopes.AdminOps);
 
     public static AuthorizationBuilder AddPaymentPolicies(this AuthorizationBuilder builder) => builder
-        .AddScopeOrRolePolicy(Read, [ReadScope, WriteScope], [AgoraRoles.Admin])
-        .AddScopeOrRolePolicy(Write, [WriteScope], [AgoraRoles.Admin]);
+        .AddCustomerPolicy(Read, [ReadScope, WriteScope], staffScopes: [WriteScope, AgoraScopes.AdminOps])
+        .AddServicePolicy(Write, WriteScope)
+        .AddServicePolicy(ServiceRead, ReadScope, WriteScope);
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Agora.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Authorization;
 
@@ -5,7 +6,8 @@ namespace Agora.Shipping;
 
 /// <summary>
 /// Who may read shipments: a customer's token with <c>read:shipments</c> (and then only the customer's own shipments,
-/// others are 404), or staff (role <c>admin</c>, every shipment). Carrier callbacks authenticate by signature instead.
+/// others are 404), or staff (role <c>admin</c> AND <c>write:shipments</c> or <c>admin:ops</c>: every shipment).
+/// Carrier callbacks authenticate by signature instead.
 /// </summary>
 internal static class ShippingPolicies
 {
@@ -13,6 +15,9 @@ internal static class ShippingPolicies
 
     public const string ReadScope = "read:shipments";
 
+    /// <summary>Staff acting as staff: every customer's shipments.</summary>
+    public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(AgoraScopes.WriteShipments, AgoraScopes.AdminOps);
+
     public static AuthorizationBuilder AddShippingPolicies(this AuthorizationBuilder builder) =>
-        builder.AddScopeOrRolePolicy(Read, [ReadScope], [AgoraRoles.Admin]);
+        builder.AddCustomerPolicy(Read, [ReadScope], staffScopes: [AgoraScopes.WriteShipments, AgoraScopes.AdminOps]);
 }

@@ -44,6 +44,17 @@ public sealed class CatalogApp : ServiceApp<Program>
     /// <summary>A TestServer handler adding an admin token, for gRPC channels.</summary>
     public HttpMessageHandler CreateAdminHandler() => new BearerTokenHandler(Identity.AdminToken) { InnerHandler = Server.CreateHandler() };
 
+    /// <summary>Ordering's client-credentials scopes plus the catalogue's: what a service or script moving stock holds.</summary>
+    public const string ServiceScopes = "write:inventory write:catalog";
+
+    /// <summary>A client whose requests carry a service's client-credentials token (reservations are service-only).</summary>
+    public HttpClient CreateServiceClient(string scope = ServiceScopes) =>
+        CreateDefaultClient(new BearerTokenHandler(() => Identity.ServiceToken(scope)));
+
+    /// <summary>A TestServer handler adding a service's client-credentials token, for gRPC channels.</summary>
+    public HttpMessageHandler CreateServiceHandler(string scope = ServiceScopes) =>
+        new BearerTokenHandler(() => Identity.ServiceToken(scope)) { InnerHandler = Server.CreateHandler() };
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -57,6 +68,9 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
     public CatalogApp App { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>A service's client (client credentials, write:inventory and write:catalog): reservations.</summary>
+    public HttpClient Service { get; private set; } = null!;
+
     /// <summary>Settings applied before the app starts.</summary>
     protected virtual void Configure(CatalogApp app)
     {
@@ -67,6 +81,7 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
         App = new CatalogApp(mode);
         Configure(App);
         Client = App.CreateAdminClient();
+        Service = App.CreateServiceClient();
         return Task.CompletedTask;
     }
 

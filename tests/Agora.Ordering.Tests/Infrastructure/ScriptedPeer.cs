@@ -57,6 +57,12 @@ public sealed class PeerScript
     /// <summary>Customers whose CommitStockForOrder gets no answer (Catalog is down after the payment was taken).</summary>
     public ConcurrentDictionary<string, byte> SilentCommitCustomers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Customers whose payment is authorized for 1 (a caller tampered with the amount), not the order's total.</summary>
+    public ConcurrentDictionary<string, byte> AuthorizeOneCustomers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Customers whose capture takes 1 less than what was authorized.</summary>
+    public ConcurrentDictionary<string, byte> CaptureShortCustomers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Customers whose orders get every answer three times at once (redeliveries racing each other).</summary>
     public ConcurrentDictionary<string, byte> DuplicatingCustomers { get; } = new(StringComparer.Ordinal);
 
@@ -170,6 +176,11 @@ public sealed class PeerScript
                     _declined[c.OrderId] = 0;
                     yield return new PaymentDeclined(Guid.NewGuid(), now, c.OrderId, paymentId, "card declined");
                 }
+                else if (AuthorizeOneCustomers.ContainsKey(c.CustomerId))
+                {
+                    _authorized[c.OrderId] = c with { Amount = 1 };
+                    yield return new PaymentAuthorized(Guid.NewGuid(), now, c.OrderId, paymentId, 1, c.Currency, "psp_" + c.OrderId);
+                }
                 else
                 {
                     _authorized[c.OrderId] = c;
@@ -185,7 +196,8 @@ public sealed class PeerScript
                 else if (_authorized.TryGetValue(c.OrderId, out var held))
                 {
                     _captured[c.OrderId] = 0;
-                    yield return new PaymentCaptured(Guid.NewGuid(), now, c.OrderId, PaymentId(c.OrderId), held.Amount, held.Currency);
+                    var shortChanged = _customerOf.TryGetValue(c.OrderId, out var taker) && CaptureShortCustomers.ContainsKey(taker);
+                    yield return new PaymentCaptured(Guid.NewGuid(), now, c.OrderId, PaymentId(c.OrderId), shortChanged ? held.Amount - 1 : held.Amount, held.Currency);
                 }
                 else
                 {

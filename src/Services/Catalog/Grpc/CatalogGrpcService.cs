@@ -14,14 +14,15 @@ namespace Agora.Catalog.Grpc;
 
 /// <summary>
 /// gRPC <c>ecommerce.catalog.v1.CatalogService</c>: what Ordering and Search call. Reads are anonymous like the REST
-/// API's; stock movements need a bearer token allowed by <see cref="CatalogPolicies.Reserve"/>.
+/// API's (active products only, unless the caller is staff or a catalogue-writing service); stock movements are
+/// service-only (<see cref="CatalogPolicies.Reserve"/>: a client-credentials token with <c>write:inventory</c>).
 /// </summary>
 internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger, IOptions<CatalogOptions> options)
     : CatalogService.CatalogServiceBase
 {
     public override async Task<GetProductResponse> GetProduct(GetProductRequest request, ServerCallContext context)
     {
-        var p = await Query().FirstOrDefaultAsync(x => x.Id == request.ProductId, context.CancellationToken)
+        var p = await Visible(context).FirstOrDefaultAsync(x => x.Id == request.ProductId, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"Product '{request.ProductId}' does not exist."));
         return new GetProductResponse { Product = ToMessage(p) };
     }
@@ -34,7 +35,7 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
             throw new RpcException(new Status(StatusCode.InvalidArgument, "At most 100 product ids per call."));
         }
 
-        var found = await Query().Where(p => ids.Contains(p.Id)).ToListAsync(context.CancellationToken);
+        var found = await Visible(context).Where(p => ids.Contains(p.Id)).ToListAsync(context.CancellationToken);
         var response = new GetProductsResponse();
         response.Products.AddRange(found.OrderBy(p => ids.IndexOf(p.Id)).Select(ToMessage));
         response.MissingIds.AddRange(ids.Except(found.Select(p => p.Id), StringComparer.Ordinal));
@@ -94,7 +95,7 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
 
     public override async Task StreamProducts(StreamProductsRequest request, IServerStreamWriter<Product> responseStream, ServerCallContext context)
     {
-        var query = Query().OrderBy(p => p.Id).AsAsyncEnumerable();
+        var query = Visible(context).OrderBy(p => p.Id).AsAsyncEnumerable();
         await foreach (var p in query.WithCancellation(context.CancellationToken))
         {
             if (string.IsNullOrEmpty(request.CategoryId) || p.CategoryId == request.CategoryId)
@@ -113,7 +114,15 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
             $"Reservation '{id}' is already {StatusName(result.Reservation!.Status)}.")),
     };
 
-    private IQueryable<Infrastructure.Product> Query() => db.Products.AsNoTracking().Include(p => p.Inventory);
+    /// <summary>
+    /// The products this caller may read: every one for staff and services that write the catalogue, active ones for
+    /// anyone else (a draft is NOT_FOUND, and missing from lists and streams), as over REST.
+    /// </summary>
+    private IQueryable<Infrastructure.Product> Visible(ServerCallContext context)
+    {
+        var query = db.Products.AsNoTracking().Include(p => p.Inventory);
+        return CatalogPolicies.MaySeeAll(context.GetHttpContext().User) ? query : query.Where(p => p.Status == ProductStatus.Active);
+    }
 
     private static Product ToMessage(Infrastructure.Product p)
     {

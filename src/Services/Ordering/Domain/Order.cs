@@ -45,6 +45,16 @@ public static class SagaSteps
     public static string Wire(this OrderStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 }
 
+/// <summary>The flags an order can carry (snake_case, as the API shows them).</summary>
+public static class Flags
+{
+    /// <summary>Payment authorized or captured another amount (or currency) than the order's total; the order was compensated.</summary>
+    public const string PaymentAmountMismatch = "payment_amount_mismatch";
+
+    /// <summary>The order's payment was refunded without the order asking; shipping stopped unless it had shipped.</summary>
+    public const string PaymentRefundedUnrequested = "payment_refunded_unrequested";
+}
+
 /// <summary>One status an order had, and since when.</summary>
 public sealed record StatusChange(OrderStatus Status, DateTimeOffset At);
 
@@ -83,6 +93,12 @@ public sealed class OrderState
     public string ShipmentStatus { get; private set; } = "none";
     public string? Reason { get; private set; }
     public List<StatusChange> History { get; } = [];
+
+    /// <summary>
+    /// What an operator must look at, in the order they happened: <see cref="Flags.PaymentAmountMismatch"/>,
+    /// <see cref="Flags.PaymentRefundedUnrequested"/>.
+    /// </summary>
+    public List<string> OrderFlags { get; } = [];
 
     private bool _shipmentUndone;
     private bool _paymentUndone;
@@ -202,6 +218,27 @@ public sealed class OrderState
                 PaymentStatus = "refunded";
                 Enter(NextCompensation());
                 break;
+            case OrderEvent.PaymentAmountMismatch m:
+                PaymentId = m.PaymentId;
+                PaymentPending = false;
+                if (m.Operation == "capture")
+                {
+                    CapturedAmount = m.Amount;
+                    PaymentStatus = "captured";
+                }
+                else
+                {
+                    PaymentStatus = "authorized";
+                }
+
+                Flag(Flags.PaymentAmountMismatch);
+                break;
+            case OrderEvent.PaymentRefundedUnrequested r:
+                PaymentId = r.PaymentId.Length > 0 ? r.PaymentId : PaymentId;
+                PaymentStatus = "refunded";
+                _paymentUndone = true; // the money is back already: nothing to void or refund
+                Flag(Flags.PaymentRefundedUnrequested);
+                break;
             case OrderEvent.StockReleased:
                 _stockUndone = true;
                 StockHeld = false;
@@ -228,6 +265,14 @@ public sealed class OrderState
         : PaymentRequested && !_paymentUndone ? SagaStep.ReturnPayment
         : !_stockUndone ? SagaStep.ReleaseStock
         : SagaStep.Cancelled;
+
+    private void Flag(string flag)
+    {
+        if (!OrderFlags.Contains(flag))
+        {
+            OrderFlags.Add(flag);
+        }
+    }
 
     private void Enter(SagaStep step)
     {

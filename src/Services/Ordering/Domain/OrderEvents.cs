@@ -60,6 +60,19 @@ public static class OrderEvent
 
     public sealed record StockReleased(DateTimeOffset At) : IOrderEvent;
 
+    /// <summary>
+    /// Payment answered an authorization or a capture for another amount or currency than the order's total: the
+    /// answer is recorded (what is held or taken must be given back) and the saga compensates.
+    /// </summary>
+    /// <param name="Operation"><c>authorize</c> or <c>capture</c>.</param>
+    public sealed record PaymentAmountMismatch(DateTimeOffset At, string PaymentId, string Operation, decimal Amount, string Currency) : IOrderEvent;
+
+    /// <summary>
+    /// Payment refunded the order's money without the saga asking for it (someone called Payment directly): the order
+    /// is flagged, and, unless it has shipped, compensated (shipment cancelled, stock released, order cancelled).
+    /// </summary>
+    public sealed record PaymentRefundedUnrequested(DateTimeOffset At, string PaymentId, decimal Amount, string Currency) : IOrderEvent;
+
     public sealed record Cancelled(DateTimeOffset At, string Reason) : IOrderEvent;
 
     /// <summary>A compensation kept failing: the order needs an operator (listed by the admin saga endpoint).</summary>
@@ -92,6 +105,8 @@ public static class OrderEventTypes
         ("payment_voided", typeof(OrderEvent.PaymentVoided)),
         ("refund_issued", typeof(OrderEvent.RefundIssued)),
         ("stock_released", typeof(OrderEvent.StockReleased)),
+        ("payment_amount_mismatch", typeof(OrderEvent.PaymentAmountMismatch)),
+        ("payment_refunded_unrequested", typeof(OrderEvent.PaymentRefundedUnrequested)),
         ("order_cancelled", typeof(OrderEvent.Cancelled)),
         ("saga_failed", typeof(OrderEvent.SagaFailed)),
     ];

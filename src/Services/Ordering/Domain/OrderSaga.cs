@@ -21,12 +21,16 @@ public static class OrderSaga
             [new OrderEvent.StockRejected(now, r.Reason, r.Problems), new OrderEvent.Cancelled(now, "out of stock")],
         PaymentPending p when order.Step == SagaStep.AuthorizePayment && !order.PaymentPending && !order.Compensating =>
             [new OrderEvent.PaymentPending(now, p.PaymentId, p.Reason)],
+        PaymentAuthorized a when order.Step == SagaStep.AuthorizePayment && !Matches(order, a.Amount, a.Currency) =>
+            Mismatch(order, a.PaymentId, "authorize", a.Amount, a.Currency, now),
         PaymentAuthorized a when order.Step == SagaStep.AuthorizePayment => [new OrderEvent.PaymentAuthorized(now, a.PaymentId, a.Amount, a.PspReference)],
         PaymentDeclined d when order.Step == SagaStep.AuthorizePayment =>
             [new OrderEvent.PaymentDeclined(now, d.PaymentId, d.Reason), new OrderEvent.CompensationStarted(now, "payment declined: " + d.Reason, "saga")],
         ShipmentCreated c when order.Step == SagaStep.CreateShipment => [new OrderEvent.ShipmentCreated(now, c.ShipmentId, c.Carrier, c.TrackingNumber)],
         ShipmentFailed f when order.Step == SagaStep.CreateShipment =>
             [new OrderEvent.ShipmentFailed(now, f.Reason), new OrderEvent.CompensationStarted(now, "shipment failed: " + f.Reason, "saga")],
+        PaymentCaptured c when order.Step == SagaStep.CapturePayment && !Matches(order, c.Amount, c.Currency) =>
+            Mismatch(order, c.PaymentId, "capture", c.Amount, c.Currency, now),
         PaymentCaptured c when order.Step == SagaStep.CapturePayment => [new OrderEvent.PaymentCaptured(now, c.PaymentId, c.Amount)],
         PaymentCaptureFailed f when order.Step == SagaStep.CapturePayment =>
             [new OrderEvent.PaymentCaptureFailed(now, f.PaymentId, f.Reason), new OrderEvent.CompensationStarted(now, "capture failed: " + f.Reason, "saga")],
@@ -34,6 +38,7 @@ public static class OrderSaga
         ShipmentCancelled when order.Step == SagaStep.CancelShipment => [new OrderEvent.ShipmentCancelled(now)],
         PaymentVoided when order.Step == SagaStep.ReturnPayment => [new OrderEvent.PaymentVoided(now)],
         PaymentRefunded r when order.Step == SagaStep.ReturnPayment => [new OrderEvent.RefundIssued(now, r.Amount)],
+        PaymentRefunded r when order.CapturedAmount > 0 && order.PaymentStatus != "refunded" => Unrequested(order, r, now),
         StockReleasedForOrder when order.Step == SagaStep.ReleaseStock => [new OrderEvent.StockReleased(now)],
         ShipmentDispatched d when order.Status == OrderStatus.Confirmed => [new OrderEvent.Shipped(now, d.Carrier, d.TrackingNumber)],
         ShipmentInTransit t when order.Status == OrderStatus.Shipped => [new OrderEvent.InTransit(now, t.Location)],
@@ -42,6 +47,38 @@ public static class OrderSaga
             [new OrderEvent.Shipped(now, order.Carrier ?? "", order.TrackingNumber ?? ""), new OrderEvent.Delivered(now)],
         _ => [],
     };
+
+    /// <summary>Whether Payment's amount is the order's total, to the minor unit, in the order's currency.</summary>
+    private static bool Matches(OrderState order, decimal amount, string? currency) =>
+        amount == order.Total && string.Equals(currency, order.Currency, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Payment held or took another amount than the order's total (a tampered or confused caller): never confirm on it.
+    /// The answer is recorded, so the compensation gives back exactly what is held (void) or taken (refund), then the
+    /// order is cancelled and flagged.
+    /// </summary>
+    private static IReadOnlyList<IOrderEvent> Mismatch(OrderState order, string paymentId, string operation, decimal amount, string? currency, DateTimeOffset now) =>
+    [
+        new OrderEvent.PaymentAmountMismatch(now, paymentId, operation, amount, currency ?? ""),
+        new OrderEvent.CompensationStarted(now,
+            $"payment amount mismatch: {(operation == "capture" ? "captured" : "authorized")} {amount.ToString(System.Globalization.CultureInfo.InvariantCulture)} {currency}, "
+            + $"order total {order.Total.ToString(System.Globalization.CultureInfo.InvariantCulture)} {order.Currency}", "saga"),
+    ];
+
+    /// <summary>
+    /// A refund the saga did not ask for (outside its ReturnPayment step): the order is flagged. If it has not shipped,
+    /// it is compensated — the shipment cancelled so nothing ships for money given back, the stock released, the
+    /// order cancelled; a shipped or delivered order, or one already turning back, keeps its course with the flag for
+    /// an operator.
+    /// </summary>
+    private static IReadOnlyList<IOrderEvent> Unrequested(OrderState order, PaymentRefunded r, DateTimeOffset now)
+    {
+        var flagged = new OrderEvent.PaymentRefundedUnrequested(now, r.PaymentId, r.Amount, r.Currency ?? "");
+        var stoppable = !order.Compensating && order.Status is not (OrderStatus.Shipped or OrderStatus.Delivered or OrderStatus.Cancelled or OrderStatus.Failed);
+        return stoppable
+            ? [flagged, new OrderEvent.CompensationStarted(now, "payment refunded without the order asking", "saga")]
+            : [flagged];
+    }
 
     /// <summary>A step's timer fired: retry it, turn back, or (a compensation that keeps failing) give up for an operator.</summary>
     public static IReadOnlyList<IOrderEvent> TimedOut(OrderState order, OrderStepTimedOut timeout, SagaOptions options, DateTimeOffset now)

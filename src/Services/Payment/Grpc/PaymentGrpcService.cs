@@ -16,7 +16,11 @@ using PaymentMessage = Agora.Contracts.Payment.V1.Payment;
 namespace Agora.Payment.Grpc;
 
 /// <summary>
-/// gRPC <c>ecommerce.payment.v1.PaymentService</c> for services (client-credentials tokens). A mutation records its
+/// gRPC <c>ecommerce.payment.v1.PaymentService</c>, service-only: every method wants a client-credentials token
+/// (<c>sub</c> equals <c>client_id</c>) with <c>write:payments</c> (<c>read:payments</c> for GetPayment); a user's
+/// token is PERMISSION_DENIED whatever its scopes or roles, so nobody refunds, voids or captures money for
+/// themselves. A repeat of an order's authorization with another amount or customer is ALREADY_EXISTS, whether it
+/// reuses the idempotency key or not: the amount authorized is the first one asked. A mutation records its
 /// idempotency key with the change it makes, then calls the provider in the request (through the same worker the
 /// saga's messages use) and answers the payment as it then is. A durable attempt scheduled with the change finishes the
 /// operation if this process dies mid-call; it finds nothing to do otherwise.
@@ -142,7 +146,7 @@ internal sealed class PaymentGrpcService(
         return new RefundResponse { Payment = payment };
     }
 
-    [Authorize(Policy = PaymentPolicies.Read)]
+    [Authorize(Policy = PaymentPolicies.ServiceRead)]
     public override async Task<GetPaymentResponse> GetPayment(GetPaymentRequest request, ServerCallContext context)
     {
         var query = db.Payments.AsNoTracking().Where(p => !p.Placeholder);
@@ -158,8 +162,8 @@ internal sealed class PaymentGrpcService(
     }
 
     /// <summary>
-    /// The idempotent shell of every mutation: a key seen before answers the payment it named (or INVALID_ARGUMENT
-    /// for another request); otherwise <paramref name="change"/> runs and commits with the key in one transaction,
+    /// The idempotent shell of every mutation: a key seen before answers the payment it named (or ALREADY_EXISTS
+    /// for another request: a conflict); otherwise <paramref name="change"/> runs and commits with the key in one transaction,
     /// then the operation it started, if any, calls the provider. A race (another request with the same key, or a
     /// concurrent change to the payment) is retried from the top, where it usually turns into a replay.
     /// </summary>
@@ -177,7 +181,9 @@ internal sealed class PaymentGrpcService(
             {
                 return known.RequestHash == hash
                     ? await CurrentAsync(known.PaymentId, ct)
-                    : throw Failed(StatusCode.InvalidArgument, "idempotency_key was already used with a different request.");
+                    // A repeat that asks for something else (another amount, customer or payment) is a conflict, never
+                    // a replay: the first request stands and the caller hears so (ALREADY_EXISTS, HTTP 409).
+                    : throw Failed(StatusCode.AlreadyExists, "idempotency_key was already used with a different request (another amount, customer or payment).");
             }
 
             var ledger = new PaymentLedger(outbox.DbContext, outbox, clock, options.Value, logger);

@@ -49,7 +49,7 @@ internal static class CategoriesApi
 
     private static async Task<Results<ApiOk<IReadOnlyList<ProductDto>>, ApiError>> ListProducts(
         string id, [AsParameters] ProductListQuery query, CatalogDbContext db, ProductListCache cache, IOptions<CatalogOptions> options,
-        CancellationToken ct)
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         if (!await db.Categories.AnyAsync(c => c.Id == id, ct))
         {
@@ -60,7 +60,7 @@ internal static class CategoriesApi
         {
             Category = id, MinPrice = query.MinPrice, MaxPrice = query.MaxPrice, Status = query.Status, Q = query.Q,
             Sort = query.Sort, PerPage = query.PerPage, Cursor = query.Cursor, Page = query.Page,
-        }, db, cache, options, ct)).Result switch
+        }, db, cache, options, user, ct)).Result switch
         {
             ApiOk<IReadOnlyList<ProductDto>> ok => ok,
             ApiError error => error,

@@ -10,7 +10,10 @@ internal static class GetProduct
         string id, HttpRequest request, CatalogDbContext db, ProductCache cache, CancellationToken ct)
     {
         var cached = Ids.HasPrefix(id, "prd") ? await cache.GetAsync(id, db, ct) : null;
-        if (cached is null)
+
+        // A product that is not active (a draft, a discontinued one) is the back office's: to anyone else it does not
+        // exist, exactly as an unknown id (no existence leak, no ETag).
+        if (cached is null || (cached.Product.Status != ProductStatus.Active && !CatalogPolicies.MaySeeAll(request.HttpContext.User)))
         {
             return ProductErrors.NotFound(id);
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -49,7 +50,7 @@ internal static class ListProducts
 
     public static async Task<Results<ApiOk<IReadOnlyList<ProductDto>>, ApiError>> Handle(
         [AsParameters] ProductListQuery query, CatalogDbContext db, ProductListCache cache, IOptions<CatalogOptions> options,
-        CancellationToken ct)
+        ClaimsPrincipal user, CancellationToken ct)
     {
         var v = new Validator();
         var perPage = Paging.PerPage(query.PerPage, query.Page, query.Cursor, v);
@@ -83,6 +84,18 @@ internal static class ListProducts
         if (!v.IsValid)
         {
             return v.ToError();
+        }
+
+        // Drafts and discontinued products are the back office's business: anyone else lists active products only,
+        // whatever the status filter asks (an empty page for another status, so the list leaks nothing).
+        if (!CatalogPolicies.MaySeeAll(user))
+        {
+            if (status is { } asked && asked != ProductStatus.Active)
+            {
+                return ApiResults.Page<ProductDto>([], Paging.Info(perPage, 0, null, query.Page));
+            }
+
+            status = ProductStatus.Active;
         }
 
         var cacheKey = cache.Key(query.Category, status, query.MinPrice, query.MaxPrice, query.Q, sort, perPage, query.Cursor, query.Page);

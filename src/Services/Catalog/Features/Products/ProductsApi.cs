@@ -10,10 +10,13 @@ internal static class ProductsApi
         group.MapGet("/", ListProducts.Handle).WithName("ListProducts")
             .WithSummary("Products, filtered by category, price range, status and name; sorted; cursor-paged")
             .WithDescription("A page of products. Follow pagination.next_cursor for the next page (keyset paging, stable "
-                + "while products are added), or give page for offset paging. Invalid filters are 422 with a detail per parameter.")
+                + "while products are added), or give page for offset paging. Invalid filters are 422 with a detail per parameter. "
+                + "Only staff (role admin with write:catalog) and catalogue services see drafts and discontinued products; anyone else "
+                + "lists active products only, and a status filter naming another status finds none.")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         group.MapGet("/{id}", GetProduct.Handle).WithName("GetProduct").WithSummary("A product (ETag; If-None-Match gives 304)")
-            .WithDescription("One product by id, with its ETag. Send the ETag in If-None-Match to get 304 while it is unchanged.")
+            .WithDescription("One product by id, with its ETag. Send the ETag in If-None-Match to get 304 while it is unchanged. "
+                + "A product that is not active (draft, discontinued) is 404 except to staff and catalogue services.")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND");
         group.MapPost("/", CreateProduct.Handle).WithName("CreateProduct").WithSummary("Add a product")

@@ -61,7 +61,7 @@ internal static class InventoryApi
                 + "reserved units are not touched.")
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError)
-            .RequireAuthorization(CatalogPolicies.Write);
+            .RequireAuthorization(CatalogPolicies.Stock);
 
         var reservations = app.MapGroup("/api/v1/reservations").WithTags("Reservations");
         reservations.MapPost("/", Reserve).WithName("CreateReservation").WithSummary("Reserve stock for one or more products, all or nothing")

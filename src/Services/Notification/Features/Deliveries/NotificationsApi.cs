@@ -104,7 +104,7 @@ internal static class NotificationsApi
             return v.ToError();
         }
 
-        var staff = user.HasRole(AgoraRoles.Admin);
+        var staff = NotificationPolicies.IsStaff(user);
         var subject = user.FindFirst(AgoraClaims.Subject)?.Value ?? "";
         if (!staff && query.CustomerId is { Length: > 0 } other && other != subject)
         {
@@ -155,7 +155,7 @@ internal static class NotificationsApi
         string id, ClaimsPrincipal user, NotificationDbContext db, CancellationToken ct)
     {
         var delivery = Ids.HasPrefix(id, "ntf") ? await db.Deliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct) : null;
-        var staff = user.HasRole(AgoraRoles.Admin);
+        var staff = NotificationPolicies.IsStaff(user);
         return delivery is not null && (staff || (delivery.CustomerId.Length > 0 && delivery.CustomerId == user.FindFirst(AgoraClaims.Subject)?.Value))
             ? ApiResults.Ok(NotificationDto.From(delivery, staff))
             : ApiResults.NotFound("NOTIFICATION_NOT_FOUND", $"Notification '{(id.Length <= 64 ? id : id[..64] + "…")}' does not exist.");

@@ -82,8 +82,12 @@ public sealed record OrderDto(
     DateTimeOffset UpdatedAt,
     int Version,
     [property: MaxLength(OrderDto.MaxHistory)] IReadOnlyList<StatusChangeDto> History,
-    OrderLinksDto Links)
+    OrderLinksDto Links,
+    [property: MaxLength(OrderDto.MaxFlags), System.ComponentModel.Description("What an operator must look at: payment_amount_mismatch, payment_refunded_unrequested.")] IReadOnlyList<string>? Flags)
 {
+    /// <summary>Most flags an order carries: one of each kind.</summary>
+    public const int MaxFlags = 2;
+
     /// <summary>
     /// Most status changes the view shows: the latest ones. An order's status moves a handful of times (at most once per
     /// status it can have), so no order comes near it.
@@ -121,7 +125,7 @@ public static class OrderProjection
             new ShipmentInfoDto(o.ShipmentId, o.ShipmentStatus, o.Carrier, o.TrackingNumber),
             new SagaInfoDto(o.Step.Wire(), o.Attempt, o.Compensating), Clip(o.Reason, OrderViewLimits.Reason), o.PlacedAt, o.UpdatedAt, o.Version,
             o.History.TakeLast(OrderDto.MaxHistory).Select(h => new StatusChangeDto(h.Status.Wire(), h.At)).ToList(),
-            Links(o));
+            Links(o), [.. o.OrderFlags]);
     }
 
     public static OrderLinksDto Links(OrderState o) => new(

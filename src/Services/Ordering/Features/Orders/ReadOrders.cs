@@ -23,9 +23,12 @@ internal static class ReadOrders
     /// <summary>The longest <c>as_of</c>: an RFC 3339 date-time with seven fraction digits and an offset is 33.</summary>
     public const int AsOfMaxLength = 40;
 
-    /// <summary>Customers see their own orders; staff see every order. Anyone else gets a 404 (no existence leak).</summary>
+    /// <summary>
+    /// Customers see their own orders; staff (role and <c>admin:ops</c> together) see every order. Anyone else gets a
+    /// 404 (no existence leak).
+    /// </summary>
     public static bool MaySee(ClaimsPrincipal user, string customerId) =>
-        user.HasRole(AgoraRoles.Admin) || string.Equals(user.FindFirstValue(AgoraClaims.Subject), customerId, StringComparison.Ordinal);
+        OrderingPolicies.IsStaff(user) || string.Equals(user.FindFirstValue(AgoraClaims.Subject), customerId, StringComparison.Ordinal);
 
     public static ApiError NotFound(string id) =>
         ApiResults.NotFound("ORDER_NOT_FOUND", $"Order '{(id.Length <= 64 ? id : id[..64] + "…")}' does not exist.");
@@ -130,7 +133,7 @@ internal static class ReadOrders
                 ApiResults.Validation("customer_id", $"At most {OrderViewLimits.CustomerId} characters."));
         }
 
-        var admin = http.User.HasRole(AgoraRoles.Admin);
+        var admin = OrderingPolicies.IsStaff(http.User);
         var customer = admin ? customer_id : http.User.FindFirstValue(AgoraClaims.Subject);
         if (!admin && customer_id is not null && customer_id != customer)
         {
@@ -237,7 +240,7 @@ internal static class CancelOrder
 
             try
             {
-                var by = http.User.HasRole(AgoraRoles.Admin) && http.User.FindFirstValue(AgoraClaims.Subject) != order.Customer.CustomerId ? "staff" : "customer";
+                var by = OrderingPolicies.IsStaff(http.User) && http.User.FindFirstValue(AgoraClaims.Subject) != order.Customer.CustomerId ? "staff" : "customer";
                 await processor.CommitAsync(order, [new OrderEvent.CompensationStarted(processor.Now, $"cancelled by {by}", "customer")], ct);
                 return ApiResults.Accepted($"/api/v1/orders/{order.Id}", OrderProjection.View(order));
             }

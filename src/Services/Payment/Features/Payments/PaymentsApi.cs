@@ -57,7 +57,7 @@ internal static class PaymentsApi
             ? await db.Payments.AsNoTracking().Include(p => p.Operations).FirstOrDefaultAsync(p => p.Id == id && !p.Placeholder, ct)
             : null;
         var user = context.User;
-        if (payment is null || !(user.HasRole(AgoraRoles.Admin) || user.FindFirst(AgoraClaims.Subject)?.Value == payment.CustomerId))
+        if (payment is null || !(PaymentPolicies.IsStaff(user) || user.FindFirst(AgoraClaims.Subject)?.Value == payment.CustomerId))
         {
             return ApiResults.NotFound("PAYMENT_NOT_FOUND", $"Payment '{(id.Length <= 64 ? id : id[..64] + "…")}' does not exist.");
         }
@@ -101,7 +101,7 @@ internal static class PaymentsApi
         }
 
         var filtered = db.Payments.AsNoTracking().Where(p => !p.Placeholder);
-        if (!context.User.HasRole(AgoraRoles.Admin))
+        if (!PaymentPolicies.IsStaff(context.User))
         {
             // Ownership: a customer's list holds their own payments only, whatever the filters name.
             var customerId = context.User.FindFirst(AgoraClaims.Subject)?.Value ?? "";

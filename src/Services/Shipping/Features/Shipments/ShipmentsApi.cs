@@ -76,7 +76,7 @@ internal static class ShipmentsApi
             return v.ToError();
         }
 
-        var admin = user.HasRole(AgoraRoles.Admin);
+        var admin = ShippingPolicies.IsStaff(user);
         var subject = user.FindFirst(AgoraClaims.Subject)?.Value ?? "";
         if (!admin && query.CustomerId is { Length: > 0 } other && other != subject)
         {
@@ -121,6 +121,6 @@ internal static class ShipmentsApi
 
     /// <summary>Staff see every shipment; a customer only their own.</summary>
     private static bool CanSee(ClaimsPrincipal user, Shipment shipment) =>
-        user.HasRole(AgoraRoles.Admin)
+        ShippingPolicies.IsStaff(user)
         || (shipment.CustomerId.Length > 0 && shipment.CustomerId == user.FindFirst(AgoraClaims.Subject)?.Value);
 }

@@ -45,10 +45,10 @@ internal static class ProductsV2Api
         var group = app.MapGroup("/api/v2/products").WithTags("Products v2");
         group.MapGet("/", ListAsync).WithName("ListProductsV2")
             .WithSummary("Products in the v2 shape (category object, pricing.list_price); filters, sorting and paging as in v1")
-            .WithDescription("A page of products, as v1's list, each in the v2 shape.")
+            .WithDescription("A page of products, as v1's list (active products only, except to staff), each in the v2 shape.")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         group.MapGet("/{id}", GetAsync).WithName("GetProductV2").WithSummary("A product in the v2 shape (ETag; If-None-Match gives 304)")
-            .WithDescription("One product by id in the v2 shape, with its ETag.")
+            .WithDescription("One product by id in the v2 shape, with its ETag; a product that is not active is 404 except to staff.")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "PRODUCT_NOT_FOUND");
         return app;
@@ -56,9 +56,9 @@ internal static class ProductsV2Api
 
     private static async Task<Results<ApiOk<IReadOnlyList<ProductV2Dto>>, ApiError>> ListAsync(
         [AsParameters] ProductListQuery query, CatalogDbContext db, ProductListCache cache, IOptions<CatalogOptions> options,
-        CancellationToken ct)
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        var v1 = await ListProducts.Handle(query, db, cache, options, ct);
+        var v1 = await ListProducts.Handle(query, db, cache, options, user, ct);
         return v1.Result switch
         {
             ApiOk<IReadOnlyList<ProductDto>> page => ApiResults.Page<ProductV2Dto>(
