@@ -115,6 +115,11 @@ public sealed class AgoraAppModel
             // Aspire stops the dashboard first; a service's last OTLP flush then waits out the export timeout (10 s by
             // default) before the process exits. Exports to the local dashboard take milliseconds, so 1 s is plenty.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
+            // The AppHost runs the shop for development: its services run in its environment (Development under `dotnet
+            // run`, from launchSettings.json), which is what enables the demo accounts and clients, and what the demo-secret
+            // guard of every service (ServiceDefaults' DemoSecrets) checks. Explicit, so no service's own launch profile decides.
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", EnvironmentName)
+            .WithEnvironment("DOTNET_ENVIRONMENT", EnvironmentName)
             .WithEnvironment("Agora__Mode", Settings.Mode.ToString())
             .WithEnvironment("Agora__DataDirectory", Settings.DataDirectory)
             .WithHttpHealthCheck("/health/ready", endpointName: HttpEndpoint);
@@ -174,7 +179,7 @@ public sealed class AgoraAppModel
     {
         var gateway = AddService<TProject>(name, GatewayPort, messaging: false)
             .WithEnvironment("Gateway__ApiKeys__ClientId", _builder.Configuration["Agora:GatewayClientId"] ?? "agora-scripts")
-            .WithEnvironment("Gateway__ApiKeys__ClientSecret", _builder.Configuration["Agora:GatewayClientSecret"] ?? "agora-scripts-secret");
+            .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"));
         foreach (var service in services)
         {
             gateway.WithReference(service);
@@ -203,6 +208,19 @@ public sealed class AgoraAppModel
 
         return gateway;
     }
+
+    /// <summary>The environment the services run in: the AppHost's own (Development under <c>dotnet run</c>).</summary>
+    public string EnvironmentName => _builder.Environment.EnvironmentName;
+
+    /// <summary>
+    /// The secret configured as <paramref name="setting"/>; without one, the published demo value, but in Development
+    /// only: elsewhere the AppHost refuses to start rather than hand a service a secret anyone can read.
+    /// </summary>
+    public string DevelopmentSecret(string setting, string demoValue) =>
+        _builder.Configuration[setting] is { Length: > 0 } configured ? configured
+        : _builder.Environment.EnvironmentName == "Development" ? demoValue
+        : throw new AgoraConfigurationException(
+            $"{setting} is not set: outside the Development environment the AppHost hands out no demo secret; set it (from a secret store).");
 
     /// <summary>Identity: passes <c>Agora:DemoAccounts</c> on as <c>Identity:SeedDemoAccounts</c> when it is set.</summary>
     public IResourceBuilder<ProjectResource> WithDemoAccounts(IResourceBuilder<ProjectResource> identity) =>

@@ -23,8 +23,8 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// are taken from the repo root.</item>
 /// <item><c>ConnectionStrings:postgres</c>, <c>ConnectionStrings:rabbitmq</c>, <c>ConnectionStrings:redis</c>: required in
 /// the distributed mode, passed on to every service unchanged.</item>
-/// <item><c>Agora:DemoAccounts</c>: <c>true</c>/<c>false</c> to create (or not) Identity's demo users and clients on an
-/// empty database; unset, Identity decides (yes in the embedded mode, no in the distributed one).</item>
+/// <item><c>Agora:DemoAccounts</c>: <c>false</c> turns off Identity's demo users and clients, which exist only in the
+/// Development environment (the AppHost's own, which its services run in); <c>true</c> outside Development stops Identity.</item>
 /// <item><c>Agora:Canary:Catalog</c>: a percentage (0–100]; runs a second Catalog, the canary, and has the gateway send it
 /// that share of Catalog's traffic (seed §7.3). Distributed mode only: the two versions share one database and broker.</item>
 /// </list>

@@ -2,7 +2,7 @@ using Agora.AppHost;
 
 // dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
 // dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
-//   (add --Agora:DemoAccounts=true for the demo users and clients there too)
+//   The services run in the AppHost's environment (Development here): only there do the demo users and clients exist.
 var builder = DistributedApplication.CreateBuilder(args);
 
 AgoraAppModel agora;
@@ -23,9 +23,10 @@ var catalog = agora.AddService<Projects.Agora_Catalog>("catalog", httpPort: 5102
 agora.AddCanary<Projects.Agora_Catalog>(catalog, agora.Settings.CatalogCanaryWeight);
 var ordering = agora.AddService<Projects.Agora_Ordering>("ordering", httpPort: 5103);
 var payment = agora.AddService<Projects.Agora_Payment>("payment", httpPort: 5104, grpcPort: 7104);
-// Development-only webhook secret; production sets Shipping__CarrierWebhookSecret from a secret store.
+// The carrier-webhook secret: Agora:CarrierWebhookSecret, or in Development only the published demo value (every
+// service refuses that value outside Development); production sets Shipping__CarrierWebhookSecret from a secret store.
 var shipping = agora.AddService<Projects.Agora_Shipping>("shipping", httpPort: 5105)
-    .WithEnvironment("Shipping__CarrierWebhookSecret", builder.Configuration["Agora:CarrierWebhookSecret"] ?? "agora-dev-carrier-webhook-secret");
+    .WithEnvironment("Shipping__CarrierWebhookSecret", agora.DevelopmentSecret("Agora:CarrierWebhookSecret", "agora-dev-carrier-webhook-secret"));
 // Email, SMS and push go to the development inbox (below); production points these at the real providers.
 var notification = agora.AddService<Projects.Agora_Notification>("notification", httpPort: 5106)
     .WithEnvironment("Notification__Smtp__Host", "localhost")

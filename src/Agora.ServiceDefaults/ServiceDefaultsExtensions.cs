@@ -32,6 +32,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        Hosting.DemoSecrets.EnsureNoneOutsideDevelopment(builder.Configuration, builder.Environment);
         builder.Configuration[$"{AgoraOptions.SectionName}:{nameof(AgoraOptions.ServiceName)}"] ??= serviceName;
         builder.Services.AddOptions<AgoraOptions>()
             .Bind(builder.Configuration.GetSection(AgoraOptions.SectionName))

@@ -122,7 +122,7 @@ public abstract class GatewayTests(AppHostFixture fixture)
     [Fact]
     public async Task Gateway_PartnerApiKey_IssuedThroughTheGateway_IsAcceptedAtTheEdge_UntilRevoked()
     {
-        using var admin = await ShopClient.SignInAsync(fixture, "admin@agora.local", "Admin!2345", "openid profile");
+        using var admin = await ShopClient.SignInAsStaffAsync(fixture, "openid profile roles admin:ops");
         var (status, created, _) = await admin.SendAsync(HttpMethod.Post, "gateway", "/api/v1/api-keys",
             new JsonObject { ["name"] = "e2e partner", ["scopes"] = new JsonArray("read:catalog") });
         Assert.True(status == HttpStatusCode.Created, created.ToJsonString());

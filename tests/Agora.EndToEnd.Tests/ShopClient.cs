@@ -69,16 +69,28 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
     public Task<JsonNode> WaitForSagaEndAsync(string orderId, TimeSpan? timeout = null) =>
         WaitForOrderAsync(orderId, o => (string?)o["saga"]!["state"] is "completed" or "cancelled" or "failed", timeout ?? TimeSpan.FromSeconds(90));
 
+    /// <summary>
+    /// What the demo admin asks for through the back-office client (agora-admin, confidential): the roles claim and every
+    /// staff scope. Staff scopes never reach a public client such as agora-web.
+    /// </summary>
+    public const string StaffScopes = "openid profile email roles read:users read:orders write:orders read:payments read:shipments read:notifications "
+        + "read:catalog write:catalog write:inventory write:payments write:shipments admin:ops";
+
+    /// <summary>The demo admin, signed in through the back-office client with <see cref="StaffScopes"/>.</summary>
+    public static Task<ShopClient> SignInAsStaffAsync(AppHostFixture fixture, string scope = StaffScopes) =>
+        SignInAsync(fixture, "admin@agora.local", "Admin!2345", scope, "agora-admin", "agora-admin-secret");
+
     public static async Task<ShopClient> SignInAsync(AppHostFixture fixture, string email, string password,
-        string scope = "openid profile email read:orders write:orders read:payments read:shipments read:notifications")
+        string scope = "openid profile email read:orders write:orders read:payments read:shipments read:notifications",
+        string client = OAuth.WebClient, string? secret = null)
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
             BaseAddress = fixture.App.GetEndpoint("identity", "http"),
         };
         var (verifier, challenge) = OAuth.Pkce();
-        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "shop", scope: scope), email, password);
-        var (status, body) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier);
+        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "shop", client: client, scope: scope), email, password);
+        var (status, body) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier, clientId: client, secret: secret);
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         return new ShopClient(fixture, (string)body["access_token"]!);
     }

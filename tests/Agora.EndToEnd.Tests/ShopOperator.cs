@@ -25,16 +25,12 @@ public sealed class ShopOperator : IDisposable
         Admin = admin;
     }
 
-    /// <summary>
-    /// Signed in as the demo admin (role <c>admin</c>) with the staff scopes the operator's reads and writes need: staff
-    /// endpoints want the role AND a staff scope.
-    /// </summary>
+    /// <summary>Signed in as the demo admin (role <c>admin</c>).</summary>
     public ShopClient Admin { get; }
 
     public static async Task<ShopOperator> StartAsync(AppHostFixture fixture)
     {
-        var admin = await ShopClient.SignInAsync(fixture, "admin@agora.local", "Admin!2345",
-            "openid profile email read:orders write:orders read:payments read:shipments read:notifications write:inventory write:payments admin:ops");
+        var admin = await ShopClient.SignInAsStaffAsync(fixture);
         var op = new ShopOperator(fixture, admin);
         // A test that failed half-way must not leave the next one with a broken provider.
         await op.SetPspAsync(new JsonObject());

@@ -32,7 +32,8 @@ public abstract class ApiKeyFixture(AgoraMode mode) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        IdentityService = new ServiceApp<identity::Program>("identity", mode).With("Identity:SeedDemoAccounts", "true");
+        // The demo client (agora-scripts) exists, and its published secret is accepted, in the Development environment only.
+        IdentityService = new ServiceApp<identity::Program>("identity", mode).With("environment", "Development");
         _ = IdentityService.Server;
         Tokens = await TestIdentity.StartAsync();
         Catalog = await Backend.StartAsync("catalog");
@@ -44,6 +45,7 @@ public abstract class ApiKeyFixture(AgoraMode mode) : IAsyncLifetime
             .With("Gateway:ApiKeys:IdentityUrl", "http://identity.test/")
             .With("Gateway:ApiKeys:ClientId", "agora-scripts")
             .With("Gateway:ApiKeys:ClientSecret", "agora-scripts-secret")
+            .With("environment", "Development")
             .With("Gateway:ApiKeys:CacheDuration", "00:00:00.500")
             .With("Gateway:ApiKeys:NegativeCacheDuration", "00:00:00")
             .WithServices(s => s.AddHttpClient<ApiKeyVerifier>().ConfigurePrimaryHttpMessageHandler(() => new Switch(this)));

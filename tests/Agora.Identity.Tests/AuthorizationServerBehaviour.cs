@@ -12,7 +12,8 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
     {
         var browser = fixture.Browser();
         var (verifier, challenge) = OAuth.Pkce();
-        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, state), DemoSeeder.CustomerEmail, DemoSeeder.CustomerPassword);
+        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, state, scope: "openid profile offline_access write:orders"),
+            DemoSeeder.CustomerEmail, DemoSeeder.CustomerPassword);
         return (browser, verifier, callback);
     }
 
@@ -35,7 +36,7 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
         Assert.Equal("http://localhost:5101/", (string?)payload["iss"]);
         Assert.Equal("agora", payload["aud"] is System.Text.Json.Nodes.JsonArray a ? (string?)a[0] : (string?)payload["aud"]);
         Assert.StartsWith("usr_", (string?)payload["sub"]);
-        Assert.Contains("write:catalog", (string?)payload["scope"]);
+        Assert.Contains("write:orders", (string?)payload["scope"]);
         Assert.InRange((long)payload["exp"]! - (long)payload["iat"]!, 1, 15 * 60);
         Assert.NotNull(body["refresh_token"]);
         Assert.NotNull(body["id_token"]);

@@ -10,10 +10,14 @@ public abstract class IdentityFixture(AgoraMode mode) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        App = new ServiceApp<Program>("identity", mode).With("Identity:SeedDemoAccounts", "true");
+        // The demo users and clients exist in the Development environment only.
+        App = Configure(new ServiceApp<Program>("identity", mode).With("environment", "Development"));
         _ = App.Server;
         return Task.CompletedTask;
     }
+
+    /// <summary>More settings for a fixture of its own.</summary>
+    public virtual ServiceApp<Program> Configure(ServiceApp<Program> app) => app;
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 

@@ -76,12 +76,8 @@ public abstract class KeyRotationBehaviour(IdentityFixture fixture)
     [Fact]
     public async Task RotateEndpoint_AsAdmin_Rotates()
     {
-        var browser = fixture.Browser();
-        var (verifier, challenge) = OAuth.Pkce();
-        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "s", scope: "openid"), DemoSeeder.AdminEmail, DemoSeeder.AdminPassword);
-        var (_, tokens) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier);
         var client = fixture.App.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)tokens["access_token"]!);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await UsersTestKit.AdminTokenAsync(fixture, "openid admin:ops"));
         var response = await client.PostAsync("/api/v1/admin/signing-keys/rotate", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var keys = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!.AsArray();

@@ -62,13 +62,18 @@ public abstract class UsersApiBehaviour(IdentityFixture fixture)
     }
 
     [Fact]
-    public async Task Register_DuplicateEmailInOtherCase_Returns409EmailTaken()
+    public async Task Register_DuplicateEmailInOtherCase_AnswersLikeANewAccount_AndStoresNothing()
     {
         var email = NewEmail("dup");
-        Assert.Equal(HttpStatusCode.Created, (await RegisterAsync(fixture, new { name = "First", email, password = Password })).StatusCode);
+        var first = await RegisterAsync(fixture, new { name = "First", email, password = Password });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var again = await RegisterAsync(fixture, new { name = "Second", email = email.ToUpperInvariant(), password = Password });
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("EMAIL_TAKEN", await ErrorCodeAsync(again));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode); // no EMAIL_TAKEN: registration enumerates nobody
+        var admin = Api(fixture, await AdminTokenAsync(fixture));
+        var id = (string)(await BodyAsync(again))["data"]!["id"]!;
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/users/{id}")).StatusCode);
+        var owner = (await BodyAsync(await admin.GetAsync($"/api/v1/users/{(string)(await BodyAsync(first))["data"]!["id"]!}")))["data"]!;
+        Assert.Equal("First", (string?)owner["name"]);
     }
 
     [Fact]

@@ -29,18 +29,41 @@ public static class UsersTestKit
     }
 
     /// <summary>Authorization code + PKCE as agora-web, logging in with the given credentials.</summary>
-    public static async Task<string> SignInAsync(IdentityFixture fixture, string email, string password, string scope = UserScopes)
+    public static async Task<string> SignInAsync(IdentityFixture fixture, string email, string password, string scope = UserScopes) =>
+        (string)(await SignInForTokensAsync(fixture, email, password, scope))["access_token"]!;
+
+    /// <summary>
+    /// Authorization code + PKCE as <paramref name="client"/> (agora-web by default; a confidential client, such as the
+    /// back office agora-admin, redeems the code with its secret). The whole token response.
+    /// </summary>
+    public static async Task<System.Text.Json.Nodes.JsonObject> SignInForTokensAsync(IdentityFixture fixture, string email, string password,
+        string scope = UserScopes, string client = OAuth.WebClient, string? secret = null, HttpClient? browser = null)
     {
-        var browser = fixture.Browser();
+        browser ??= fixture.Browser();
         var (verifier, challenge) = OAuth.Pkce();
-        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "st", scope: scope), email, password);
-        var (status, body) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier);
+        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "st", client: client, scope: scope), email, password);
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = OAuth.Query(callback)["code"], ["redirect_uri"] = OAuth.Redirect,
+            ["client_id"] = client, ["code_verifier"] = verifier,
+        };
+        if (secret is not null)
+        {
+            form["client_secret"] = secret;
+        }
+
+        var (status, body) = await OAuth.TokenAsync(browser, form);
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
-        return (string)body["access_token"]!;
+        return body;
     }
 
-    public static Task<string> AdminTokenAsync(IdentityFixture fixture) =>
-        SignInAsync(fixture, DemoSeeder.AdminEmail, DemoSeeder.AdminPassword);
+    /// <summary>Staff scopes for the demo admin through the back-office client (agora-admin).</summary>
+    public const string StaffScopes = "openid roles read:users write:users admin:ops";
+
+    /// <summary>The demo admin through the back-office client: role admin and the staff scope admin:ops.</summary>
+    public static async Task<string> AdminTokenAsync(IdentityFixture fixture, string scope = StaffScopes) =>
+        (string)(await SignInForTokensAsync(fixture, DemoSeeder.AdminEmail, DemoSeeder.AdminPassword, scope,
+            DemoSeeder.AdminClientId, DemoSeeder.AdminClientSecret))["access_token"]!;
 
     public static string NewEmail(string prefix = "user") => $"{prefix}.{Guid.NewGuid():N}@example.com";
 

@@ -64,11 +64,21 @@ public static partial class OAuth
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
-    public static Task<(HttpStatusCode Status, JsonObject Body)> RedeemAsync(HttpClient client, string code, string verifier, string redirect = Redirect) =>
-        TokenAsync(client, new()
+    /// <summary>Redeems a code as <paramref name="client"/> (agora-web); a confidential client sends its <paramref name="secret"/>.</summary>
+    public static Task<(HttpStatusCode Status, JsonObject Body)> RedeemAsync(HttpClient client, string code, string verifier, string redirect = Redirect,
+        string clientId = WebClient, string? secret = null)
+    {
+        var form = new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirect, ["client_id"] = WebClient, ["code_verifier"] = verifier,
-        });
+            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirect, ["client_id"] = clientId, ["code_verifier"] = verifier,
+        };
+        if (secret is not null)
+        {
+            form["client_secret"] = secret;
+        }
+
+        return TokenAsync(client, form);
+    }
 
     public static JsonObject Payload(string jwt) => JsonNode.Parse(Encoding.UTF8.GetString(FromBase64Url(jwt.Split('.')[1])))!.AsObject();
 

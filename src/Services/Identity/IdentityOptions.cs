@@ -12,10 +12,16 @@ public sealed class IdentityOptions
     public Uri Issuer { get; set; } = new("http://localhost:5101/");
 
     /// <summary>
-    /// Create the demo admin, customer and clients on an empty database. Default: on in the embedded mode, off in the
-    /// distributed one (set it explicitly to have them there).
+    /// The demo admin, customer and clients. They exist only in the Development environment (on by default there; false
+    /// turns them off); true in any other environment refuses to start.
     /// </summary>
     public bool? SeedDemoAccounts { get; set; }
+
+    /// <summary>
+    /// The OAuth clients, keyed by client id (<c>Identity:Clients:agora-scripts:Secret</c>), created or updated at every
+    /// start. Outside Development these are the only clients besides those an administrator creates through the API.
+    /// </summary>
+    public Dictionary<string, Features.Clients.ClientOptions> Clients { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Age at which the signing key is rotated automatically. Default 90 days; zero turns rotation off.</summary>
     public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(90);

@@ -1,4 +1,6 @@
+using Agora.Identity.Features.Account;
 using Agora.Identity.Features.ApiKeys;
+using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults.Storage;
@@ -10,7 +12,12 @@ internal static class IdentityServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddIdentityService(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => development || o.SeedDemoAccounts != true,
+                "Identity:SeedDemoAccounts=true: the demo accounts exist only in the Development environment (ASPNETCORE_ENVIRONMENT=Development).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IdentityOptions>, ClientsValidator>();
         builder.Services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddOptions<PasswordHasherOptions>()
             .Configure(o => o.IterationCount = PasswordHashing.DefaultIterationCount)
@@ -19,11 +26,20 @@ internal static class IdentityServiceCollectionExtensions
                 $"{PasswordHashing.SectionName}: IdentityV3 with at least {PasswordHashing.MinIterationCount} iterations.")
             .ValidateOnStart();
         builder.Services.AddScoped<UserAccounts>();
+        builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.AccountLockoutFailures > o.AccountFreeFailures && o.NetworkLockoutFailures > o.NetworkFreeFailures
+                && o.FirstDelay > TimeSpan.Zero && o.MaxDelay >= o.FirstDelay && o.LockoutDuration > TimeSpan.Zero && o.Window > TimeSpan.Zero,
+                $"{LoginThrottleOptions.SectionName}: lockout after more failures than the free ones; positive delays, lockout and window.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);
         builder.AddUsersAuthorization();
         builder.AddIdentityOpenApi();
         builder.AddApiKeys();
         builder.Services.AddScoped<IDataSeeder<IdentityDbContext>, DemoSeeder>();
+        builder.Services.AddScoped<IDataSeeder<IdentityDbContext>, ConfiguredClientsSeeder>();
+        builder.AddKeyProtection();
         builder.AddAuthorizationServer();
         builder.Services.AddSingleton<KeyRotationService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyRotationService>());

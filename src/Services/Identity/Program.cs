@@ -1,6 +1,7 @@
 using Agora.Identity;
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.ApiKeys;
+using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Connect;
 using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
@@ -24,6 +25,7 @@ app.UseAuthorization();
 app.MapAccountEndpoints();
 app.MapConnectEndpoints();
 app.MapKeysApi();
+app.MapClientsApi();
 app.MapApiKeysApi();
 app.MapUsersApi();
 app.MapGrpcService<UserGrpcService>().RequireAuthorization(UsersAuthorization.ServicePolicy);

@@ -47,7 +47,7 @@ public abstract class ShopFixture(AgoraMode mode) : IAsyncLifetime
     {
         Identity = new ServiceApp<IdentityProgram>("identity", Mode)
             .With("Identity:Issuer", Issuer)
-            .With("Identity:SeedDemoAccounts", "true")
+            .With("environment", "Development") // the demo accounts exist in Development only
             .With("Identity:PasswordHasher:IterationCount", "100000");
         _ = Identity.Server;
 
@@ -66,7 +66,9 @@ public abstract class ShopFixture(AgoraMode mode) : IAsyncLifetime
         var page = await (await Catalog.CreateClient().GetAsync("/api/v1/products?per_page=3&sort=name")).BodyAsync();
         Products = page["data"]!.AsArray().Select(p => ((string)p!["id"]!, (string)p["name"]!)).ToList();
 
-        AdminToken = await SignInAsync("admin@agora.local", "Admin!2345");
+        // Staff act through the confidential back-office client: the roles claim and the staff scope admin:ops.
+        AdminToken = await SignInAsync("admin@agora.local", "Admin!2345",
+            "openid profile email roles read:users write:users read:orders write:orders admin:ops", "agora-admin", "agora-admin-secret");
         var customers = new List<Customer>();
         foreach (var group in Enumerable.Range(0, CustomerCount).Chunk(4))
         {
@@ -82,15 +84,15 @@ public abstract class ShopFixture(AgoraMode mode) : IAsyncLifetime
 
     /// <summary>Authorization code + PKCE as agora-web (the real flow, the real login form).</summary>
     public async Task<string> SignInAsync(string email, string password,
-        string scope = "openid profile email read:users write:users read:orders write:orders")
+        string scope = "openid profile email read:users write:users read:orders write:orders", string client = OAuth.WebClient, string? secret = null)
     {
         var browser = Identity.CreateClient(new WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri(Issuer),
         });
         var (verifier, challenge) = OAuth.Pkce();
-        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "st", scope: scope), email, password);
-        var (status, body) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier);
+        var callback = await OAuth.SignInAndAuthorizeAsync(browser, OAuth.AuthorizeUrl(challenge, "st", client: client, scope: scope), email, password);
+        var (status, body) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier, clientId: client, secret: secret);
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         return (string)body["access_token"]!;
     }

@@ -1,4 +1,5 @@
-using Agora.ServiceDefaults;
+using Agora.Identity.Features.Clients;
+using Agora.Identity.Features.Connect;
 using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Identity;
@@ -10,24 +11,72 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Agora.Identity.Infrastructure;
 
 /// <summary>
-/// Demo accounts and clients for a newcomer (README lists them). Created on an empty database in the embedded mode,
-/// or wherever <c>Identity:SeedDemoAccounts</c> is true; never otherwise.
+/// Demo accounts and clients for a newcomer (README lists them), in the Development environment only
+/// (<c>ASPNETCORE_ENVIRONMENT=Development</c>; <c>Identity:SeedDemoAccounts=false</c> turns them off there). The users are
+/// created on an empty database; the clients are brought in line with the definitions below at every start. Outside
+/// Development nothing here runs, and every service refuses to start with one of these secrets configured
+/// (<c>Agora.ServiceDefaults.Hosting.DemoSecrets</c>).
 /// </summary>
 internal sealed partial class DemoSeeder(
-    IOptions<IdentityOptions> options, IOptions<AgoraOptions> agora, IOpenIddictApplicationManager applications,
+    IOptions<IdentityOptions> options, IHostEnvironment environment, IOpenIddictApplicationManager applications,
     IPasswordHasher<User> hasher, TimeProvider clock, ILogger<DemoSeeder> logger) : IDataSeeder<IdentityDbContext>
 {
     public const string AdminEmail = "admin@agora.local", AdminPassword = "Admin!2345";
     public const string CustomerEmail = "customer@agora.local", CustomerPassword = "Customer!2345";
     public const string WebClientId = "agora-web", ScriptsClientId = "agora-scripts", ScriptsClientSecret = "agora-scripts-secret";
+    public const string AdminClientId = "agora-admin", AdminClientSecret = "agora-admin-secret";
     public const string PartnerClientId = "agora-partner";
 
     public static readonly string[] WebRedirectUris = ["http://localhost:3000/callback", "http://127.0.0.1:8765/callback"];
     public const string PartnerRedirectUri = "http://localhost:4000/callback";
 
+    private static readonly string[] CustomerScopes =
+        ["read:users", "write:users", "read:orders", "write:orders", "read:catalog", "read:payments", "read:shipments", "read:notifications"];
+
+    private static readonly string[] UserScopes = [Scopes.Profile, Scopes.Email, Scopes.Roles, .. CustomerScopes];
+
+    /// <summary>The demo clients: the web app (public), the back office (confidential, staff scopes), a partner app, scripts.</summary>
+    public static readonly IReadOnlyDictionary<string, ClientOptions> Clients = new Dictionary<string, ClientOptions>
+    {
+        [WebClientId] = new()
+        {
+            Type = ClientKind.Public, FirstParty = true, DisplayName = "Agora web and CLI",
+            RedirectUris = [.. WebRedirectUris], Scopes = [.. UserScopes],
+        },
+        [AdminClientId] = new()
+        {
+            Type = ClientKind.Confidential, FirstParty = true, DisplayName = "Agora back office", Secret = AdminClientSecret,
+            RedirectUris = [.. WebRedirectUris], Scopes = [.. UserScopes, .. ScopePolicy.Rules.Where(r => r.Staff && r.Roles.Length > 0).Select(r => r.Scope)],
+        },
+        [PartnerClientId] = new()
+        {
+            Type = ClientKind.Public, FirstParty = false, DisplayName = "Demo partner app",
+            RedirectUris = [PartnerRedirectUri], Scopes = ["read:orders", Scopes.Profile],
+        },
+        [ScriptsClientId] = new()
+        {
+            Type = ClientKind.Confidential, FirstParty = true, DisplayName = "Agora scripts and services", Secret = ScriptsClientSecret,
+            Scopes = [.. IdentityDefaults.ApiScopes],
+        },
+    };
+
+    /// <summary>Whether the demo users and clients exist here: Development only, unless turned off there.</summary>
+    public static bool Enabled(IHostEnvironment environment, IdentityOptions options) =>
+        environment.IsDevelopment() && options.SeedDemoAccounts != false;
+
     public async Task SeedAsync(IdentityDbContext db, CancellationToken cancellationToken)
     {
-        if (!(options.Value.SeedDemoAccounts ?? agora.Value.Mode == AgoraMode.Embedded) || await db.Users.AnyAsync(cancellationToken))
+        if (!Enabled(environment, options.Value))
+        {
+            return;
+        }
+
+        foreach (var (clientId, client) in Clients.Where(c => !options.Value.Clients.ContainsKey(c.Key)))
+        {
+            await ClientRegistry.ApplyAsync(applications, clientId, client, ClientSource.Development, cancellationToken);
+        }
+
+        if (await db.Users.AnyAsync(cancellationToken))
         {
             return;
         }
@@ -36,30 +85,6 @@ internal sealed partial class DemoSeeder(
         db.Users.Add(NewUser("Demo Admin", AdminEmail, AdminPassword, "admin customer", now));
         db.Users.Add(NewUser("Demo Customer", CustomerEmail, CustomerPassword, "customer", now));
         await db.SaveChangesAsync(cancellationToken);
-
-        string[] userScopes = [Permissions.Prefixes.Scope + Scopes.Email, Permissions.Prefixes.Scope + Scopes.Profile,
-            Permissions.Prefixes.Scope + Scopes.Roles, .. IdentityDefaults.ApiScopes.Select(s => Permissions.Prefixes.Scope + s)];
-        await CreateClientAsync(new OpenIddictApplicationDescriptor
-        {
-            ClientId = WebClientId,
-            ClientType = ClientTypes.Public,
-            ConsentType = ConsentTypes.Implicit,
-            DisplayName = "Agora web and CLI",
-        }, WebRedirectUris, userScopes, authorizationCode: true, cancellationToken);
-        await CreateClientAsync(new OpenIddictApplicationDescriptor
-        {
-            ClientId = PartnerClientId,
-            ClientType = ClientTypes.Public,
-            ConsentType = ConsentTypes.Explicit,
-            DisplayName = "Demo partner app",
-        }, [PartnerRedirectUri], [Permissions.Prefixes.Scope + "read:orders", Permissions.Prefixes.Scope + Scopes.Profile], authorizationCode: true, cancellationToken);
-        await CreateClientAsync(new OpenIddictApplicationDescriptor
-        {
-            ClientId = ScriptsClientId,
-            ClientSecret = ScriptsClientSecret,
-            ClientType = ClientTypes.Confidential,
-            DisplayName = "Agora scripts and services",
-        }, [], [.. IdentityDefaults.ApiScopes.Select(s => Permissions.Prefixes.Scope + s)], authorizationCode: false, cancellationToken);
         LogSeeded(logger);
     }
 
@@ -74,29 +99,27 @@ internal sealed partial class DemoSeeder(
         return user;
     }
 
-    private async Task CreateClientAsync(OpenIddictApplicationDescriptor descriptor, IEnumerable<string> redirectUris,
-        IEnumerable<string> scopePermissions, bool authorizationCode, CancellationToken ct)
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Created the DEMO accounts (Development environment only; see README)")]
+    private static partial void LogSeeded(ILogger logger);
+}
+
+/// <summary>Creates or updates the clients of <c>Identity:Clients</c> at every start: configuration is their truth.</summary>
+internal sealed partial class ConfiguredClientsSeeder(IOptions<IdentityOptions> options, IOpenIddictApplicationManager applications, ILogger<ConfiguredClientsSeeder> logger)
+    : IDataSeeder<IdentityDbContext>
+{
+    public async Task SeedAsync(IdentityDbContext db, CancellationToken cancellationToken)
     {
-        foreach (var uri in redirectUris)
+        foreach (var (clientId, client) in options.Value.Clients)
         {
-            descriptor.RedirectUris.Add(new Uri(uri));
+            await ClientRegistry.ApplyAsync(applications, clientId, client, ClientSource.Configuration, cancellationToken);
         }
 
-        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, Permissions.Endpoints.Introspection, .. scopePermissions]);
-        if (authorizationCode)
+        if (options.Value.Clients.Count > 0)
         {
-            descriptor.Permissions.UnionWith([Permissions.Endpoints.Authorization, Permissions.Endpoints.EndSession,
-                Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code]);
-            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+            LogApplied(logger, options.Value.Clients.Count);
         }
-        else
-        {
-            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
-        }
-
-        await applications.CreateAsync(descriptor, ct);
     }
 
-    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Created the DEMO accounts and clients (development only; see README)")]
-    private static partial void LogSeeded(ILogger logger);
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Applied {Count} client(s) from Identity:Clients")]
+    private static partial void LogApplied(ILogger logger, int count);
 }

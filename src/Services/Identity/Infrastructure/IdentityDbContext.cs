@@ -62,8 +62,11 @@ public sealed class SigningKey
 
     public KeyStatus Status { get; set; }
 
-    /// <summary>The private key, PKCS#8 PEM.</summary>
-    public required string PrivateKeyPem { get; init; }
+    /// <summary>
+    /// The private key (PKCS#8 PEM) encrypted with ASP.NET Core Data Protection (<see cref="KeyProtection"/>); never
+    /// stored in the clear.
+    /// </summary>
+    public required string ProtectedPrivateKey { get; set; }
 
     public DateTime CreatedAt { get; init; }
 
@@ -72,8 +75,13 @@ public sealed class SigningKey
 }
 
 /// <summary>Identity's own database: users, their addresses, partner API keys and the OpenIddict stores (clients, authorizations, tokens, scopes).</summary>
-public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options)
+public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options),
+    Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core Data Protection's key ring (each key's XML encrypted with the configured certificate).</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys =>
+        Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
+
     public DbSet<User> Users => Set<User>();
     public DbSet<Address> Addresses => Set<Address>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
@@ -111,9 +119,18 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(x => x.Id).HasMaxLength(64).HasColumnName("id");
             e.Property(x => x.Use).HasMaxLength(8).HasColumnName("use");
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16).HasColumnName("status");
-            e.Property(x => x.PrivateKeyPem).HasColumnName("private_key_pem");
+            e.Property(x => x.ProtectedPrivateKey).HasColumnName("protected_private_key");
             e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
             e.Property(x => x.RetiresAt).HasColumnName("retires_at");
+        });
+
+        modelBuilder.Entity<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id");
+            e.Property(x => x.FriendlyName).HasColumnName("friendly_name");
+            e.Property(x => x.Xml).HasColumnName("xml");
         });
 
         modelBuilder.Entity<ApiKey>(e =>

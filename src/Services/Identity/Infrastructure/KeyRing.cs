@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -12,8 +13,12 @@ namespace Agora.Identity.Infrastructure;
 /// and retired keys are only published in the JWKS, so relying parties know a key before it signs and keep knowing it
 /// until the tokens it signed have expired.
 /// </summary>
-internal sealed partial class KeyRing(IServiceScopeFactory scopes, TimeProvider clock, IOptionsMonitorCache<OpenIddictServerOptions> optionsCache, ILogger<KeyRing> logger)
+internal sealed partial class KeyRing(
+    IServiceScopeFactory scopes, TimeProvider clock, IOptionsMonitorCache<OpenIddictServerOptions> optionsCache,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider dataProtection, ILogger<KeyRing> logger)
 {
+    private readonly Microsoft.AspNetCore.DataProtection.IDataProtector _protector = dataProtection.CreateProtector(KeyProtection.Purpose);
+
     /// <summary>How long a retired key stays published: the access-token lifetime plus the validators' clock skew.</summary>
     public static readonly TimeSpan RetirementGrace = IdentityDefaults.AccessTokenLifetime + TimeSpan.FromSeconds(30);
 
@@ -25,6 +30,16 @@ internal sealed partial class KeyRing(IServiceScopeFactory scopes, TimeProvider 
         var now = clock.GetUtcNow().UtcDateTime;
         var keys = db.SigningKeys.AsNoTracking().ToList();
         var changed = false;
+        foreach (var key in keys.Where(NeedsReprotection))
+        {
+            // A key from before encryption at rest, or one encrypted under a Data Protection key that is no longer the
+            // default (the ring rolled over, perhaps to a new certificate): encrypt it under the current one, so the
+            // old ring keys and the old certificate can eventually go.
+            key.ProtectedPrivateKey = _protector.Protect(Unprotect(key));
+            db.SigningKeys.Update(key);
+            changed = true;
+        }
+
         if (!keys.Any(k => k.Use == "sig" && k.Status == KeyStatus.Current))
         {
             db.SigningKeys.Add(NewKey("sig", KeyStatus.Current, now));
@@ -96,7 +111,7 @@ internal sealed partial class KeyRing(IServiceScopeFactory scopes, TimeProvider 
     /// <summary>Makes OpenIddict rebuild its options, and so re-read the keys, at the next request.</summary>
     public void Reload() => optionsCache.TryRemove(Options.DefaultName);
 
-    private static SigningKey NewKey(string use, KeyStatus status, DateTime now)
+    private SigningKey NewKey(string use, KeyStatus status, DateTime now)
     {
         using var rsa = RSA.Create(2048);
         return new SigningKey
@@ -104,15 +119,36 @@ internal sealed partial class KeyRing(IServiceScopeFactory scopes, TimeProvider 
             Id = $"{use}-{now:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}",
             Use = use,
             Status = status,
-            PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(),
+            ProtectedPrivateKey = _protector.Protect(rsa.ExportPkcs8PrivateKeyPem()),
             CreatedAt = now,
         };
     }
 
-    internal static RsaSecurityKey ToSecurityKey(SigningKey key)
+    private static bool IsPlaintext(SigningKey key) => key.ProtectedPrivateKey.StartsWith("-----BEGIN", StringComparison.Ordinal);
+
+    private string Unprotect(SigningKey key) => IsPlaintext(key) ? key.ProtectedPrivateKey : _protector.Unprotect(key.ProtectedPrivateKey);
+
+    private bool NeedsReprotection(SigningKey key)
+    {
+        if (IsPlaintext(key))
+        {
+            return true;
+        }
+
+        if (_protector is not IPersistedDataProtector persisted)
+        {
+            return false;
+        }
+
+        persisted.DangerousUnprotect(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(key.ProtectedPrivateKey),
+            ignoreRevocationErrors: true, out var requiresMigration, out var wasRevoked);
+        return requiresMigration || wasRevoked;
+    }
+
+    internal RsaSecurityKey ToSecurityKey(SigningKey key)
     {
         var rsa = RSA.Create();
-        rsa.ImportFromPem(key.PrivateKeyPem);
+        rsa.ImportFromPem(Unprotect(key));
         return new RsaSecurityKey(rsa) { KeyId = key.Id };
     }
 
@@ -132,12 +168,12 @@ internal sealed class KeyRingServerOptions(KeyRing ring) : IConfigureOptions<Ope
         // OpenIddict signs with the first usable credential and publishes all of them: current first.
         foreach (var key in keys.Where(k => k.Use == "sig").OrderBy(k => k.Status switch { KeyStatus.Current => 0, KeyStatus.Next => 1, _ => 2 }))
         {
-            options.SigningCredentials.Add(new SigningCredentials(KeyRing.ToSecurityKey(key), SecurityAlgorithms.RsaSha256));
+            options.SigningCredentials.Add(new SigningCredentials(ring.ToSecurityKey(key), SecurityAlgorithms.RsaSha256));
         }
 
         foreach (var key in keys.Where(k => k.Use == "enc"))
         {
-            options.EncryptionCredentials.Add(new EncryptingCredentials(KeyRing.ToSecurityKey(key),
+            options.EncryptionCredentials.Add(new EncryptingCredentials(ring.ToSecurityKey(key),
                 SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
         }
     }

@@ -35,7 +35,7 @@ internal static class Pages
         </form>
         """);
 
-    public static string Consent(HttpContext context, string clientName, OpenIddictRequest request)
+    public static string Consent(HttpContext context, string clientName, OpenIddictRequest request, IEnumerable<string> granted)
     {
         var hidden = new StringBuilder();
         foreach (var (key, value) in request.GetParameters())
@@ -43,7 +43,8 @@ internal static class Pages
             hidden.Append($"""<input type="hidden" name="{E(key)}" value="{E(value.ToString())}">""");
         }
 
-        var scopes = string.Join("", request.GetScopes().Select(s => $"<li>{E(s)}</li>"));
+        // What the client will actually get (ScopePolicy), not what it asked for.
+        var scopes = string.Join("", granted.Select(s => $"<li>{E(s)}</li>"));
         return Layout("Allow access?", $"""
             <p><strong>{E(clientName)}</strong> asks for:</p><ul>{scopes}</ul>
             <form method="post" action="/connect/authorize">

@@ -102,7 +102,7 @@ internal static class ApiKeys
             // Any bearer token of this server; the admin role is then read from the database (as for users), so a
             // revoked role stops at once and a service token is never an administrator.
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser())
+                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(Connect.ScopePolicy.AdminOps)))
             .AddPolicy(VerifyPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .RequireAssertion(c => !Caller.IsUserToken(c.User) && c.User.HasScope(IdentityDefaults.ApiKeyVerifyScope)));
@@ -111,8 +111,8 @@ internal static class ApiKeys
 
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        const string Admins = " Needs a bearer access token from this server of a user with the admin role (checked against the "
-            + "account, so a revoked role stops at once); anyone else is 403.";
+        const string Admins = " Needs a bearer access token from this server with the admin:ops scope, of a user with the admin role "
+            + "(checked against the account, so a revoked role stops at once); anyone else is 403.";
         var group = app.MapGroup("/api/v1/api-keys").WithTags("API keys");
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminPolicy).WithName("CreateApiKey")
             .WithSummary("Create a partner API key (administrators); the response holds the key, shown this once only")

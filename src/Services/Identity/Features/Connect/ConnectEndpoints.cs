@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Agora.Identity.Features.Clients;
 using Agora.Identity.Infrastructure;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -55,8 +56,11 @@ internal static class ConnectEndpoints
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
             ?? throw new InvalidOperationException("OpenIddict validated an unknown client.");
         var applicationId = await applications.GetIdAsync(application, context.RequestAborted);
+        // What was asked ∩ what the client may ask ∩ what this user's roles allow through this client (ScopePolicy).
+        var client = await ClientRegistry.FactsAsync(applications, request.ClientId!, context.RequestAborted);
+        var granted = ScopePolicy.ForUser(request.GetScopes(), client, user.RoleList);
         var existing = await authorizations.FindAsync(subject: user.Id, client: applicationId, status: Statuses.Valid,
-            type: AuthorizationTypes.Permanent, scopes: request.GetScopes(), cancellationToken: context.RequestAborted).ToListAsync();
+            type: AuthorizationTypes.Permanent, scopes: [.. granted], cancellationToken: context.RequestAborted).ToListAsync();
         var consentType = await applications.GetConsentTypeAsync(application, context.RequestAborted);
 
         if (consentType == ConsentTypes.Explicit && existing.Count == 0)
@@ -73,14 +77,15 @@ internal static class ConnectEndpoints
                     return Forbid(Errors.AccessDenied, "The user denied the request.");
                 }
 
-                return Results.Content(Account.Pages.Consent(context, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, request),
+                Account.FrameGuard.Apply(context.Response);
+                return Results.Content(Account.Pages.Consent(context, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, request, granted),
                     "text/html; charset=utf-8");
             }
 
             await context.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().ValidateRequestAsync(context);
         }
 
-        var identity = Principals.ForUser(user, request.GetScopes());
+        var identity = Principals.ForUser(user, granted, client);
         var authorization = existing.LastOrDefault() ?? await authorizations.CreateAsync(identity: identity, subject: user.Id,
             client: applicationId!, type: AuthorizationTypes.Permanent, scopes: identity.GetScopes(), cancellationToken: context.RequestAborted);
         identity.SetAuthorizationId(await authorizations.GetIdAsync(authorization, context.RequestAborted));
@@ -92,8 +97,17 @@ internal static class ConnectEndpoints
     private static async Task<IResult> TokenAsync(HttpContext context, IOpenIddictApplicationManager applications, IdentityDbContext db)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenID Connect request.");
+        var client = await ClientRegistry.FactsAsync(applications, request.ClientId!, context.RequestAborted);
         if (request.IsClientCredentialsGrantType())
         {
+            // A service gets exactly what it asked for, or nothing: each scope must be one services may hold and one
+            // this client's permissions list (admin:ops needs a user with the admin role, so never here).
+            var refused = request.GetScopes().Where(s => !ScopePolicy.ServiceMayHold(s, client)).ToList();
+            if (refused.Count > 0)
+            {
+                return Forbid(Errors.InvalidScope, $"This client may not hold: {string.Join(' ', refused)}.");
+            }
+
             var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
                 ?? throw new InvalidOperationException("OpenIddict validated an unknown client.");
             var identity = Principals.ForClient(request.ClientId!, await applications.GetDisplayNameAsync(application, context.RequestAborted), request.GetScopes());
@@ -110,8 +124,8 @@ internal static class ConnectEndpoints
                 return Forbid(Errors.InvalidGrant, "The account no longer exists or is not active.");
             }
 
-            // Fresh claims (roles may have changed since the code or refresh token was issued), same grant.
-            var identity = Principals.ForUser(user, stored.GetScopes());
+            // Fresh claims and a fresh decision: roles read now, so a revoked role shrinks this refresh's scopes.
+            var identity = Principals.ForUser(user, ScopePolicy.ForUser(stored.GetScopes(), client, user.RoleList), client);
             identity.SetAuthorizationId(stored.GetAuthorizationId());
             identity.SetResources(stored.GetResources());
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
@@ -170,7 +184,11 @@ internal static class ConnectEndpoints
 /// <summary>What goes into tokens.</summary>
 internal static class Principals
 {
-    public static ClaimsIdentity ForUser(User user, IEnumerable<string> grantedScopes)
+    /// <summary>
+    /// A user's token: the <c>roles</c> claim only when the <c>roles</c> scope was granted to a first-party client
+    /// (a third-party client never learns that its user is staff, nor gets to act on it).
+    /// </summary>
+    public static ClaimsIdentity ForUser(User user, IReadOnlyCollection<string> grantedScopes, ClientFacts client)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.Name).SetClaim(Claims.Email, user.Email);
@@ -180,7 +198,11 @@ internal static class Principals
             identity.SetClaim(Claims.Locale, user.Locale);
         }
 
-        identity.SetClaims("roles", [.. user.RoleList]);
+        if (client.FirstParty && grantedScopes.Contains(Scopes.Roles))
+        {
+            identity.SetClaims("roles", [.. user.RoleList]);
+        }
+
         identity.SetScopes(grantedScopes);
         identity.SetDestinations(DestinationsOf);
         return identity;

@@ -2,7 +2,10 @@ using Agora.ServiceDefaults.Http;
 
 namespace Agora.Identity.Features.Users;
 
-/// <summary><c>POST /api/v1/users</c>: anyone may open an account; it is an active customer.</summary>
+/// <summary>
+/// <c>POST /api/v1/users</c>: anyone may open an account; it is an active customer. The answer is the same whether or
+/// not the email is already in use.
+/// </summary>
 internal static class RegisterUser
 {
     public static async Task<Results<ApiCreated<UserDto>, ApiError>> Handle(RegisterUserInput input, UserAccounts accounts, CancellationToken ct)
@@ -21,12 +24,9 @@ internal static class RegisterUser
             return v.ToError();
         }
 
-        var (outcome, user) = await accounts.CreateAsync(input.Name!, input.Email!, input.Password, input.Locale, input.MarketingOptIn ?? false, ct);
-        if (outcome == UserAccounts.Outcome.EmailTaken)
-        {
-            return UserErrors.EmailTaken();
-        }
-
+        // A taken email answers exactly like a free one, with the account that would have been made (never stored, so
+        // its id is unknown to everyone and its password signs nobody in): registration does not enumerate accounts.
+        var (_, user) = await accounts.CreateAsync(input.Name!, input.Email!, input.Password, input.Locale, input.MarketingOptIn ?? false, ct);
         return ApiResults.Created($"/api/v1/users/{user!.Id}", UserDto.From(user), Preconditions.ETag(user.Version));
     }
 }

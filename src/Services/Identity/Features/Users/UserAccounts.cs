@@ -16,18 +16,14 @@ internal sealed class UserAccounts(IdentityDbContext db, IPasswordHasher<User> h
     }
 
     /// <summary>
-    /// Adds an active customer. Without a password (a service creating an account for someone) the account cannot sign
+    /// Adds an active customer. When the email is taken, the account that would have been made is returned unsaved
+    /// (registration answers with it, so it cannot tell a taken email from a free one). Without a password (a service creating an account for someone) the account cannot sign
     /// in: the empty hash never verifies.
     /// </summary>
     public async Task<(Outcome Outcome, User? User)> CreateAsync(
         string name, string email, string? password, string? locale, bool marketingOptIn, CancellationToken ct)
     {
         var normalized = UserValidation.Normalize(email);
-        if (await db.Users.AnyAsync(u => u.EmailNormalized == normalized, ct))
-        {
-            return (Outcome.EmailTaken, null);
-        }
-
         var now = clock.GetUtcNow().UtcDateTime;
         var user = new User
         {
@@ -44,7 +40,13 @@ internal sealed class UserAccounts(IdentityDbContext db, IPasswordHasher<User> h
         };
         if (password is not null)
         {
+            // Hashed before the email is checked: a taken email costs the same time as a free one.
             user.PasswordHash = hasher.HashPassword(user, password);
+        }
+
+        if (await db.Users.AnyAsync(u => u.EmailNormalized == normalized, ct))
+        {
+            return (Outcome.EmailTaken, user);
         }
 
         db.Users.Add(user);
@@ -56,7 +58,7 @@ internal sealed class UserAccounts(IdentityDbContext db, IPasswordHasher<User> h
         {
             // Another registration with the same email won the race between our check and our insert.
             db.Entry(user).State = EntityState.Detached;
-            return (Outcome.EmailTaken, null);
+            return (Outcome.EmailTaken, user);
         }
 
         return (Outcome.Created, user);

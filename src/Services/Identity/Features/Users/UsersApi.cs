@@ -11,11 +11,12 @@ internal static class UsersApi
     {
         var users = app.MapGroup("/api/v1/users").WithTags("Users");
         users.MapPost("/", RegisterUser.Handle).AllowAnonymous().WithName("RegisterUser")
-            .WithSummary("Open an account (anonymous): an active customer; 409 EMAIL_TAKEN when the email is in use")
+            .WithSummary("Open an account (anonymous): an active customer; the answer never tells whether the email was in use")
             .WithDescription("Registers an active customer with a name, email and password (10 to 128 characters, not a common one, "
-                + "not the email). Roles and status cannot be chosen here (422). Answers 201 with the account, its Location and ETag.")
+                + "not the email). Roles and status cannot be chosen here (422). Answers 201 with the account, its Location and ETag. "
+                + "An email already in use answers the same 201 with an account that is not stored (so nobody learns which "
+                + "emails have accounts); its owner signs in with their own password as before.")
             .WithETag()
-            .ProducesError(StatusCodes.Status409Conflict, "EMAIL_TAKEN")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         users.MapGet("/", ListUsers.Handle).RequireAuthorization(UsersAuthorization.ReadPolicy).WithName("ListUsers")
             .WithSummary("Users filtered by status, role and text; cursor-paged (administrators and services)")

@@ -48,7 +48,10 @@ internal static class UsersAuthorization
             // The shared dead-letter admin API (MapDefaultEndpoints): staff by this server's own access tokens, as the
             // signing-keys admin API; the default policy would ask for the JwtBearer scheme, which Identity has not.
             .AddPolicy(DeadLetterAdminApi.Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().AddRequirements(new Agora.ServiceDefaults.Auth.AgoraAccessRequirement(staffScopes: [Agora.ServiceDefaults.Auth.AgoraScopes.AdminOps])));
+                .RequireAuthenticatedUser()
+                .RequireAssertion(c => c.User.HasScope(Connect.ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
+                .AddRequirements(new StaffRoleRequirement()))
+            .AddStaffPolicy();
         return builder;
     }
 }

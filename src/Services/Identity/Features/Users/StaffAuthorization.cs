@@ -1,0 +1,45 @@
+using Agora.Identity.Features.Connect;
+using Agora.Identity.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Agora.Identity.Features.Users;
+
+/// <summary>
+/// Identity's staff operations (signing keys, clients, dead letters; API keys add their own check): a user token with
+/// the <c>admin:ops</c> scope AND a user whose account, read now from the database, has the admin role. Either alone is
+/// not enough: a role without the scope is a token a third-party app may hold; a scope without the role is a
+/// demoted admin's leftover token.
+/// </summary>
+internal static class StaffAuthorization
+{
+    public const string Policy = "identity:staff";
+
+    public static AuthorizationBuilder AddStaffPolicy(this AuthorizationBuilder builder) =>
+        builder.AddPolicy(Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(c => c.User.HasScope(ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
+            .AddRequirements(new StaffRoleRequirement()));
+}
+
+/// <summary>The caller's account has the admin role and is active, now.</summary>
+internal sealed class StaffRoleRequirement : AuthorizationHandler<StaffRoleRequirement>, IAuthorizationRequirement
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, StaffRoleRequirement requirement)
+    {
+        if (context.Resource is not HttpContext http || context.User.GetClaim(Claims.Subject) is not { } subject)
+        {
+            return;
+        }
+
+        var db = http.RequestServices.GetRequiredService<IdentityDbContext>();
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == subject && u.Status == UserStatus.Active, http.RequestAborted);
+        if (user is not null && user.RoleList.Contains(UsersAuthorization.AdminRole))
+        {
+            context.Succeed(requirement);
+        }
+    }
+}
