@@ -160,6 +160,9 @@ GW_ENV=(
     # The route's own policy, with limits one consumer cannot reach in a run: checked and counted on every request.
     Agora__RateLimiting__Policies__burst__Capacity=1000000000
     Agora__RateLimiting__Policies__burst__RefillPerSecond=1000000000
+    # Likewise the per-address ceiling before authentication (every request of the run comes from one address).
+    Agora__RateLimiting__Policies__address__Capacity=1000000000
+    Agora__RateLimiting__Policies__address__RefillPerSecond=1000000000
 )
 for c in identity ordering payment shipping notification search; do GW_ENV+=("ReverseProxy__Clusters__${c}__HealthCheck__Active__Enabled=false"); done
 # shellcheck disable=SC2206 # GATEWAY_ENV is a list of NAME=value words

@@ -38,6 +38,7 @@ public static class RateLimitingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<RateLimitTelemetry>();
+        services.TryAddSingleton<RateLimitResponder>();
         services.TryAddSingleton<RateLimitPolicyRegistry>();
         services.TryAddSingleton(sp => new ConsumerPartitioner(sp.GetRequiredService<IOptions<AgoraRateLimitingOptions>>().Value.TrustedProxies));
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<AgoraRateLimitingOptions>>((limiter, ours) =>
@@ -83,6 +84,19 @@ public static class RateLimitingExtensions
         var registry = app.ApplicationServices.GetRequiredService<RateLimitPolicyRegistry>();
         registry.Redis?.Start();
         return app.UseMiddleware<RateLimitingMiddleware>();
+    }
+
+    /// <summary>
+    /// Adds the stage before authentication (<see cref="PreAuthenticationOptions"/>): place it after routing and before
+    /// <c>UseAuthentication</c>, with <see cref="UseAgoraRateLimiting"/> after authentication. Requests an
+    /// <see cref="IPreAuthenticationScreen"/> flags are counted by address here and not again after authentication if
+    /// their credentials fail.
+    /// </summary>
+    public static IApplicationBuilder UseAgoraPreAuthenticationRateLimiting(this IApplicationBuilder app)
+    {
+        var registry = app.ApplicationServices.GetRequiredService<RateLimitPolicyRegistry>();
+        registry.Redis?.Start();
+        return app.UseMiddleware<PreAuthenticationRateLimitingMiddleware>();
     }
 
     /// <summary>Limits the endpoint(s) by the named policy (for endpoints that are not YARP routes).</summary>

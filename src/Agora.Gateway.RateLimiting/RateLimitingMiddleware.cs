@@ -10,14 +10,15 @@ namespace Agora.Gateway.RateLimiting;
 /// <summary>
 /// Runs the endpoint's policy for the request's consumer, writes the rate limit headers, and answers 429 (or 503 when
 /// a fail-closed policy's store is down) in the error envelope. Synchronous when the store answers synchronously
-/// (the local store), so the hot path allocates little more than the partition key and the header values.
+/// (the local store), so the hot path allocates little more than the partition key and the header values. A request the
+/// pre-authentication stage already counted by address, and that is still anonymous after authentication (its
+/// credentials failed), is not counted again.
 /// </summary>
 internal sealed class RateLimitingMiddleware(
     RequestDelegate next,
     RateLimitPolicyRegistry registry,
     ConsumerPartitioner partitioner,
-    RateLimitTelemetry telemetry,
-    TimeProvider time)
+    RateLimitResponder responder)
 {
     public const string LimitHeader = "X-RateLimit-Limit";
     public const string RemainingHeader = "X-RateLimit-Remaining";
@@ -34,10 +35,16 @@ internal sealed class RateLimitingMiddleware(
         }
 
         var partition = partitioner.GetPartition(context);
+        if (context.Features.Get<PreCounted>() is { } pre && ReferenceEquals(pre.Policy, policy)
+            && string.Equals(pre.Partition, partition, StringComparison.Ordinal))
+        {
+            return Admitted(context, policy, partition, pre.Decision);
+        }
+
         ValueTask<RateLimitDecision> pending;
         try
         {
-            pending = policy.Store.AcquireAsync(policy, partition, context.RequestAborted);
+            pending = policy.Store.AcquireAsync(policy, partition, 1, context.RequestAborted);
         }
         catch (RateLimitStoreUnavailableException ex)
         {
@@ -45,11 +52,11 @@ internal sealed class RateLimitingMiddleware(
         }
 
         return pending.IsCompletedSuccessfully
-            ? Decided(context, policy, pending.Result)
-            : Awaited(context, policy, pending);
+            ? Decided(context, policy, partition, pending.Result)
+            : Awaited(context, policy, partition, pending);
     }
 
-    private async Task Awaited(HttpContext context, RateLimitPolicy policy, ValueTask<RateLimitDecision> pending)
+    private async Task Awaited(HttpContext context, RateLimitPolicy policy, string partition, ValueTask<RateLimitDecision> pending)
     {
         RateLimitDecision decision;
         try
@@ -62,51 +69,35 @@ internal sealed class RateLimitingMiddleware(
             return;
         }
 
-        await Decided(context, policy, decision);
+        await Decided(context, policy, partition, decision);
     }
 
-    private Task Decided(HttpContext context, RateLimitPolicy policy, RateLimitDecision decision)
+    private Task Decided(HttpContext context, RateLimitPolicy policy, string partition, RateLimitDecision decision)
     {
-        telemetry.Decided(policy, decision.Allowed);
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (decision.Allowed)
-        {
-            // Written as the response starts, so an error page that clears the response (the gateway's 502/504
-            // envelope, ServiceDefaults' exception envelope) still carries them.
-            context.Response.OnStarting(
-                static state =>
-                {
-                    var s = (PendingHeaders)state;
-                    WriteHeaders(s.Context.Response.Headers, s.Policy, s.Decision, s.NowMs);
-                    return Task.CompletedTask;
-                },
-                new PendingHeaders(context, policy, decision, nowMs));
-            return next(context);
-        }
-
-        WriteHeaders(context.Response.Headers, policy, decision, nowMs);
-
-        var retryAfter = Seconds(decision.RetryAfterMs);
-        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        return ApiResults.Error(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
-                $"Too many requests: rate limit '{policy.Name}' is exhausted; retry after {retryAfter} s.")
-            .ExecuteAsync(context);
+        responder.Telemetry.Decided(policy, decision.Allowed);
+        return decision.Allowed ? Admitted(context, policy, partition, decision) : responder.RefuseAsync(context, policy, decision);
     }
 
-    private Task StoreFailed(HttpContext context, RateLimitPolicy policy, RateLimitStoreUnavailableException exception)
+    private Task Admitted(HttpContext context, RateLimitPolicy policy, string partition, RateLimitDecision decision)
     {
-        telemetry.StoreFailed(policy, exception);
-        if (policy.FaultTolerant)
-        {
-            // Fail open (Kong's fault_tolerant): the count is unknown, so no rate limit headers are claimed.
-            return next(context);
-        }
+        var grant = new RateLimitGrant(responder, policy, partition, decision, responder.NowMs());
+        context.Features.Set<IAgoraRateLimitFeature>(grant);
 
-        context.Response.Headers.RetryAfter = "1";
-        return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
-                "Rate limiting is temporarily unavailable, so this request cannot be admitted; retry shortly.")
-            .ExecuteAsync(context);
+        // Written as the response starts, so an error page that clears the response (the gateway's 502/504
+        // envelope, ServiceDefaults' exception envelope) still carries them.
+        context.Response.OnStarting(
+            static state =>
+            {
+                var (ctx, g) = ((HttpContext, RateLimitGrant))state;
+                g.WriteHeaders(ctx.Response.Headers);
+                return Task.CompletedTask;
+            },
+            (context, grant));
+        return next(context);
     }
+
+    private Task StoreFailed(HttpContext context, RateLimitPolicy policy, RateLimitStoreUnavailableException exception) =>
+        responder.StoreFailedAsync(context, policy, exception, next);
 
     /// <summary>
     /// <c>X-RateLimit-*</c> of the most restrictive window (Reset as Unix epoch seconds, as in the seed's example), and
@@ -138,8 +129,88 @@ internal sealed class RateLimitingMiddleware(
         headers[RateLimitHeader] = string.Join(", ", parts);
     }
 
-    private sealed record PendingHeaders(HttpContext Context, RateLimitPolicy Policy, RateLimitDecision Decision, long NowMs);
-
     /// <summary>Whole seconds, rounded up, never below 1 for a wait (a client must not retry at once).</summary>
-    private static long Seconds(long ms) => Math.Max(1, (ms + 999) / 1000);
+    internal static long Seconds(long ms) => Math.Max(1, (ms + 999) / 1000);
+}
+
+/// <summary>A request counted before authentication by its address (<see cref="PreAuthenticationRateLimitingMiddleware"/>).</summary>
+internal sealed record PreCounted(RateLimitPolicy Policy, string Partition, RateLimitDecision Decision);
+
+/// <summary>What answers refused requests and store failures, shared by both stages.</summary>
+internal sealed class RateLimitResponder(RateLimitTelemetry telemetry, TimeProvider time)
+{
+    public RateLimitTelemetry Telemetry => telemetry;
+
+    public long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>429 <c>RATE_LIMITED</c> in the envelope, with the policy's headers and <c>Retry-After</c>.</summary>
+    public Task RefuseAsync(HttpContext context, RateLimitPolicy policy, RateLimitDecision decision)
+    {
+        RateLimitingMiddleware.WriteHeaders(context.Response.Headers, policy, decision, NowMs());
+        var retryAfter = RateLimitingMiddleware.Seconds(decision.RetryAfterMs);
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        return ApiResults.Error(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"Too many requests: rate limit '{policy.Name}' is exhausted; retry after {retryAfter} s.")
+            .ExecuteAsync(context);
+    }
+
+    /// <summary>Fail open (Kong's <c>fault_tolerant</c>: the count is unknown, so no headers are claimed) or 503.</summary>
+    public Task StoreFailedAsync(HttpContext context, RateLimitPolicy policy, RateLimitStoreUnavailableException exception, RequestDelegate next)
+    {
+        telemetry.StoreFailed(policy, exception);
+        if (policy.FaultTolerant)
+        {
+            return next(context);
+        }
+
+        context.Response.Headers.RetryAfter = "1";
+        return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+                "Rate limiting is temporarily unavailable, so this request cannot be admitted; retry shortly.")
+            .ExecuteAsync(context);
+    }
+}
+
+/// <summary>An admitted request's standing with its policy; further charges update what its headers say.</summary>
+internal sealed class RateLimitGrant(RateLimitResponder responder, RateLimitPolicy policy, string partition, RateLimitDecision decision, long nowMs)
+    : IAgoraRateLimitFeature
+{
+    private RateLimitDecision _decision = decision;
+    private long _nowMs = nowMs;
+
+    public string Policy => policy.Name;
+
+    public async ValueTask<AgoraRateLimitCharge> TryAcquireAsync(int permits, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permits);
+        if (permits == 0)
+        {
+            return new AgoraRateLimitCharge(true, TimeSpan.Zero, _decision.Tightest.Remaining);
+        }
+
+        RateLimitDecision decision;
+        try
+        {
+            decision = await policy.Store.AcquireAsync(policy, partition, permits, cancellationToken);
+        }
+        catch (RateLimitStoreUnavailableException ex)
+        {
+            responder.Telemetry.StoreFailed(policy, ex);
+            return new AgoraRateLimitCharge(policy.FaultTolerant, policy.FaultTolerant ? TimeSpan.Zero : TimeSpan.FromSeconds(1), -1);
+        }
+
+        responder.Telemetry.Decided(policy, decision.Allowed);
+        _decision = decision;
+        _nowMs = responder.NowMs();
+        var retry = decision.Allowed ? TimeSpan.Zero : TimeSpan.FromSeconds(RateLimitingMiddleware.Seconds(decision.RetryAfterMs));
+        return new AgoraRateLimitCharge(decision.Allowed, retry, decision.Tightest.Remaining);
+    }
+
+    public void WriteHeaders(IHeaderDictionary headers)
+    {
+        RateLimitingMiddleware.WriteHeaders(headers, policy, _decision, _nowMs);
+        if (!_decision.Allowed)
+        {
+            headers.RetryAfter = RateLimitingMiddleware.Seconds(_decision.RetryAfterMs).ToString(CultureInfo.InvariantCulture);
+        }
+    }
 }

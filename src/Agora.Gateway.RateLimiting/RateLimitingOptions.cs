@@ -78,6 +78,24 @@ public sealed class AgoraRateLimitingOptions
     /// <summary>The named policies, selected per route by name.</summary>
     public IDictionary<string, RateLimitPolicyOptions> Policies { get; set; } =
         new Dictionary<string, RateLimitPolicyOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What is limited before authentication, by client address (<c>UseAgoraPreAuthenticationRateLimiting</c>).</summary>
+    public PreAuthenticationOptions PreAuthentication { get; set; } = new();
+}
+
+/// <summary>
+/// Limits by client address that run before authentication, so that credentials nobody has checked yet cannot buy a
+/// caller more requests (or more work for whoever checks them) than an anonymous caller gets.
+/// </summary>
+public sealed class PreAuthenticationOptions
+{
+    /// <summary>
+    /// A policy every request counts against by its client address (<c>ip:…</c>, IPv6 per /64) before authentication,
+    /// whatever credentials it carries: the ceiling one address can make the edge work at. Probes (paths under
+    /// <c>/health</c>) are not counted. A policy with its own
+    /// <c>Store: Local</c> keeps this off Redis (a per-replica ceiling). Default none.
+    /// </summary>
+    public string? Policy { get; set; }
 }
 
 /// <summary>One named policy.</summary>

@@ -16,6 +16,12 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<AgoraRateL
             errors.Add($"{at}:DefaultPolicy names '{d}', which is not under {at}:Policies.");
         }
 
+        if (options.PreAuthentication.Policy is { Length: > 0 } pre
+            && !options.Policies.Keys.Any(k => string.Equals(k, pre, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"{at}:PreAuthentication:Policy names '{pre}', which is not under {at}:Policies.");
+        }
+
         if (options.RedisTimeout <= TimeSpan.Zero || options.RedisTimeout > TimeSpan.FromSeconds(10))
         {
             errors.Add($"{at}:RedisTimeout must be between 1 ms and 10 s (default 00:00:00.250).");

@@ -1,8 +1,12 @@
 using Agora.Gateway.Features.Auth;
 using Agora.Gateway.Features.Canary;
 using Agora.Gateway.Features.Deprecation;
+using Agora.Gateway.Features.GraphQL;
 using Agora.Gateway.Features.Resilience;
 using Agora.Gateway.Features.Routing;
+using Agora.Gateway.Features.Security;
+using Agora.Gateway.RateLimiting;
+using Agora.GraphQL;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -47,16 +51,28 @@ internal static class GatewayExtensions
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
         builder.Services.AddCors();
+        builder.Services.AddSingleton<IGraphQLCostGate, RateLimitedGraphQLCost>();
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>, ConfigureCors>();
         builder.WebHost().ConfigureKestrel(k => k.AddServerHeader = false);
         return builder;
     }
 
-    /// <summary>CORS (before authentication, so a preflight needs no credentials) and request timeouts.</summary>
+    /// <summary>
+    /// The edge before the endpoints, in order: security headers; CORS (a preflight needs no credentials and is never
+    /// counted); request timeouts; the per-address limits before authentication (a key not yet known to be good counts
+    /// against its address here, so a flood of made-up keys is refused before Identity hears of it); authentication;
+    /// the per-consumer rate limit (before any 401, so a request whose credentials failed counts against its address like
+    /// an anonymous one); the staff check of <c>/metrics</c> and the detailed readiness.
+    /// </summary>
     public static WebApplication UseAgoraGatewayEdge(this WebApplication app)
     {
+        app.Use(SecurityHeaders.InvokeAsync);
         app.UseCors(CorsPolicy);
         app.UseRequestTimeouts();
+        app.UseAgoraPreAuthenticationRateLimiting();
+        app.UseAuthentication();
+        app.UseAgoraRateLimiting();
+        app.Use(ManagementEndpoints.InvokeAsync);
         return app;
     }
 
@@ -96,7 +112,8 @@ internal static class GatewayExtensions
                     .AllowAnyMethod()
                     .AllowCredentials()
                     .WithExposedHeaders("X-Request-ID", "X-Correlation-ID", "ETag", "Location", "Link", "Deprecation", "Sunset", "Warning",
-                        "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit", "RateLimit-Policy")
+                        "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "RateLimit", "RateLimit-Policy",
+                        GraphQLCost.Header)
                     .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
             });
     }

@@ -29,6 +29,34 @@ public sealed class GatewayOptions
 
     /// <summary>The services whose OpenAPI documents <c>/docs</c> shows, each served by a <c>/docs/openapi/{name}.json</c> route.</summary>
     public List<DocsEntry> Docs { get; set; } = [];
+
+    /// <summary>Who may read <c>/metrics</c> and the detailed <c>/health/ready</c> at the edge, and where.</summary>
+    public ManagementOptions Management { get; set; } = new();
+}
+
+/// <summary>
+/// The gateway's own operational endpoints. <c>/health/live</c> and a bare <c>/health/ready</c> (<c>{"status": …}</c>,
+/// 200 or 503) answer anyone, for probes; <c>/metrics</c> and the readiness checks in detail answer staff only — a
+/// bearer token with role <see cref="StaffRole"/> and scope <see cref="StaffScope"/>, validated like every token at the
+/// edge — or anyone on <see cref="Port"/>.
+/// </summary>
+public sealed class ManagementOptions
+{
+    /// <summary>The role staff hold. Default <c>admin</c>.</summary>
+    [Required]
+    public string StaffRole { get; set; } = "admin";
+
+    /// <summary>The scope staff's token must carry as well (role and scope, not either). Default <c>admin:ops</c>.</summary>
+    [Required]
+    public string StaffScope { get; set; } = "admin:ops";
+
+    /// <summary>
+    /// A local port for scrapers and probes inside the cluster (bind it with a Kestrel endpoint, e.g.
+    /// <c>Kestrel:Endpoints:Management:Url = http://0.0.0.0:9090</c>, and never expose it): requests arriving on it get
+    /// <c>/metrics</c> and the detailed readiness without a token, and nothing else. Default none.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? Port { get; set; }
 }
 
 /// <summary>One service in the docs UI.</summary>
@@ -46,7 +74,7 @@ public sealed class DocsEntry
 /// <summary>
 /// How the gateway checks partner API keys. Keys live in Identity (hashed with SHA-256, scoped, revocable, issued and
 /// revoked by administrators at <c>/api/v1/api-keys</c>); the gateway asks Identity's <c>POST /api/v1/api-keys/verify</c>
-/// with its own client-credentials token and remembers the answer for <see cref="CacheDuration"/>.
+/// with its own client-credentials token and remembers the answer (see <c>ApiKeyCache</c>).
 /// </summary>
 public sealed class ApiKeyOptions
 {
@@ -67,13 +95,27 @@ public sealed class ApiKeyOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an unknown, revoked or expired key is remembered as such. Default 10 s.</summary>
+    /// <summary>
+    /// How long an unknown, revoked or expired key — and its 8-character prefix — is remembered as such. The prefix entry
+    /// refuses keys never seen active that share it, so a key issued with a listed prefix works once this lapses.
+    /// Default 10 s.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan NegativeCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Distinct keys remembered; beyond this the cache starts over. Default 10,000.</summary>
+    /// <summary>
+    /// Good keys remembered, and as many refused keys and prefixes (two separate caches, so refused keys never push a
+    /// good one out); the least recently used entry goes first. Read at start. Default 10,000.
+    /// </summary>
     [Range(1, 1_000_000)]
     public int MaxCachedKeys { get; set; } = 10_000;
+
+    /// <summary>
+    /// Questions to Identity about keys this gateway has never seen active, at once; others wait up to a second, then
+    /// get 503. Keys known to be good are re-checked outside this limit. Read at start. Default 16.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentLookups { get; set; } = 16;
 }
 
 /// <summary>The seed's numbers for calls to the services (seed §6.5 and §7.3); every one can be changed per environment.</summary>

@@ -16,7 +16,6 @@ var app = builder.Build();
 app.UseAgoraGatewayEdge();
 app.MapDefaultEndpoints();
 app.MapAgoraGateway();
-app.UseAgoraRateLimiting();
 app.MapGatewayDocs();
 app.MapAgoraGraphQL("/graphql");
 app.MapAgoraProxy();

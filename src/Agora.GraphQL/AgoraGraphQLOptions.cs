@@ -12,11 +12,37 @@ public sealed class AgoraGraphQLOptions
     public const string SectionName = "GraphQL";
 
     /// <summary>
-    /// Deepest selection allowed (<c>users { orders { items { product { category { name } } } } }</c> is 6). Default 10.
-    /// Deeper documents are refused before anything runs.
+    /// Deepest selection allowed (<c>users { orders { items { product { category { name } } } } }</c> is 6), not counting
+    /// introspection (<see cref="MaxIntrospectionDepth"/>). Default 10. Deeper documents are refused before anything runs
+    /// (<c>QUERY_TOO_DEEP</c>).
     /// </summary>
     [Range(1, 100)]
     public int MaxDepth { get; set; } = 10;
+
+    /// <summary>
+    /// Deepest selection allowed under <c>__schema</c> and <c>__type</c>. Default 20: the standard introspection query of
+    /// GraphiQL and graphql-js (its TypeRef fragment nests <c>ofType</c> nine times) is 15 deep; <c>__type</c> can
+    /// otherwise be nested without end.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxIntrospectionDepth { get; set; } = 20;
+
+    /// <summary>
+    /// Most aliased fields a document may use, counted wherever a fragment is spread (<c>TOO_MANY_ALIASES</c>). Default 20:
+    /// aliases are how one request asks for the same thing many times (500 × <c>order(id:)</c> in 11 KB).
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MaxAliases { get; set; } = 20;
+
+    /// <summary>
+    /// Most fields that call a service a document may select (<c>TOO_MANY_BACKEND_FIELDS</c>): every root field, and
+    /// <c>User.orders</c>, <c>OrderItem.product</c>, <c>Product.category</c>, <c>SearchHit.product</c>,
+    /// <c>CategoryFacet.category</c> (batched per request, so one each, however many parents). Counted wherever a
+    /// fragment is spread. Default 20. Their number, at least 1, is the document's <b>cost</b>: reported in
+    /// <c>X-GraphQL-Cost</c> and, at the gateway, taken from the caller's rate limit before the document runs.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxBackendFields { get; set; } = 20;
 
     /// <summary>
     /// Highest complexity allowed: every field costs 1, and a list field multiplies what is below it by its

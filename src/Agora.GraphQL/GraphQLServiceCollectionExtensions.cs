@@ -65,6 +65,7 @@ public static class GraphQLServiceCollectionExtensions
         services.AddScoped<CatalogBackend>();
         services.AddScoped<SearchBackend>();
         services.AddScoped<RequestLoaders>();
+        services.AddScoped<DocumentBudget>();
 
         services.AddGraphQL(b => b
             .AddSchema<AgoraSchema>()
@@ -73,17 +74,21 @@ public static class GraphQLServiceCollectionExtensions
             .AddErrorInfoProvider(new AgoraErrorInfoProvider())
             .AddComplexityAnalyzer((c, sp) =>
             {
-                var o = sp.GetRequiredService<IOptions<AgoraGraphQLOptions>>().Value;
-                c.MaxDepth = o.MaxDepth;
-                c.MaxComplexity = o.MaxComplexity;
+                // Depth is DocumentBudgetRule's, which counts introspection apart (the standard introspection query is
+                // deeper than any data query needs to be); introspection weighs nothing in the complexity either.
+                c.MaxDepth = null;
+                c.MaxComplexity = sp.GetRequiredService<IOptions<AgoraGraphQLOptions>>().Value.MaxComplexity;
             })
             .ConfigureExecutionOptions(o =>
             {
                 var graphQLOptions = o.RequestServices!.GetRequiredService<IOptions<AgoraGraphQLOptions>>().Value;
+                var rules = (o.ValidationRules ?? DocumentValidator.CoreRules).Append(new DocumentBudgetRule(graphQLOptions));
                 if (graphQLOptions.EnableIntrospection != true)
                 {
-                    o.ValidationRules = (o.ValidationRules ?? DocumentValidator.CoreRules).Append(NoIntrospectionValidationRule.Instance);
+                    rules = rules.Append(NoIntrospectionValidationRule.Instance);
                 }
+
+                o.ValidationRules = rules;
             }));
         return services;
     }

@@ -26,7 +26,9 @@ namespace Agora.Gateway.RateLimiting.Tests;
 /// <remarks>
 /// Test inputs at the host's edge: <c>X-Test-Peer</c> is the connection's remote address (default 198.51.100.1), and
 /// <c>X-Test-Sub</c>, <c>X-Test-Client</c>, <c>X-Test-ApiKey</c> authenticate the caller with those claims, as the
-/// gateway's JWT and API-key handlers do.
+/// gateway's JWT and API-key handlers do. <c>X-Test-Unverified</c> is a credential not known to be good (the
+/// <see cref="IPreAuthenticationScreen"/> flags it, the handler refuses it), like a made-up API key at the gateway.
+/// The stage before authentication runs first; <c>/charge/{n}</c> (policy <c>costly</c>, when configured) takes n more.
 /// </remarks>
 internal sealed class LimiterHost : IAsyncDisposable
 {
@@ -45,6 +47,9 @@ internal sealed class LimiterHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
+
+    /// <summary>How many times the authentication handler ran (what a flood would cost whoever checks credentials).</summary>
+    public int Authentications => _app.Services.GetRequiredService<AuthenticationCalls>().Count;
 
     public MetricCollector<long> Collect(string instrument) =>
         new(_app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), RateLimitTelemetry.MeterName, instrument);
@@ -65,6 +70,8 @@ internal sealed class LimiterHost : IAsyncDisposable
         builder.Services.AddAuthentication(TestAuthHandler.Name)
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.Name, null);
         builder.Services.AddAgoraRateLimiting(builder.Configuration.GetSection(AgoraRateLimitingOptions.SectionName));
+        builder.Services.AddSingleton<IPreAuthenticationScreen, UnverifiedHeaderScreen>();
+        builder.Services.AddSingleton<AuthenticationCalls>();
 
         var app = builder.Build();
         app.Use((context, next) =>
@@ -73,6 +80,7 @@ internal sealed class LimiterHost : IAsyncDisposable
             context.Connection.RemoteIpAddress = IPAddress.Parse(peer.Length > 0 ? peer : DefaultPeer);
             return next(context);
         });
+        app.UseAgoraPreAuthenticationRateLimiting();
         app.UseAuthentication();
         app.UseAgoraRateLimiting();
 
@@ -84,6 +92,18 @@ internal sealed class LimiterHost : IAsyncDisposable
         }
 
         app.MapGet("/none", () => "ok");
+        app.MapGet("/charge/{permits:int}", async (int permits, HttpContext context) =>
+        {
+            // An endpoint whose requests cost more than one (GraphQL): it charges the rest before doing the work.
+            var feature = context.Features.Get<IAgoraRateLimitFeature>();
+            if (feature is null)
+            {
+                return Results.Text("no-feature");
+            }
+
+            var charge = await feature.TryAcquireAsync(permits, context.RequestAborted);
+            return charge.Allowed ? Results.Text("charged") : Results.Text("refused", statusCode: StatusCodes.Status429TooManyRequests);
+        }).RequireAgoraRateLimit("costly");
         app.MapGet("/cleared", (HttpContext context) =>
         {
             // What an error page does (the gateway's 502 envelope, ServiceDefaults' exception envelope).
@@ -146,6 +166,13 @@ internal sealed class LimiterHost : IAsyncDisposable
 
         protected override Task<AuthenticateResult> HandleAuthenticateAsync()
         {
+            Context.RequestServices.GetRequiredService<AuthenticationCalls>().Increment();
+            if (Request.Headers.ContainsKey(UnverifiedHeaderScreen.Header))
+            {
+                // A made-up key: checked (which costs), and refused.
+                return Task.FromResult(AuthenticateResult.Fail("unknown key"));
+            }
+
             var claims = new List<Claim>();
             Add(claims, "X-Test-Sub", "sub");
             Add(claims, "X-Test-Client", "client_id");
@@ -167,4 +194,22 @@ internal sealed class LimiterHost : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>Flags requests carrying <c>X-Test-Unverified</c>, as the gateway flags keys it has not verified.</summary>
+internal sealed class UnverifiedHeaderScreen : IPreAuthenticationScreen
+{
+    public const string Header = "X-Test-Unverified";
+
+    public bool CountByAddress(HttpContext context) => context.Request.Headers.ContainsKey(Header);
+}
+
+/// <summary>Counts authentication handler runs.</summary>
+internal sealed class AuthenticationCalls
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Increment() => Interlocked.Increment(ref _count);
 }

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace Agora.Gateway.RateLimiting.Partitioning;
 
 /// <summary>
-/// Who a request counts against (ARCHITECTURE §7): the token's subject (<c>sub:</c>), else its client
-/// (<c>client:</c>), else the API key (<c>key:</c>), else the client's IP address (<c>ip:</c>).
+/// Who a request counts against: the token's subject (<c>sub:</c>), else its client (<c>client:</c>), else the API key
+/// (<c>key:</c>), else the client's IP address (<c>ip:</c>; for IPv6 its /64).
 /// </summary>
 /// <remarks>
 /// The IP is the connection's peer, unless that peer is a trusted proxy: then <c>X-Forwarded-For</c> is read from the
@@ -63,8 +63,30 @@ internal sealed class ConsumerPartitioner
             return "key:" + key;
         }
 
+        return AddressPartition(context);
+    }
+
+    /// <summary>
+    /// The client address's partition: <c>ip:203.0.113.7</c>, or for IPv6 its /64 (<c>ip:2001:db8:1:2::/64</c>), the
+    /// network one subscriber gets: one IPv6 client has 2⁶⁴ addresses to rotate through.
+    /// </summary>
+    public string AddressPartition(HttpContext context)
+    {
         var address = ClientAddress(context);
-        return address is null ? "ip:unknown" : "ip:" + address;
+        if (address is null)
+        {
+            return "ip:unknown";
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return "ip:" + address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return "ip:" + new IPAddress(bytes) + "/64";
     }
 
     /// <summary>The client's address: the peer, or the right-most untrusted <c>X-Forwarded-For</c> hop behind trusted proxies.</summary>

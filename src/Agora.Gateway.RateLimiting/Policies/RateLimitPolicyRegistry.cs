@@ -93,8 +93,14 @@ internal sealed class RateLimitPolicyRegistry : IDisposable
         return IsExempt(endpoint) ? null : _default;
     }
 
-    private bool IsExempt(Endpoint endpoint)
+    /// <summary>Whether <paramref name="endpoint"/>'s route is under <see cref="AgoraRateLimitingOptions.ExemptFromDefault"/>.</summary>
+    public bool IsExempt(Endpoint? endpoint)
     {
+        if (endpoint is null)
+        {
+            return false;
+        }
+
         if (endpoint is not RouteEndpoint { RoutePattern.RawText: { } template })
         {
             return false;

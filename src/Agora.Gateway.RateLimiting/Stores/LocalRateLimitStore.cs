@@ -34,10 +34,10 @@ internal sealed class LocalRateLimitStore : IRateLimitStore, IDisposable
         }
     }
 
-    public ValueTask<RateLimitDecision> AcquireAsync(RateLimitPolicy policy, string partition, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Acquire(policy, partition));
+    public ValueTask<RateLimitDecision> AcquireAsync(RateLimitPolicy policy, string partition, int permits, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Acquire(policy, partition, permits));
 
-    public RateLimitDecision Acquire(RateLimitPolicy policy, string partition)
+    public RateLimitDecision Acquire(RateLimitPolicy policy, string partition, int permits = 1)
     {
         var partitions = Partitions(policy);
         while (true)
@@ -60,10 +60,10 @@ internal sealed class LocalRateLimitStore : IRateLimitStore, IDisposable
                         counter.LastMicros = micros;
                     }
 
-                    return Algorithms.TokenBucket(ref counter.Tokens, ref counter.LastMicros, micros, policy.Capacity, policy.RefillPerSecond);
+                    return Algorithms.TokenBucket(ref counter.Tokens, ref counter.LastMicros, micros, policy.Capacity, policy.RefillPerSecond, permits);
                 }
 
-                return Algorithms.SlidingWindow(counter.Windows, now.ToUnixTimeMilliseconds(), policy.Windows);
+                return Algorithms.SlidingWindow(counter.Windows, now.ToUnixTimeMilliseconds(), policy.Windows, permits);
             }
         }
     }

@@ -51,6 +51,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
                 policy.Capacity,
                 policy.RefillPerSecond.ToString("R", CultureInfo.InvariantCulture),
                 ttl,
+                1,
             };
             return;
         }
@@ -64,16 +65,24 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
 
         // Two windows: the previous one still weighs until the current one ends.
         args.Add((2 * policy.Windows.Max(w => w.WindowMs)) + 1000);
+        args.Add(1);
         policy.RedisArguments = args.ToArray();
     }
 
     /// <summary>Connects now (in the background when Redis is down) rather than on the first request.</summary>
     public void Start() => _ = _connection.Value;
 
-    public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitPolicy policy, string partition, CancellationToken cancellationToken)
+    public async ValueTask<RateLimitDecision> AcquireAsync(RateLimitPolicy policy, string partition, int permits, CancellationToken cancellationToken)
     {
         RedisKey[] keys = [string.Concat(_keyPrefix, policy.Name, ":", partition)];
         var args = (RedisValue[])policy.RedisArguments!;
+        if (permits != 1)
+        {
+            // The arguments end with the permits: 1 precomputed for the common case, a copy for the others.
+            args = (RedisValue[])args.Clone();
+            args[^1] = permits;
+        }
+
         var tokenBucket = policy.Algorithm == RateLimitAlgorithm.TokenBucket;
         RedisResult result;
         try
@@ -91,7 +100,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
         if (tokenBucket)
         {
             var tokens = double.Parse((string)values[1]!, NumberStyles.Float, CultureInfo.InvariantCulture);
-            return Algorithms.TokenBucketDecision(allowed, tokens, policy.Capacity, policy.RefillPerSecond);
+            return Algorithms.TokenBucketDecision(allowed, tokens, policy.Capacity, policy.RefillPerSecond, permits);
         }
 
         var now = (long)values[1];
@@ -101,7 +110,7 @@ internal sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
             state[i] = (long)values[i + 2];
         }
 
-        return Algorithms.SlidingWindowDecision(allowed, now, state, policy.Windows);
+        return Algorithms.SlidingWindowDecision(allowed, now, state, policy.Windows, permits);
     }
 
     private static async Task<RedisResult> EvaluateAsync(IDatabase database, bool tokenBucket, RedisKey[] keys, RedisValue[] args)

@@ -8,8 +8,8 @@ namespace Agora.Gateway.RateLimiting.Stores;
 internal static class RedisScripts
 {
     /// <summary>
-    /// KEYS[1] the bucket (hash: t = tokens, n = last refill in µs); ARGV capacity, tokens per second, TTL ms.
-    /// Returns {allowed (0/1), tokens left (string, full precision)}.
+    /// KEYS[1] the bucket (hash: t = tokens, n = last refill in µs); ARGV capacity, tokens per second, TTL ms, permits
+    /// (tokens to take; 0 only looks, needing one). Returns {allowed (0/1), tokens left (string, full precision)}.
     /// </summary>
     public const string TokenBucket = """
         local t = redis.call('TIME')
@@ -27,9 +27,10 @@ internal static class RedisScripts
         if elapsed < 0 then elapsed = 0 end
         tokens = math.min(capacity, tokens + (elapsed * rate / 1000000))
         if now > last then last = now end
+        local permits = tonumber(ARGV[4])
         local allowed = 0
-        if tokens >= 1 then
-          tokens = tokens - 1
+        if tokens >= math.max(1, permits) then
+          tokens = tokens - permits
           allowed = 1
         end
         local text = string.format('%.17g', tokens)
@@ -40,14 +41,17 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS[1] the partition (hash: per window i the fields i&lt;i&gt; = fixed-window index, c&lt;i&gt; = its count,
-    /// p&lt;i&gt; = the previous window's count); ARGV window count, then limit and length in ms per window, then TTL ms.
-    /// Counts the request in every window only if all admit it (weighted count + 1 ≤ limit).
+    /// p&lt;i&gt; = the previous window's count); ARGV window count, then limit and length in ms per window, then TTL ms,
+    /// then permits (what the request counts; 0 only looks, needing room for one). Counts the permits in every window only
+    /// if all admit them (weighted count + max(1, permits) ≤ limit).
     /// Returns {allowed (0/1), now ms, then index, count, previous count per window}.
     /// </summary>
     public const string SlidingWindow = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local n = tonumber(ARGV[1])
+        local permits = tonumber(ARGV[2 * n + 3])
+        local need = math.max(1, permits)
         local fields = {}
         for i = 1, n do
           fields[#fields + 1] = 'i' .. i
@@ -73,13 +77,13 @@ internal static class RedisScripts
             c = 0
           end
           local elapsed = now - idx * w
-          if (p * (w - elapsed) / w) + c + 1 > limit then allowed = 0 end
+          if (p * (w - elapsed) / w) + c + need > limit then allowed = 0 end
           index[i], cur[i], prev[i] = idx, c, p
         end
         local out = {allowed, now}
         local set = {}
         for i = 1, n do
-          if allowed == 1 then cur[i] = cur[i] + 1 end
+          if allowed == 1 then cur[i] = cur[i] + permits end
           set[#set + 1] = 'i' .. i
           set[#set + 1] = string.format('%.0f', index[i])
           set[#set + 1] = 'c' .. i

@@ -9,6 +9,7 @@ using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.Exceptions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,10 @@ namespace Agora.GraphQL.Execution;
 /// The <c>/graphql</c> endpoint (GraphQL over HTTP): POST <c>application/json</c> <c>{query, variables, operationName}</c>,
 /// or GET <c>?query=…&amp;variables=…&amp;operationName=…</c> for queries only. Answers <c>application/json</c>:
 /// 200 with <c>data</c> and/or <c>errors</c> for anything that was a GraphQL request (including one that failed
-/// validation or the depth and complexity limits), 400 for one that was not (bad JSON, no query), 405 for another
-/// method or a mutation over GET, 415 for another media type. Every error carries <c>extensions.code</c> and
-/// <c>extensions.request_id</c>; nothing a client sends gives a 500.
+/// validation or the limits on depth, complexity, aliases and backend fields), 429 when the caller's rate limit cannot
+/// pay for the document's cost (<see cref="IGraphQLCostGate"/>; nothing runs), 400 for one that was not a GraphQL
+/// request (bad JSON, no query), 405 for another method or a mutation over GET, 415 for another media type. Every error
+/// carries <c>extensions.code</c> and <c>extensions.request_id</c>; nothing a client sends gives a 500.
 /// </summary>
 internal static partial class GraphQLEndpoint
 {
@@ -104,8 +106,15 @@ internal static partial class GraphQLEndpoint
             return;
         }
 
+        var gate = http.RequestServices.GetService<IGraphQLCostGate>();
+        var charging = gate is null ? null : new CostChargingListener(http, gate, http.RequestServices.GetRequiredService<DocumentBudget>());
         var result = await executer.ExecuteAsync(o =>
         {
+            if (charging is not null)
+            {
+                o.Listeners.Add(charging);
+            }
+
             o.Query = request.Query;
             o.OperationName = request.OperationName;
             o.Variables = request.Variables;
@@ -137,6 +146,13 @@ internal static partial class GraphQLEndpoint
                 http.Response.Headers.Allow = "POST";
                 status = StatusCodes.Status405MethodNotAllowed;
             }
+        }
+
+        if (charging?.RetryAfter is { } retryAfter)
+        {
+            // The caller's rate limit could not pay for the document: the same answer as any other refusal by the limit.
+            status = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         http.Response.StatusCode = status;

@@ -1,5 +1,6 @@
 using Agora.GraphQL.Backends;
 using Agora.GraphQL.Loading;
+using Agora.GraphQL.Execution;
 using GraphQL;
 using GraphQL.Types;
 
@@ -58,7 +59,7 @@ internal sealed class ProductType : ObjectGraphType<ProductModel>
         Field<NonNullGraphType<MoneyType>>("price").Resolve(c => c.Source.Price);
         Field<NonNullGraphType<ProductStatusType>>("status").Resolve(c => c.Source.Status);
         Field<NonNullGraphType<IdGraphType>>("categoryId").Resolve(c => c.Source.CategoryId);
-        Field<CategoryType>("category").Description("The product's category (one catalogue call per request, whatever the number of products).")
+        Field<CategoryType>("category").BackendCall().Description("The product's category (one catalogue call per request, whatever the number of products).")
             .ResolveAsync(async c => (await c.Loaders().CategoriesAsync(c.CancellationToken)).GetValueOrDefault(c.Source.CategoryId));
         Field<NonNullGraphType<IntGraphType>>("available").Description("Units in stock and not reserved (batched by id).")
             .Resolve(c => c.Source.Available is { } known
@@ -101,7 +102,7 @@ internal sealed class SearchHitType : ObjectGraphType<SearchHitModel>
         Name = "SearchHit";
         Description = "One search result: the product as Catalog has it now, with the search relevance.";
         Field<NonNullGraphType<IdGraphType>>("productId").Resolve(c => c.Source.Id);
-        Field<ProductType>("product").Description("The product as Catalog has it now (batched by id); null if it was deleted since it was indexed.")
+        Field<ProductType>("product").BackendCall().Description("The product as Catalog has it now (batched by id); null if it was deleted since it was indexed.")
             .Resolve(c => c.Loaders().Products.Load(c.Source.Id));
         Field<FloatGraphType>("score").Description("BM25 relevance when sorted by relevance; higher is better.").Resolve(c => c.Source.Score);
         Field<SearchHighlightsType>("highlights").Resolve(c => c.Source.Highlights);
@@ -116,7 +117,7 @@ internal sealed class CategoryFacetType : ObjectGraphType<CategoryCountModel>
         Name = "CategoryFacet";
         Description = "How many matches a category has (ignoring the category filter itself).";
         Field<NonNullGraphType<IdGraphType>>("categoryId").Resolve(c => c.Source.CategoryId);
-        Field<CategoryType>("category")
+        Field<CategoryType>("category").BackendCall()
             .ResolveAsync(async c => (await c.Loaders().CategoriesAsync(c.CancellationToken)).GetValueOrDefault(c.Source.CategoryId));
         Field<NonNullGraphType<IntGraphType>>("count").Resolve(c => c.Source.Count);
     }

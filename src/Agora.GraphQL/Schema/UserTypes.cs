@@ -1,4 +1,5 @@
 using Agora.GraphQL.Backends;
+using Agora.GraphQL.Execution;
 using GraphQL;
 using GraphQL.Types;
 
@@ -36,7 +37,7 @@ internal sealed class OrderItemType : ObjectGraphType<OrderItemModel>
         Field<NonNullGraphType<IntGraphType>>("quantity").Resolve(c => c.Source.Quantity);
         Field<NonNullGraphType<MoneyType>>("unitPrice").Resolve(c => c.Source.UnitPrice);
         Field<NonNullGraphType<MoneyType>>("subtotal").Resolve(c => c.Source.Subtotal);
-        Field<ProductType>("product").Description("The product as the catalogue has it now (batched by id); null if it was deleted.")
+        Field<ProductType>("product").BackendCall().Description("The product as the catalogue has it now (batched by id); null if it was deleted.")
             .Resolve(c => c.Loaders().Products.Load(c.Source.ProductId));
     }
 }
@@ -73,7 +74,7 @@ internal sealed class UserType : ObjectGraphType<UserModel>
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id);
         Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Name);
         Field<NonNullGraphType<StringGraphType>>("email").Resolve(c => c.Source.Email);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderType>>>>("orders")
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderType>>>>("orders").BackendCall()
             .Description("The user's newest orders, newest first (the caller's token needs read:orders; customers see only their own). "
                 + "Batched: one Ordering call for up to 100 users.")
             .Argument<IntGraphType>("limit", a => { a.DefaultValue = Resolving.DefaultLimit; a.Description = "Orders to return, 1–100. Default 20."; })

@@ -22,8 +22,9 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
     private readonly List<Action<IServiceCollection>> _services = [];
     private readonly Dictionary<string, string?> _settings = new();
 
-    public GatewayApp(TestIdentity identity, AgoraMode mode = AgoraMode.Embedded)
+    public GatewayApp(TestIdentity identity, AgoraMode mode = AgoraMode.Embedded, int? managementPort = null)
     {
+        ManagementPort = managementPort;
         Identity = identity;
         Mode = mode;
         Config = new JsonObject
@@ -44,8 +45,18 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
             Config["ConnectionStrings"] = new JsonObject { ["redis"] = TestServers.Redis };
         }
 
-        UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            if (managementPort is { } port)
+            {
+                k.Listen(IPAddress.Loopback, port);
+            }
+        });
     }
+
+    /// <summary>A second port the gateway listens on, for <c>Gateway:Management:Port</c>.</summary>
+    public int? ManagementPort { get; }
 
     public TestIdentity Identity { get; }
 
@@ -148,7 +159,8 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
         File.WriteAllText(Path.Combine(_root, "appsettings.json"), Config.ToJsonString());
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        Address = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+        var main = addresses.First(a => ManagementPort is not { } port || new Uri(a).Port != port);
+        Address = new Uri(main.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         return NewClient();
     }
 

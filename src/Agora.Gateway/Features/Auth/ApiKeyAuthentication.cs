@@ -18,7 +18,7 @@ public static class ApiKeyClaims
 }
 
 /// <summary>
-/// The <c>ApiKey</c> scheme: reads <c>X-API-Key</c>, asks <see cref="ApiKeyVerifier"/>, and signs the partner in with
+/// The <c>ApiKey</c> scheme: reads <c>X-API-Key</c>, asks <see cref="ApiKeyCache"/>, and signs the partner in with
 /// claims <c>api_key_id</c>, <c>api_key_name</c> and the key's scopes as <c>scope</c>. A challenge answers 401
 /// <c>INVALID_API_KEY</c>, or 503 when Identity cannot be asked.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyCache keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-API-Key";
@@ -40,7 +40,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var (outcome, identity) = await verifier.VerifyAsync(presented, Context.RequestAborted);
+        var (outcome, identity) = await keys.VerifyAsync(presented, Context.RequestAborted);
         switch (outcome)
         {
             case ApiKeyOutcome.Valid:

@@ -1,3 +1,4 @@
+using Agora.Gateway.RateLimiting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Authentication;
@@ -28,6 +29,8 @@ internal static class EdgeAuthentication
     {
         builder.AddAgoraAuthentication();
         builder.Services.AddHttpClient<ApiKeyVerifier>();
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddSingleton<IPreAuthenticationScreen>(sp => sp.GetRequiredService<ApiKeyCache>());
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddPolicyScheme(EdgeScheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>

@@ -43,6 +43,16 @@ internal sealed class GatewayTransforms : ITransformProvider
             headers.TryAddWithoutValidation(CorrelationContext.CorrelationIdHeader, identity.CorrelationId);
             return ValueTask.CompletedTask;
         });
+        context.AddRequestTransform(static transform =>
+        {
+            // Last, after the route's own path transforms: whatever the route, a service's /metrics and /health are not
+            // the public's (the gateway's own answer to staff; probes and scrapers reach the services directly).
+            var path = transform.Path;
+            return path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+                   || path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+                ? new ValueTask(ApiResults.NotFound(ErrorCodes.NotFound, "No such resource.").ExecuteAsync(transform.HttpContext))
+                : ValueTask.CompletedTask;
+        });
         context.AddResponseTransform(static transform =>
         {
             var headers = transform.HttpContext.Response.Headers;
