@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Agora.ServiceDefaults;
@@ -20,16 +22,33 @@ internal static class HealthEndpoints
 {
     public static void MapAgoraHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(HealthTags.Live),
-            ResponseWriter = WriteAsync,
-        }).DisableHttpMetrics();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(HealthTags.Ready),
-            ResponseWriter = WriteAsync,
-        }).DisableHttpMetrics();
+        Map(app, "/health/live", HealthTags.Live);
+        Map(app, "/health/ready", HealthTags.Ready);
+    }
+
+    // Probes only read: GET and HEAD; any other method is 405 with Allow. Answered here rather than by routing, whose
+    // 405 gives way to gRPC's catch-all for unknown two-segment paths ({service}/{method}) in the services with gRPC.
+    private static void Map(WebApplication app, string path, string tag)
+    {
+        var pipeline = ((IEndpointRouteBuilder)app).CreateApplicationBuilder()
+            .Use(next => context =>
+            {
+                if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                {
+                    return next(context);
+                }
+
+                context.Response.Headers.Allow = "GET, HEAD";
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                return Task.CompletedTask;
+            })
+            .UseMiddleware<HealthCheckMiddleware>(Options.Create(new HealthCheckOptions
+            {
+                Predicate = r => r.Tags.Contains(tag),
+                ResponseWriter = WriteAsync,
+            }))
+            .Build();
+        app.Map(path, pipeline).WithDisplayName("Health checks " + path).DisableHttpMetrics();
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

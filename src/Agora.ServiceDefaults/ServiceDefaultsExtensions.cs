@@ -76,6 +76,9 @@ public static class ServiceDefaultsExtensions
             app.UseAuthorization();
         }
 
+        // After authorization, before binding: bodies the binder would pass on broken, and query limits the contract declares.
+        app.UseMiddleware<InputGuardMiddleware>();
+
         // Staff endpoints for messages that failed every retry; only where messaging and authorization exist.
         if (app.Services.HasAgoraMessaging() && app.Services.GetService<IAuthorizationPolicyProvider>() is not null)
         {

@@ -153,6 +153,18 @@ internal static partial class AgoraOpenApiTransformers
             }
         }
 
+        foreach (var header in metadata.OfType<RequiredHeaderMetadata>())
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = header.Name,
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = header.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = header.MaxLength },
+            });
+        }
+
         // Error statuses with their codes: what the endpoint declares, plus what the framework and gateway add.
         var errors = new SortedDictionary<int, List<string>>();
         foreach (var declared in metadata.OfType<ApiErrorCodesMetadata>())
@@ -170,6 +182,14 @@ internal static partial class AgoraOpenApiTransformers
         if (hasQuery)
         {
             Codes(errors, StatusCodes.Status400BadRequest).Add(ErrorCodes.InvalidParameter);
+        }
+
+        // InputGuardMiddleware refuses a query parameter outside its declared limits with 422.
+        if (operation.Parameters.Any(p => p.In == ParameterLocation.Query && p.Schema is OpenApiSchema q
+            && (q.MaxLength is not null || q.MinLength is not null || q.Pattern is not null || q.Minimum is not null
+                || q.Maximum is not null || q.Enum is { Count: > 0 })))
+        {
+            Codes(errors, StatusCodes.Status422UnprocessableEntity).Add(ErrorCodes.ValidationError);
         }
 
         if (hasETag && method is "PUT" or "PATCH" or "DELETE")
@@ -328,7 +348,8 @@ internal static partial class AgoraOpenApiTransformers
             schema.MaxLength = DateTimeMaxLength;
         }
 
-        if (context.JsonPropertyInfo is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Required is { Count: > 0 } required)
+        // Also for a type nested in a property (an order's shipping_address), whose schema is built for that property.
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Required is { Count: > 0 } required)
         {
             foreach (var property in context.JsonTypeInfo.Properties.Where(IsApiOptional))
             {

@@ -47,6 +47,12 @@ public sealed record OpenApiTagDescription(string Name, string Description);
 /// <summary>Endpoint metadata: an error status the endpoint answers with, and its stable codes.</summary>
 public sealed record ApiErrorCodesMetadata(int StatusCode, IReadOnlyList<string> Codes);
 
+/// <summary>Endpoint metadata: a request header the endpoint requires (documented as a required header parameter).</summary>
+/// <param name="Name">The header's name.</param>
+/// <param name="MaxLength">The longest value accepted.</param>
+/// <param name="Description">What it is for and what its absence answers.</param>
+public sealed record RequiredHeaderMetadata(string Name, int MaxLength, string Description);
+
 /// <summary>Endpoint metadata: the resource carries an ETag and the endpoint honours conditional requests.</summary>
 public sealed class ETagMetadata
 {
@@ -97,6 +103,14 @@ public static class OpenApiEndpointExtensions
         builder.WithMetadata(
             new ProducesResponseTypeMetadata(statusCode, typeof(ApiErrorEnvelope), ["application/json"]),
             new ApiErrorCodesMetadata(statusCode, codes));
+
+    /// <summary>
+    /// Documents a request header the endpoint requires, as a required header parameter. Documentation only: the
+    /// endpoint refuses a request without it itself (and declares that error with <see cref="ProducesError{TBuilder}"/>).
+    /// </summary>
+    public static TBuilder RequiresHeader<TBuilder>(this TBuilder builder, string name, int maxLength, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredHeaderMetadata(name, maxLength, description));
 
     /// <summary>
     /// Documents the resource's <c>ETag</c> on success, and the conditional request the method honours:

@@ -10,20 +10,35 @@ internal static class OrderingApi
     {
         var orders = app.MapGroup("/api/v1/orders").WithTags("Orders");
         orders.MapPost("/", PlaceOrder.Handle).RequireAuthorization(OrderingPolicies.Write).WithName("PlaceOrder")
-            .WithSummary("Place an order (requires Idempotency-Key); prices come from the catalogue.");
+            .WithSummary("Place an order (requires Idempotency-Key); prices come from the catalogue.")
+            .RequiresHeader(PlaceOrder.IdempotencyHeader, PlaceOrder.MaxIdempotencyKeyLength,
+                "1–255 printable characters, e.g. a UUID, chosen by the client for this order: a retry with the same key and body "
+                + "answers the same order (Idempotent-Replayed: true) instead of placing another; the same key with another body is "
+                + "422 IDEMPOTENCY_KEY_REUSED. Without it: 400 IDEMPOTENCY_KEY_REQUIRED.")
+            .ProducesError(StatusCodes.Status400BadRequest, "IDEMPOTENCY_KEY_REQUIRED")
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "IDEMPOTENCY_KEY_REUSED")
+            .ProducesError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable);
         orders.MapGet("/", ReadOrders.Mine).RequireAuthorization(OrderingPolicies.Read).WithName("ListOrders")
-            .WithSummary("The caller's orders, newest first (staff: any customer's).");
+            .WithSummary("The caller's orders, newest first (staff: any customer's).")
+            .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         orders.MapGet("/{id}", ReadOrders.Get).RequireAuthorization(OrderingPolicies.Read).WithName("GetOrder")
-            .WithSummary("An order with its saga state and links; as_of or version show it as it was.");
+            .WithSummary("An order with its saga state and links; as_of or version show it as it was.")
+            .ProducesError(StatusCodes.Status404NotFound, "ORDER_NOT_FOUND", "ORDER_NOT_YET_PLACED", "ORDER_VERSION_NOT_FOUND")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         orders.MapGet("/{id}/events", ReadOrders.Events).RequireAuthorization(OrderingPolicies.Read).WithName("GetOrderEvents")
-            .WithSummary("The order's history: every event of its stream.");
+            .WithSummary("The order's history: every event of its stream.")
+            .ProducesError(StatusCodes.Status404NotFound, "ORDER_NOT_FOUND");
         orders.MapPost("/{id}/cancel", CancelOrder.Handle).RequireAuthorization(OrderingPolicies.Write).WithName("CancelOrder")
             .WithSummary("Cancel while cancellable: the saga undoes what was done and cancels.")
             .ProducesError(StatusCodes.Status404NotFound, "ORDER_NOT_FOUND")
             .ProducesError(StatusCodes.Status409Conflict, "ORDER_NOT_CANCELLABLE", "ORDER_BUSY");
 
         app.MapGet("/api/v1/users/{id}/orders", ReadOrders.OfUser).RequireAuthorization(OrderingPolicies.Read)
-            .WithTags("Orders").WithName("ListUserOrders").WithSummary("A customer's orders (seed §1.2).");
+            .WithTags("Orders").WithName("ListUserOrders").WithSummary("A customer's orders (seed §1.2).")
+            .ProducesError(StatusCodes.Status404NotFound, "USER_NOT_FOUND")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
 
         app.MapGet("/api/v1/customer-orders", CustomerOrders.Handle).RequireAuthorization(OrderingPolicies.Read)
             .WithTags("Orders").WithName("ListCustomerOrders")
@@ -33,7 +48,8 @@ internal static class OrderingApi
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
 
         var admin = app.MapGroup("/api/v1/admin").WithTags("Order administration").RequireAuthorization(OrderingPolicies.Admin);
-        admin.MapGet("/sagas", OrderingAdmin.Sagas).WithName("ListSagas").WithSummary("Orders by saga state.");
+        admin.MapGet("/sagas", OrderingAdmin.Sagas).WithName("ListSagas").WithSummary("Orders by saga state.")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         admin.MapPost("/projections/rebuild", OrderingAdmin.Rebuild).WithName("RebuildProjections")
             .WithSummary("Rebuild the order read models from the event log.");
         return app;

@@ -35,7 +35,7 @@ public sealed class ProductListQuery
     [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
 
     /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
-    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor of a response with the same sort.")] public string? Cursor { get; init; }
+    [FromQuery(Name = "cursor"), MaxLength(Paging.MaxCursorLength), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor of a response with the same sort.")] public string? Cursor { get; init; }
 
     /// <summary>1-based offset page, instead of a cursor.</summary>
     [FromQuery(Name = "page"), Range(1, int.MaxValue), Description("1-based offset page, instead of a cursor.")] public int? Page { get; init; }
@@ -76,7 +76,8 @@ internal static class ListProducts
         v.Require(query.MinPrice is null || query.MaxPrice is null || query.MinPrice <= query.MaxPrice, "max_price", "Must not be below min_price.");
         v.Require(query.Q is null || query.Q.Length <= 100, "q", "At most 100 characters.");
         Position? position = null;
-        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position) || position!.S != sort))
+        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position) || position!.S != sort
+            || !IsSortValue(key, position.K)))
         {
             v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
         }
@@ -158,6 +159,14 @@ internal static class ListProducts
 
         return ApiResults.Page(result.Items, result.Pagination);
     }
+
+    /// <summary>True when <paramref name="value"/> is a sort key <see cref="SortValue"/> could have written.</summary>
+    private static bool IsSortValue(string key, string value) => key switch
+    {
+        "price" => long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _),
+        "name" => true,
+        _ => long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) && Paging.IsTicks(ticks),
+    };
 
     private static string SortValue(Product p, string key) => key switch
     {

@@ -81,7 +81,7 @@ internal static class ProductValidation
         long minor = 0;
         if (!Currencies.TryParse(input.Price, out minor, out var error))
         {
-            v.Add(input.Price is null ? "price" : "price.amount", error!);
+            v.Add(input.Price is null ? "price" : Currencies.IsSupported(input.Price.Currency) ? "price.amount" : "price.currency", error!);
         }
         else if (input.Price!.Currency != catalogCurrency)
         {

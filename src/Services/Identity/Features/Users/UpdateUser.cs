@@ -158,6 +158,15 @@ internal static partial class UpdateUser
         if (passwordChange)
         {
             UserValidation.Password(input.Password, input.Email, v);
+        }
+
+        if (input.CurrentPassword is { Length: > UserValidation.MaxPasswordLength })
+        {
+            // No password this service accepts is longer, so there is nothing to hash (and no 100 KB hashed per request).
+            v.Add("current_password", $"At most {UserValidation.MaxPasswordLength} characters.");
+        }
+        else if (passwordChange)
+        {
             if (string.IsNullOrEmpty(input.CurrentPassword))
             {
                 v.Add("current_password", "Required to change the password.");

@@ -73,7 +73,7 @@ internal static class NotificationsApi
     }
 
     /// <summary>Keyset position: the last item's creation time (ticks) and id.</summary>
-    internal sealed record Position(long T, string Id);
+    internal sealed record Position([property: System.Text.Json.Serialization.JsonConverter(typeof(CursorTicksConverter))] long T, string Id);
 
     internal static async Task<Results<ApiOk<IReadOnlyList<NotificationDto>>, ApiError>> List(
         [AsParameters] NotificationListQuery query, ClaimsPrincipal user, NotificationDbContext db, CancellationToken ct)

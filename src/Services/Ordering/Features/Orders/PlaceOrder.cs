@@ -39,7 +39,7 @@ public sealed record PlaceOrderAddress(
     [property: MaxLength(OrderLimits.Recipient)] string? Recipient,
     [property: MaxLength(OrderLimits.Phone)] string? Phone,
     [property: MaxLength(OrderLimits.Line)] string? Line1,
-    [property: MaxLength(OrderLimits.Line)] string? Line2,
+    [property: MaxLength(OrderLimits.Line), ApiOptional] string? Line2,
     [property: MaxLength(OrderLimits.City)] string? City,
     [property: MaxLength(OrderLimits.PostalCode)] string? PostalCode,
     [property: MaxLength(OrderLimits.Country), RegularExpression("^[A-Z]{2}$")] string? Country);
@@ -61,6 +61,9 @@ internal static partial class PlaceOrder
     public const int MaxQuantity = 100;
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>The longest <see cref="IdempotencyHeader"/> accepted.</summary>
+    public const int MaxIdempotencyKeyLength = 255;
+
     public static async Task<Results<ApiCreated<OrderDto>, ApiError>> Handle(
         PlaceOrderRequest? body, HttpContext http, OrderProcessor processor, CatalogService.CatalogServiceClient catalog,
         ILogger<OrderProcessor> logger, CancellationToken ct)
@@ -75,7 +78,7 @@ internal static partial class PlaceOrder
         }
 
         var key = http.Request.Headers[IdempotencyHeader].ToString();
-        if (key.Length is 0 or > 255 || key.Any(char.IsControl))
+        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl))
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, "IDEMPOTENCY_KEY_REQUIRED",
                 $"Send an {IdempotencyHeader} header (1–255 printable characters, e.g. a UUID) so a retried request cannot place the order twice.");

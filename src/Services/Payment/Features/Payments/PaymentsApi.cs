@@ -66,7 +66,7 @@ internal static class PaymentsApi
     }
 
     /// <summary>Keyset position: the last item's creation time (ticks) and id.</summary>
-    internal sealed record Position(long T, string Id);
+    internal sealed record Position([property: System.Text.Json.Serialization.JsonConverter(typeof(CursorTicksConverter))] long T, string Id);
 
     private static async Task<Results<ApiOk<IReadOnlyList<PaymentDto>>, ApiError>> List(
         [AsParameters] PaymentListQuery query, HttpContext context, PaymentDbContext db, CancellationToken ct)

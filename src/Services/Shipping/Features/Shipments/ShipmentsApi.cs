@@ -58,7 +58,7 @@ internal static class ShipmentsApi
     }
 
     /// <summary>Keyset position: the last item's creation time (ticks) and id.</summary>
-    internal sealed record Position(long T, string Id);
+    internal sealed record Position([property: System.Text.Json.Serialization.JsonConverter(typeof(CursorTicksConverter))] long T, string Id);
 
     internal static async Task<Results<ApiOk<IReadOnlyList<ShipmentDto>>, ApiError>> List(
         [AsParameters] ShipmentListQuery query, ClaimsPrincipal user, ShippingDbContext db, CancellationToken ct)

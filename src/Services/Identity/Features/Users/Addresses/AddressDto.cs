@@ -27,17 +27,21 @@ public sealed record AddressDto(
             a.CreatedAt, a.UpdatedAt);
 }
 
-/// <summary>What POST and PUT take, and the shape a PATCH merges into.</summary>
+/// <summary>
+/// What POST and PUT take, and the shape a PATCH merges into. <c>recipient</c>, <c>line1</c>, <c>city</c> and
+/// <c>country</c> are required; <c>label</c>, <c>line2</c>, <c>postal_code</c> and <c>phone</c> may be left out (empty),
+/// and so may <c>is_default</c> (the first address becomes the default).
+/// </summary>
 public sealed record AddressInput(
-    [property: MaxLength(50)] string? Label,
+    [property: MaxLength(50), ApiOptional] string? Label,
     [property: MaxLength(200)] string? Recipient,
     [property: MaxLength(200)] string? Line1,
-    [property: MaxLength(200)] string? Line2,
+    [property: MaxLength(200), ApiOptional] string? Line2,
     [property: MaxLength(100)] string? City,
-    [property: MaxLength(20), RegularExpression(@"^[A-Za-z0-9\- ]{0,20}$")] string? PostalCode,
+    [property: MaxLength(20), RegularExpression(@"^[A-Za-z0-9\- ]{0,20}$"), ApiOptional] string? PostalCode,
     [property: MaxLength(2), RegularExpression("^[A-Za-z]{2}$")] string? Country,
-    [property: MaxLength(40), RegularExpression(@"^(\+?(?:[ ()\-]*[0-9]){5,20}[ ()\-]*)?$")] string? Phone,
-    bool? IsDefault);
+    [property: MaxLength(40), RegularExpression(@"^(\+?(?:[ ()\-]*[0-9]){5,20}[ ()\-]*)?$"), ApiOptional] string? Phone,
+    [property: ApiOptional] bool? IsDefault);
 
 internal static partial class AddressValidation
 {
