@@ -70,7 +70,7 @@ if [ -d deploy/observability ]; then
   run "promtool test" promtool test rules deploy/observability/tests/*.yaml
 
   section "dashboards and metric names"
-  run dashboards node deploy/tests/dashboards.mjs "$ROOT"
+  run dashboards node deploy/tests/dashboards.mjs "$ROOT" "$TOOLS"
 fi
 
 if [ ${#FAILED[@]} -gt 0 ]; then
