@@ -10,8 +10,8 @@
 #      (deploy/observability/metrics.txt), and that list is in step with the instruments in the code.
 # Every check runs; the script exits non-zero if any failed.
 #
-# Needs kubectl (1.32), promtool, node and npm; the npm tools (tools/package.json) are installed into .agora/tools
-# by scripts/check-contracts.sh's installer when missing.
+# Needs node and npm; the npm tools (tools/package.json) are installed into .agora/tools, and kubectl 1.32 and
+# promtool are taken from PATH or fetched by scripts/deploy-tools.sh.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,10 +36,12 @@ install_tools() {
   echo "$want" >"$stamp"
 }
 
-for tool in kubectl promtool node npm; do
-  command -v "$tool" >/dev/null || { echo "check-deploy: $tool is needed" >&2; exit 1; }
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "check-deploy: $tool is needed (Node 20 or later)" >&2; exit 1; }
 done
 install_tools || { echo "check-deploy: npm ci failed in .agora/tools" >&2; exit 1; }
+KUBECTL="$(bash scripts/deploy-tools.sh kubectl)" || { echo "check-deploy: no kubectl 1.32" >&2; exit 1; }
+PROMTOOL="$(bash scripts/deploy-tools.sh promtool)" || { echo "check-deploy: no promtool" >&2; exit 1; }
 
 section "render (kubectl kustomize)"
 rm -rf "$OUT"
@@ -47,7 +49,7 @@ mkdir -p "$OUT"
 RENDERED=()
 for overlay in dev production istio canary dev/migrate production/migrate; do
   name="${overlay//\//-}"
-  if kubectl kustomize "deploy/k8s/overlays/$overlay" >"$OUT/$name.yaml" 2>"$OUT/$name.err"; then
+  if "$KUBECTL" kustomize "deploy/k8s/overlays/$overlay" >"$OUT/$name.yaml" 2>"$OUT/$name.err"; then
     echo "$overlay: $(grep -c '^kind:' "$OUT/$name.yaml") objects"
     RENDERED+=("$OUT/$name.yaml")
   else
@@ -66,8 +68,8 @@ run policy node deploy/tests/policy.mjs "$TOOLS" "$ROOT" \
 
 if [ -d deploy/observability ]; then
   section "alert rules (promtool)"
-  run "promtool check" promtool check rules deploy/observability/rules/*.yaml
-  run "promtool test" promtool test rules deploy/observability/tests/*.yaml
+  run "promtool check" "$PROMTOOL" check rules deploy/observability/rules/*.yaml
+  run "promtool test" "$PROMTOOL" test rules deploy/observability/tests/*.yaml
 
   section "dashboards and metric names"
   run dashboards node deploy/tests/dashboards.mjs "$ROOT" "$TOOLS"

@@ -57,9 +57,9 @@ mkdir -p "$(dirname "$log")"
 if ! dotnet msbuild "$ROOT/deploy/images.proj" -nologo -v:minimal \
     -p:ContainerRegistry="$REGISTRY" \
     -p:ContainerBaseImage="$BASE_IMAGE" \
-    -p:Version="$VERSION" \
-    ${REVISION:+-p:SourceRevisionId="$REVISION"} \
-    ${REPO_URL:+-p:RepositoryUrl="$REPO_URL"} >"$log" 2>&1; then
+    -p:ContainerImageTag="$VERSION" \
+    ${REVISION:+-p:AgoraSourceRevision="$REVISION"} \
+    ${REPO_URL:+-p:AgoraRepositoryUrl="$REPO_URL"} >"$log" 2>&1; then
   grep -E "error|Error" "$log" | sort -u | head -40 >&2
   echo "[images] the build failed; full log: $log" >&2
   exit 1

@@ -29,11 +29,14 @@ PARALLEL="${AGORA_SMOKE_PARALLEL:-4}"
 log() { printf '[smoke] %s\n' "$*" >&2; }
 
 [ "$(id -u)" = 0 ] || { echo "smoke-images.sh needs root (chroot, mount)" >&2; exit 1; }
-for tool in skopeo python3 curl chroot kubectl; do
+for tool in skopeo curl chroot; do
   command -v "$tool" >/dev/null || { echo "smoke-images.sh: $tool is needed" >&2; exit 1; }
 done
 CHROOT="$(command -v chroot)"
-python3 -c 'import yaml' 2>/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-yaml >/dev/null
+# Debian's Python with its YAML module (a python3 earlier on PATH, such as pyenv's, may lack it).
+PY=/usr/bin/python3
+"$PY" -c 'import yaml' 2>/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-yaml >/dev/null
+KUBECTL="$(bash scripts/deploy-tools.sh kubectl)"
 
 IMAGES=()
 if [ "${1:-}" = - ]; then
@@ -45,7 +48,7 @@ fi
 
 # The Deployments' configuration: the dev overlay, rendered.
 mkdir -p "$OUT"
-kubectl kustomize deploy/k8s/overlays/dev >"$OUT/dev.yaml"
+"$KUBECTL" kustomize deploy/k8s/overlays/dev >"$OUT/dev.yaml"
 
 unmount_all() {
   local m
@@ -75,7 +78,7 @@ unpack() {
   local ref="$1" name="$2" dir="$WORK/$name"
   mkdir -p "$dir"
   skopeo copy --quiet --src-tls-verify=false "docker://$ref" "oci:$dir/oci:smoke" >&2
-  python3 - "$dir" "$WORK/layers" <<'PY'
+  "$PY" - "$dir" "$WORK/layers" <<'PY'
 import json, os, subprocess, sys, shutil
 dir, cache = sys.argv[1], sys.argv[2]
 oci = os.path.join(dir, "oci")
@@ -110,7 +113,7 @@ PY
 # environment NAME CONFIG PORT: the env file (NUL-separated KEY=VALUE) for the run.
 environment() {
   local name="$1" config="$2" port="$3"
-  python3 - "$name" "$config" "$port" "$OUT/dev.yaml" <<'PY'
+  "$PY" - "$name" "$config" "$port" "$OUT/dev.yaml" <<'PY'
 import json, sys, yaml, base64
 name, config, port, rendered = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 docs = [d for d in yaml.safe_load_all(open(rendered)) if d]
@@ -156,8 +159,8 @@ PY
 # start NAME CONFIG PORT: runs the entrypoint under chroot in the background; sets PIDS.
 start() {
   local name="$1" config="$2" port="$3" dir="$WORK/$1" rootfs="$WORK/$1/rootfs" user workdir
-  user="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("User",""))' "$config")"
-  workdir="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("WorkingDir","/") or "/")' "$config")"
+  user="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("User",""))' "$config")"
+  workdir="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["config"].get("WorkingDir","/") or "/")' "$config")"
   if ! [[ "$user" =~ ^[0-9]+(:[0-9]+)?$ ]] || [ "${user%%:*}" = 0 ]; then
     echo "agora/$name: the image's user is '$user'; it must be a UID other than 0" >&2
     return 1
@@ -176,7 +179,7 @@ start() {
   cp /etc/resolv.conf "$rootfs/etc/resolv.conf" 2>/dev/null || true
   mount -t proc proc "$rootfs/proc" 2>/dev/null || log "agora/$name: /proc not mounted"
   local -a cmd env_args=()
-  mapfile -t cmd < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print("\n".join((c.get("Entrypoint") or [])+(c.get("Cmd") or [])))' "$config")
+  mapfile -t cmd < <("$PY" -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print("\n".join((c.get("Entrypoint") or [])+(c.get("Cmd") or [])))' "$config")
   environment "$name" "$config" "$port" >"$dir/env" || return 1
   mapfile -d '' env_args <"$dir/env"
   env -i "${env_args[@]}" "$CHROOT" --userspec="$uid:$gid" "$rootfs" /bin/sh -c 'cd "$0" && exec "$@"' "$workdir" "${cmd[@]}" \

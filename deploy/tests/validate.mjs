@@ -32,7 +32,6 @@ const K8S_132 = new Set([
   "autoscaling/v2/HorizontalPodAutoscaler",
   "networking.k8s.io/v1/NetworkPolicy", "networking.k8s.io/v1/Ingress",
   "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
-  "monitoring.coreos.com/v1/PrometheusRule",
 ]);
 const ISTIO = new Set([
   "networking.istio.io/v1beta1/VirtualService", "networking.istio.io/v1beta1/DestinationRule",
@@ -115,7 +114,7 @@ for (const file of files) {
         } catch (e) {
           problems.push(e.message);
         }
-        if (K8S_132.has(key) && !doc.apiVersion.includes("coreos")) {
+        if (K8S_132.has(key)) {
           const [group, version] = doc.apiVersion.includes("/") ? doc.apiVersion.split("/") : ["", doc.apiVersion];
           const dts = join(modules, "kubernetes-models", group, version, `${doc.kind}.d.ts`);
           parseDts(dts);
