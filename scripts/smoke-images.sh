@@ -141,15 +141,21 @@ for e in c.get("env", []):
         ref = e["valueFrom"]["configMapKeyRef"]
         env[e["name"]] = find("ConfigMap", ref["name"])["data"][ref["key"]]
 # The smoke run: embedded mode (no servers), writable paths only /data and /tmp, ports of its own on loopback.
+# The declared URLs keep their form (http://+:8080), only the port changes.
+import re
+def moved(url, to):
+    if not re.search(r":\d+/?$", url):
+        sys.exit(f"{name}: cannot move {url} to port {to}")
+    return re.sub(r":\d+(/?)$", f":{to}\\1", url)
 env.update({
     "Agora__Mode": "Embedded",
     "Agora__DataDirectory": "/data",
-    "Kestrel__Endpoints__Http__Url": f"http://127.0.0.1:{port}",
+    "Kestrel__Endpoints__Http__Url": moved(env.get("Kestrel__Endpoints__Http__Url", "http://+:8080"), port),
     "Agora__Messaging__ListenPort": str(port + 2),
     "HOME": "/tmp",
 })
 if "Kestrel__Endpoints__Grpc__Url" in env:
-    env["Kestrel__Endpoints__Grpc__Url"] = f"http://127.0.0.1:{port + 1}"
+    env["Kestrel__Endpoints__Grpc__Url"] = moved(env["Kestrel__Endpoints__Grpc__Url"], port + 1)
 if name == "devinbox":
     env["DevInbox__SmtpPort"] = str(port + 3)
 sys.stdout.write("".join(f"{k}={v}\0" for k, v in env.items()))
