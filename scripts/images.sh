@@ -54,7 +54,7 @@ fi
 echo "[images] $REGISTRY/agora/*:$VERSION on $BASE_IMAGE" >&2
 log="$ROOT/.agora/images.log"
 mkdir -p "$(dirname "$log")"
-if ! dotnet msbuild "$ROOT/deploy/images.proj" -nologo -v:minimal \
+if ! dotnet msbuild "$ROOT/deploy/images.proj" -nologo -v:minimal -m \
     -p:ContainerRegistry="$REGISTRY" \
     -p:ContainerBaseImage="$BASE_IMAGE" \
     -p:ContainerImageTag="$VERSION" \
