@@ -31,6 +31,8 @@ public sealed class AgoraAppModel
     private readonly List<(AgoraServiceInfo Stable, AgoraServiceInfo Canary, double Weight)> _canaries = [];
 
     private readonly List<(AgoraServiceInfo First, AgoraServiceInfo Replica)> _replicas = [];
+    private readonly List<IResourceBuilder<ProjectResource>> _resources = [];
+    private readonly Dictionary<string, string> _grpcReplicas = [];
 
     /// <summary>A canary listens on its stable version's ports + 10 (Catalog's on 5112 and 7112).</summary>
     public const int CanaryPortOffset = 10;
@@ -133,6 +135,12 @@ public sealed class AgoraAppModel
             service.WithReference(server);
         }
 
+        foreach (var (key, value) in _grpcReplicas)
+        {
+            service.WithEnvironment(key, value);
+        }
+
+        _resources.Add(service);
         return service;
     }
 
@@ -167,7 +175,12 @@ public sealed class AgoraAppModel
     /// the production overlay, never migrate (<c>Agora:Database:MigrateOnStart=false</c>). The gateway
     /// (<see cref="AddGateway{TProject}"/>) spreads each service's requests over all its replicas.
     /// </summary>
-    public IReadOnlyList<IResourceBuilder<ProjectResource>> AddReplicas<TProject>(IResourceBuilder<ProjectResource> first)
+    /// <param name="first">The service's first instance.</param>
+    /// <param name="localState">
+    /// The service keeps state of its own beside the database (Search's index): each replica then gets every event on a
+    /// queue of its own instead of sharing the first one's, as each pod of it would (one queue per pod).
+    /// </param>
+    public IReadOnlyList<IResourceBuilder<ProjectResource>> AddReplicas<TProject>(IResourceBuilder<ProjectResource> first, bool localState = false)
         where TProject : IProjectMetadata, new()
     {
         var info = _services.Single(s => s.Name == first.Resource.Name);
@@ -177,9 +190,29 @@ public sealed class AgoraAppModel
             var offset = ReplicaPortOffset * (n - 1);
             var replica = AddService<TProject>($"{info.Name}-{n}", info.HttpPort + offset, info.GrpcPort + offset, info.HasMessaging)
                 .WithEnvironment("Agora__Database__MigrateOnStart", "false")
+                // Its own writable directory, as a pod's volume is its own (files such as Search's index are per process).
+                .WithEnvironment("Agora__DataDirectory", Path.Combine(Settings.DataDirectory, $"{info.Name}-{n}"))
                 .WaitFor(first);
+            if (localState)
+            {
+                replica.WithEnvironment("Agora__Messaging__QueueName", "agora." + info.Name + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             _replicas.Add((info, _services[^1]));
             replicas.Add(replica);
+        }
+
+        if (info.GrpcPort is { } grpc && Settings.Replicas > 1)
+        {
+            // Its gRPC callers (Ordering and Search → Catalog, the gateway's GraphQL → Catalog and Identity) get every
+            // replica and spread their calls round-robin (ServiceDefaults' AddAgoraGrpcClient takes a list).
+            var key = $"Agora__Services__{info.Name}__Grpc";
+            var value = string.Join(';', Enumerable.Range(0, Settings.Replicas).Select(n => LocalUrl(grpc + ReplicaPortOffset * n)));
+            _grpcReplicas[key] = value;
+            foreach (var resource in _resources)
+            {
+                resource.WithEnvironment(key, value);
+            }
         }
 
         return replicas;

@@ -43,7 +43,8 @@ agora.AddReplicas<Projects.Agora_Ordering>(ordering);
 agora.AddReplicas<Projects.Agora_Payment>(payment);
 agora.AddReplicas<Projects.Agora_Shipping>(shipping);
 agora.AddReplicas<Projects.Agora_Notification>(notification);
-agora.AddReplicas<Projects.Agora_Search>(search);
+// Search keeps its index in files of its own: each replica indexes every event (a queue per replica).
+agora.AddReplicas<Projects.Agora_Search>(search, localState: true);
 // The external payment provider's stand-in, with failure injection (GET/PUT /admin/behaviour).
 agora.AddService<Projects.Agora_PspSimulator>("psp", httpPort: 5190);
 // The development inbox: catches every email (SMTP :2525, also .eml files under the data directory), SMS and push;
