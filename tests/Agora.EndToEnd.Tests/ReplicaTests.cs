@@ -145,16 +145,23 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
 
     /// <summary>
     /// Places an order through the gateway as a careful client does: a 502, 503 or 504 (the gateway gave up on a slow or
-    /// dying replica; POSTs are not retried for the client) is sent again with the same Idempotency-Key, which makes the
-    /// retry safe: the invariants then show no order placed twice.
+    /// dying replica, or its breaker is open; POSTs are not retried for the client) is sent again, later, with the same
+    /// Idempotency-Key, which makes the retry safe: the invariants then show no order placed twice.
     /// </summary>
     private static async Task<string> PlaceThroughGatewayAsync(ShopClient customer, string product)
     {
         var key = Guid.NewGuid().ToString();
         HttpStatusCode status = default;
         JsonNode body = new JsonObject();
-        for (var attempt = 0; attempt < 5; attempt++)
+        // Backing off 1, 2, 4, 8, 16, 16… s (about 90 s in all): long enough for the gateway's breaker on the cluster
+        // to close again on a loaded machine, where a cold replica's first answers can outlast the 2 s attempt timeout.
+        for (var attempt = 0; attempt < 9; attempt++)
         {
+            if (attempt > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(16, 1 << (attempt - 1))));
+            }
+
             (status, body, _) = await customer.SendAsync(HttpMethod.Post, "gateway", "/api/v1/orders", new JsonObject
             {
                 ["items"] = new JsonArray(new JsonObject { ["product_id"] = product, ["quantity"] = 1 }),
