@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agora's one test command: ./test.sh [extra dotnet test args]
 #
-# Installs PostgreSQL/RabbitMQ/Redis if missing (apt, root or sudo), starts
+# Checks the deployment (scripts/check-deploy.sh; scripts/images.sh --local and scripts/smoke-images.sh build and
+# start every service's image), installs PostgreSQL/RabbitMQ/Redis if missing (apt, root or sudo), starts
 # throwaway instances on loopback (scripts/servers.sh), runs every test of
 # Agora.slnx against them, always stops them again, and ends with the line
 #   N passed, N failed[, N skipped]
@@ -12,6 +13,7 @@
 #   ./test.sh
 #   ./test.sh --filter "FullyQualifiedName~Orders"
 #   AGORA_KEEP_SERVERS=1 ./test.sh     # leave the servers running afterwards
+#   AGORA_SKIP_IMAGES=1 ./test.sh      # skip building and starting the container images (not in CI)
 set -euo pipefail
 
 ORIG_PWD="$PWD"
@@ -117,6 +119,24 @@ mkdir -p "$RESULTS"
 
 section "contracts"
 bash "$ROOT/scripts/check-contracts.sh"
+
+# The deployment: manifests (render, schemas, policy), alert rules and dashboards first (seconds), then every
+# service's container image built on a local base image, pushed to a local registry and started (minutes).
+section "deploy: manifests, alert rules, dashboards"
+bash "$ROOT/scripts/check-deploy.sh"
+
+section "deploy: images (build, push to a local registry, start each one)"
+# Needs root (debootstrap, a local registry, chroot). CI always runs it; elsewhere AGORA_SKIP_IMAGES=1 skips it.
+if [ "${AGORA_SKIP_IMAGES:-}" = 1 ] && [ "${CI:-}" != true ]; then
+    echo "skipped (AGORA_SKIP_IMAGES=1)"
+elif [ "$(id -u)" != 0 ] && [ "${CI:-}" != true ]; then
+    echo "skipped: building and starting the images needs root (sudo ./test.sh, or CI)"
+else
+    bash "$ROOT/scripts/images.sh" --local >"$RESULTS/images.txt"
+    cat "$RESULTS/images.txt"
+    bash "$ROOT/scripts/smoke-images.sh" - <"$RESULTS/images.txt"
+    node "$ROOT/deploy/tests/dashboards.mjs" "$ROOT" "$ROOT/.agora/tools" --scraped "$ROOT/.agora/smoke"
+fi
 
 section "servers"
 bash "$ROOT/scripts/servers.sh" install

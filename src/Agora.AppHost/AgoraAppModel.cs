@@ -30,8 +30,15 @@ public sealed class AgoraAppModel
     private readonly List<AgoraServiceInfo> _services = [];
     private readonly List<(AgoraServiceInfo Stable, AgoraServiceInfo Canary, double Weight)> _canaries = [];
 
+    private readonly List<(AgoraServiceInfo First, AgoraServiceInfo Replica)> _replicas = [];
+    private readonly List<IResourceBuilder<ProjectResource>> _resources = [];
+    private readonly Dictionary<string, string> _grpcReplicas = [];
+
     /// <summary>A canary listens on its stable version's ports + 10 (Catalog's on 5112 and 7112).</summary>
     public const int CanaryPortOffset = 10;
+
+    /// <summary>Replica n (2, 3) of a service listens on the first one's ports + 20 × (n − 1) (Catalog's second on 5122 and 7122).</summary>
+    public const int ReplicaPortOffset = 20;
 
     private AgoraAppModel(IDistributedApplicationBuilder builder, AgoraSettings settings)
     {
@@ -128,6 +135,12 @@ public sealed class AgoraAppModel
             service.WithReference(server);
         }
 
+        foreach (var (key, value) in _grpcReplicas)
+        {
+            service.WithEnvironment(key, value);
+        }
+
+        _resources.Add(service);
         return service;
     }
 
@@ -154,6 +167,57 @@ public sealed class AgoraAppModel
         return canary;
     }
 
+    /// <summary>
+    /// The other replicas of <paramref name="first"/> when <see cref="AgoraSettings.Replicas"/> is above 1, the way a
+    /// Deployment runs them: the same project as <c>&lt;name&gt;-2</c>, <c>&lt;name&gt;-3</c> on the first one's ports +
+    /// <see cref="ReplicaPortOffset"/> × (n − 1), sharing its database and broker queue (Wolverine's competing consumers
+    /// and durable inbox). The first instance migrates at start; the others start once it is healthy and, like a replica in
+    /// the production overlay, never migrate (<c>Agora:Database:MigrateOnStart=false</c>). The gateway
+    /// (<see cref="AddGateway{TProject}"/>) spreads each service's requests over all its replicas.
+    /// </summary>
+    /// <param name="first">The service's first instance.</param>
+    /// <param name="localState">
+    /// The service keeps state of its own beside the database (Search's index): each replica then gets every event on a
+    /// queue of its own instead of sharing the first one's, as each pod of it would (one queue per pod).
+    /// </param>
+    public IReadOnlyList<IResourceBuilder<ProjectResource>> AddReplicas<TProject>(IResourceBuilder<ProjectResource> first, bool localState = false)
+        where TProject : IProjectMetadata, new()
+    {
+        var info = _services.Single(s => s.Name == first.Resource.Name);
+        var replicas = new List<IResourceBuilder<ProjectResource>>();
+        for (var n = 2; n <= Settings.Replicas; n++)
+        {
+            var offset = ReplicaPortOffset * (n - 1);
+            var replica = AddService<TProject>($"{info.Name}-{n}", info.HttpPort + offset, info.GrpcPort + offset, info.HasMessaging)
+                .WithEnvironment("Agora__Database__MigrateOnStart", "false")
+                // Its own writable directory, as a pod's volume is its own (files such as Search's index are per process).
+                .WithEnvironment("Agora__DataDirectory", Path.Combine(Settings.DataDirectory, $"{info.Name}-{n}"))
+                .WaitFor(first);
+            if (localState)
+            {
+                replica.WithEnvironment("Agora__Messaging__QueueName", "agora." + info.Name + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            _replicas.Add((info, _services[^1]));
+            replicas.Add(replica);
+        }
+
+        if (info.GrpcPort is { } grpc && Settings.Replicas > 1)
+        {
+            // Its gRPC callers (Ordering and Search → Catalog, the gateway's GraphQL → Catalog and Identity) get every
+            // replica and spread their calls round-robin (ServiceDefaults' AddAgoraGrpcClient takes a list).
+            var key = $"Agora__Services__{info.Name}__Grpc";
+            var value = string.Join(';', Enumerable.Range(0, Settings.Replicas).Select(n => LocalUrl(grpc + ReplicaPortOffset * n)));
+            _grpcReplicas[key] = value;
+            foreach (var resource in _resources)
+            {
+                resource.WithEnvironment(key, value);
+            }
+        }
+
+        return replicas;
+    }
+
     /// <summary>The development inbox's SMTP port.</summary>
     public const int DevInboxSmtpPort = 2525;
 
@@ -177,7 +241,22 @@ public sealed class AgoraAppModel
     public IResourceBuilder<ProjectResource> AddGateway<TProject>(string name, params IResourceBuilder<ProjectResource>[] services)
         where TProject : IProjectMetadata, new()
     {
-        var gateway = AddService<TProject>(name, GatewayPort, messaging: false)
+        var gateway = ConfigureGateway(AddService<TProject>(name, GatewayPort, messaging: false), services);
+
+        // Replicas of the gateway itself (Kubernetes puts a Service in front of them; here the door stays 8080 and the
+        // others answer on 8100 and 8120).
+        for (var n = 2; n <= Settings.Replicas; n++)
+        {
+            ConfigureGateway(AddService<TProject>($"{name}-{n}", GatewayPort + ReplicaPortOffset * (n - 1), messaging: false), services)
+                .WaitFor(gateway);
+        }
+
+        return gateway;
+    }
+
+    private IResourceBuilder<ProjectResource> ConfigureGateway(IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ProjectResource>[] services)
+    {
+        gateway = gateway
             .WithEnvironment("Gateway__ApiKeys__ClientId", _builder.Configuration["Agora:GatewayClientId"] ?? "agora-scripts")
             .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"));
         foreach (var service in services)
@@ -204,6 +283,14 @@ public sealed class AgoraAppModel
                 .WithEnvironment(prefix + "HealthCheck__Passive__Policy", "ConsecutiveFailures")
                 .WithEnvironment(prefix + "HealthCheck__Passive__ReactivationPeriod", "00:00:30")
                 .WithEnvironment(prefix + $"Destinations__{canary.Name}-1__Address", address);
+        }
+
+        // Replicas are more destinations of the service's cluster: every route to the service spreads over them
+        // (PowerOfTwoChoices), and the cluster's health checks take a stopped or not-yet-ready replica out.
+        foreach (var (first, replica) in _replicas)
+        {
+            gateway.WithEnvironment($"ReverseProxy__Clusters__{first.Name}__Destinations__{replica.Name}__Address",
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{replica.HttpPort}/"));
         }
 
         return gateway;

@@ -27,11 +27,16 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// Development environment (the AppHost's own, which its services run in); <c>true</c> outside Development stops Identity.</item>
 /// <item><c>Agora:Canary:Catalog</c>: a percentage (0–100]; runs a second Catalog, the canary, and has the gateway send it
 /// that share of Catalog's traffic (seed §7.3). Distributed mode only: the two versions share one database and broker.</item>
+/// <item><c>Agora:Replicas</c>: how many instances of every stateless service run (1–3, default 1), as Kubernetes would run
+/// them: the second on the first's ports + 20, the third + 40; the gateway spreads over them. Distributed mode only.</item>
 /// </list>
 /// </summary>
 public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null,
-    double? CatalogCanaryWeight = null)
+    double? CatalogCanaryWeight = null, int Replicas = 1)
 {
+    /// <summary>The most replicas a service gets here (their ports must stay clear of the other services').</summary>
+    public const int MaxReplicas = 3;
+
     /// <summary>The servers every service needs in the distributed mode (Aspire's container integrations are not used).</summary>
     public static readonly IReadOnlyList<AgoraServer> DistributedServers =
     [
@@ -92,7 +97,21 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
             }
         }
 
-        return new AgoraSettings(mode, root, dataDirectory, demo, canary);
+        var replicas = 1;
+        if (configuration["Agora:Replicas"] is { Length: > 0 } replicasText)
+        {
+            replicas = int.TryParse(replicasText.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                       && n is >= 1 and <= MaxReplicas
+                ? n
+                : throw new AgoraConfigurationException($"Agora:Replicas is '{replicasText}'; use a whole number from 1 to {MaxReplicas}.");
+            if (replicas > 1 && mode != AgoraMode.Distributed)
+            {
+                throw new AgoraConfigurationException(
+                    "Agora:Replicas above 1 needs Agora:Mode=Distributed: replicas share one database and one broker (SQLite files and Wolverine's TCP ports are one process's).");
+            }
+        }
+
+        return new AgoraSettings(mode, root, dataDirectory, demo, canary, replicas);
     }
 
     /// <summary>The directory holding <c>Agora.slnx</c> above the AppHost project (its grandparent if none is found).</summary>

@@ -2,6 +2,7 @@ using Agora.AppHost;
 
 // dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
 // dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
+//   add --Agora:Replicas=2 for two of every stateless service (the second on ports + 20; the gateway spreads over them)
 //   The services run in the AppHost's environment (Development here): only there do the demo users and clients exist.
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -34,7 +35,16 @@ var notification = agora.AddService<Projects.Agora_Notification>("notification",
     .WithEnvironment("Notification__Sms__WebhookUrl", "http://localhost:5191/webhooks/sms")
     .WithEnvironment("Notification__Push__WebhookUrl", "http://localhost:5191/webhooks/push");
 // Full-text search over the catalogue, fed by Catalog's events (rebuilt from Catalog's StreamProducts when empty).
-agora.AddService<Projects.Agora_Search>("search", httpPort: 5107);
+var search = agora.AddService<Projects.Agora_Search>("search", httpPort: 5107);
+// --Agora:Replicas=N (distributed mode): N − 1 more of each stateless service, as a Deployment would run them.
+agora.AddReplicas<Projects.Agora_Identity>(identity);
+agora.AddReplicas<Projects.Agora_Catalog>(catalog);
+agora.AddReplicas<Projects.Agora_Ordering>(ordering);
+agora.AddReplicas<Projects.Agora_Payment>(payment);
+agora.AddReplicas<Projects.Agora_Shipping>(shipping);
+agora.AddReplicas<Projects.Agora_Notification>(notification);
+// Search keeps its index in files of its own: each replica indexes every event (a queue per replica).
+agora.AddReplicas<Projects.Agora_Search>(search, localState: true);
 // The external payment provider's stand-in, with failure injection (GET/PUT /admin/behaviour).
 agora.AddService<Projects.Agora_PspSimulator>("psp", httpPort: 5190);
 // The development inbox: catches every email (SMTP :2525, also .eml files under the data directory), SMS and push;

@@ -60,6 +60,34 @@ public sealed class AgoraSettingsTests
     }
 
     [Fact]
+    public void Settings_Replicas_DefaultOne_InTheDistributedModeAsGiven()
+    {
+        Assert.Equal(1, AgoraSettings.From(Config(Distributed), AppHostDirectory).Replicas);
+        Assert.Equal(2, AgoraSettings.From(Config([.. Distributed, ("Agora:Replicas", "2")]), AppHostDirectory).Replicas);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("4")]
+    [InlineData("two")]
+    public void Settings_Replicas_OutOfRange_SaysWhatIsExpected(string replicas)
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() =>
+            AgoraSettings.From(Config([.. Distributed, ("Agora:Replicas", replicas)]), AppHostDirectory));
+
+        Assert.Contains("Agora:Replicas", e.Message);
+        Assert.Contains("1 to 3", e.Message);
+    }
+
+    [Fact]
+    public void Settings_Replicas_InTheEmbeddedMode_IsRefused()
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:Replicas", "2")), AppHostDirectory));
+
+        Assert.Contains("Distributed", e.Message);
+    }
+
+    [Fact]
     public void Settings_Distributed_WithoutConnectionStrings_NamesEachMissingServerAndKey()
     {
         var e = Assert.Throws<AgoraConfigurationException>(() =>

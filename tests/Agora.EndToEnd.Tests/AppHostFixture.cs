@@ -64,10 +64,19 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     /// <summary>An HTTP client for a service's REST endpoint.</summary>
     public HttpClient CreateClient(string service) => App.CreateHttpClient(service, "http");
 
+    /// <summary>More AppHost arguments a fixture of its own adds (replicas).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    /// <summary>Whether the distributed shop runs the Catalog canary (every distributed test but the replicas').</summary>
+    protected virtual bool WithCanary => true;
+
+    /// <summary>How long the whole shop may take to become healthy.</summary>
+    protected virtual TimeSpan StartupTimeout => StartTimeout;
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        using var cts = new CancellationTokenSource(StartTimeout);
+        using var cts = new CancellationTokenSource(StartupTimeout);
 
         string[] args = [$"--Agora:Mode={Mode}", $"--Agora:DataDirectory={DataDirectory}"];
         if (Mode == AgoraMode.Distributed)
@@ -78,13 +87,14 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
             [
                 .. args, "--Agora:DemoAccounts=true",
                 // A Catalog canary (10 % of the gateway's Catalog traffic): every distributed test runs with two Catalogs.
-                "--Agora:Canary:Catalog=10",
+                .. (WithCanary ? ["--Agora:Canary:Catalog=10"] : Array.Empty<string>()),
                 $"--ConnectionStrings:postgres={TestServers.Postgres}",
                 $"--ConnectionStrings:rabbitmq={TestServers.RabbitMq}",
                 $"--ConnectionStrings:redis={TestServers.Redis}",
             ];
         }
 
+        args = [.. args, .. ExtraArguments];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agora_AppHost>(args, cts.Token);
         builder.Services.AddLogging(logging => logging
             .AddFilter("System.Net.Http", LogLevel.Warning)

@@ -1,9 +1,13 @@
 using Agora.Contracts.Messaging;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
@@ -30,13 +34,32 @@ public static class GrpcResilience
     public static IHttpClientBuilder AddAgoraGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string service)
         where TClient : class
     {
-        var address = configuration[$"Agora:Services:{service}:Grpc"] ?? $"http://localhost:{ServiceTopology.HttpPorts[service] + 2000}";
+        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? $"http://localhost:{ServiceTopology.HttpPorts[service] + 2000}";
+        var addresses = configured.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(a => new Uri(a)).ToArray();
         var pipeline = BuildUnaryPipeline(service, TimeProvider.System);
 #pragma warning disable EXTEXP0001 // experimental, but the only way to take the HTTP defaults off one client
-        return services.AddGrpcClient<TClient>(o => o.Address = new Uri(address))
+        var client = services.AddGrpcClient<TClient>(o => o.Address = addresses.Length == 1 ? addresses[0] : ReplicaResolverFactory.Address(service))
             .AddInterceptor(InterceptorScope.Client, _ => new ResilientUnaryInterceptor(pipeline, AgoraResilience.AttemptTimeout, TimeProvider.System))
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        if (addresses.Length > 1)
+        {
+            // Several replicas named (the AppHost's --Agora:Replicas): the channel keeps a connection to each and
+            // spreads calls round-robin, dropping a replica that stops answering (its calls retry on the others).
+            // In Kubernetes one address (the Service) is enough: the mesh or the kube-proxy spreads instead.
+            services.TryAddSingleton<ReplicaAddresses>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, ReplicaResolverFactory>());
+            services.AddOptions<ReplicaAddresses.Options>().Configure(o => o.Addresses[service] = addresses);
+            client.ConfigureChannel(o =>
+                {
+                    o.Credentials = ChannelCredentials.Insecure;
+                    o.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
+        }
+
+        return client;
     }
 
     /// <summary>The unary pipeline; public for tests and for callers that need one outside a client.</summary>
@@ -112,4 +135,30 @@ public sealed class ResilientUnaryInterceptor(ResiliencePipeline pipeline, TimeS
             }
         }
     }
+}
+
+/// <summary>The replicas of each service a gRPC client spreads its calls over (<c>Agora:Services:{service}:Grpc</c> lists).</summary>
+internal sealed class ReplicaAddresses(IOptions<ReplicaAddresses.Options> options)
+{
+    public IReadOnlyList<Uri> Of(string service) => options.Value.Addresses.TryGetValue(service, out var addresses)
+        ? addresses
+        : throw new InvalidOperationException($"No replica addresses for '{service}'.");
+
+    internal sealed class Options
+    {
+        public Dictionary<string, Uri[]> Addresses { get; } = new(StringComparer.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>Resolves <c>agora-replicas://{service}</c> to that service's configured replicas (a fixed list).</summary>
+internal sealed class ReplicaResolverFactory(ReplicaAddresses addresses) : ResolverFactory
+{
+    public const string Scheme = "agora-replicas";
+
+    public static Uri Address(string service) => new($"{Scheme}://{service}");
+
+    public override string Name => Scheme;
+
+    public override Resolver Create(ResolverOptions options) =>
+        new StaticResolverFactory(uri => addresses.Of(uri.Host).Select(a => new BalancerAddress(a.Host, a.Port))).Create(options);
 }

@@ -82,7 +82,8 @@ public static partial class StorageExtensions
     /// <summary>
     /// Registers <typeparamref name="TContext"/> on the resolved provider, wired to Wolverine's outbox (its envelope
     /// tables live in the same database, so an entity change and its events commit in one transaction), applies the
-    /// provider's migrations and the seeders at start, and adds the database to <c>/health/ready</c>.
+    /// provider's migrations and the seeders at start (unless <see cref="DatabaseOptions.MigrateOnStart"/> is false:
+    /// then it waits for the migrate verb, unready meanwhile), and adds the database to <c>/health/ready</c>.
     /// </summary>
     public static DatabaseTarget AddAgoraDbContext<TContext>(this IHostApplicationBuilder builder)
         where TContext : DbContext
@@ -118,51 +119,28 @@ public static partial class StorageExtensions
         builder.Services.RemoveAll<TContext>();
         builder.Services.AddDbContextPool<TContext>(_ => { });
 
-        builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<DatabaseMigrator<TContext>>();
+        builder.Services.AddSingleton<IDatabaseMigrator>(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>("database", tags: [HealthTags.Ready]);
+
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (!database.MigrateOnStart)
+        {
+            // Several replicas: the migration Job (the migrate verb) changes the schema, a replica only waits for it.
+            builder.Services.AddSingleton<SchemaState>();
+            builder.Services.AddHostedService<SchemaWatcher>();
+            builder.Services.AddHealthChecks().AddCheck<SchemaHealthCheck>("schema", tags: [HealthTags.Ready]);
+        }
+
         return target;
     }
 
     /// <summary>Where Wolverine keeps its envelope tables: SQLite has only <c>main</c>; PostgreSQL gets its own schema.</summary>
     public static string WolverineSchema(DatabaseProvider provider) =>
         provider == DatabaseProvider.Sqlite ? "main" : "wolverine";
-
-    internal sealed partial class DatabaseMigrator<TContext>(
-        IServiceProvider services,
-        DatabaseTarget target,
-        ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
-        where TContext : DbContext
-    {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TContext>();
-            if (target.Provider == DatabaseProvider.Sqlite)
-            {
-                // WAL lets readers run beside the one writer; it is a property of the file, so set it once here.
-                await db.Database.OpenConnectionAsync(cancellationToken);
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-                await db.Database.CloseConnectionAsync();
-            }
-
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            if (pending.Count > 0)
-            {
-                LogMigrating(logger, typeof(TContext).Name, pending.Count);
-                await db.Database.MigrateAsync(cancellationToken);
-            }
-
-            foreach (var seeder in scope.ServiceProvider.GetServices<IDataSeeder<TContext>>())
-            {
-                await seeder.SeedAsync(db, cancellationToken);
-            }
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Applying {Count} migration(s) to {Context}")]
-        private static partial void LogMigrating(ILogger logger, string context, int count);
-    }
 }
 
 /// <summary>Options for <c>dotnet ef</c> at design time: <c>AGORA_EF_PROVIDER=sqlite|postgres</c> picks the engine.</summary>

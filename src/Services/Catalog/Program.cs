@@ -6,6 +6,7 @@ using Agora.Catalog.Features.Products.V2;
 using Agora.Catalog.Grpc;
 using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
@@ -27,7 +28,7 @@ app.MapInventoryApi();
 app.MapGrpcService<CatalogGrpcService>();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

@@ -8,6 +8,7 @@ using Agora.Identity.Features.Users;
 using Agora.Identity.Grpc;
 using Agora.Identity.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
 
@@ -36,10 +37,10 @@ if (args is ["rotate-keys", ..])
     // dotnet Agora.Identity.dll rotate-keys: the same rotation as the admin endpoint, from a shell or a cron job.
     var id = await app.Services.GetRequiredService<KeyRing>().RotateAsync(CancellationToken.None);
     Console.WriteLine($"Rotated: {id} signs from now on.");
-    return;
+    return 0;
 }
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

@@ -3,6 +3,7 @@ using Agora.Notification.Features.Deliveries;
 using Agora.Notification.Features.Templates;
 using Agora.Notification.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
@@ -21,7 +22,7 @@ app.MapNotificationsApi();
 app.MapTemplatesApi();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

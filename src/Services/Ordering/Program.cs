@@ -2,6 +2,7 @@ using Agora.Ordering;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
@@ -20,7 +21,7 @@ var app = builder.Build();
 app.MapOrderingApi();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

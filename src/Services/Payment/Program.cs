@@ -4,6 +4,7 @@ using Agora.Payment.Features.Psp;
 using Agora.Payment.Grpc;
 using Agora.Payment.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
@@ -24,7 +25,7 @@ app.MapPaymentsApi();
 app.MapGrpcService<PaymentGrpcService>();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

@@ -3,6 +3,7 @@ using Agora.Search.Features.Rebuild;
 using Agora.Search.Features.Search;
 using Agora.Search.Infrastructure;
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
@@ -21,7 +22,7 @@ app.MapSearchApi();
 app.MapRebuildApi();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

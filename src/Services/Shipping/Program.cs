@@ -1,4 +1,5 @@
 using Agora.ServiceDefaults;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Auth;
 using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Storage;
@@ -21,7 +22,7 @@ app.MapShipmentsApi();
 app.MapCarrierCallbacksApi();
 app.MapDefaultEndpoints();
 
-app.Run();
+return await app.RunAgoraAsync(args);
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

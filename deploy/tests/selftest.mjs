@@ -1,0 +1,62 @@
+// The checks can fail: each case breaks one thing in a rendered overlay and expects validate.mjs or policy.mjs to
+// reject it with the message named here (a check that cannot fail would pass anything).
+//   node deploy/tests/selftest.mjs TOOLS_DIR REPO_ROOT RENDERED_DEV.yaml
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { pathToFileURL, fileURLToPath } from "node:url";
+
+const [tools, root, rendered] = process.argv.slice(2);
+const here = fileURLToPath(new URL(".", import.meta.url));
+const YAML = await import(pathToFileURL(join(tools, "node_modules/yaml/dist/index.js")).href);
+const original = YAML.parseAllDocuments(readFileSync(rendered, "utf8")).map((d) => d.toJS()).filter(Boolean);
+
+const find = (docs, kind, name) => docs.find((d) => d.kind === kind && d.metadata.name === name);
+const container = (docs, name) => find(docs, "Deployment", name).spec.template.spec.containers[0];
+const CASES = [
+  ["validate", "a misspelt field", (d) => { container(d, "catalog").readinesProbe = container(d, "catalog").readinessProbe; delete container(d, "catalog").readinessProbe; }, "readinesProbe: no such field"],
+  ["validate", "a wrong type", (d) => { find(d, "Deployment", "ordering").spec.replicas = "two"; }, "replicas must be integer"],
+  ["validate", "a kind Kubernetes 1.32 does not serve", (d) => { find(d, "HorizontalPodAutoscaler", "search").apiVersion = "autoscaling/v2beta2"; }, "is not served by Kubernetes 1.32"],
+  ["policy", "the latest tag", (d) => { container(d, "ordering").image = "localhost:5000/agora/ordering:latest"; }, "names no version"],
+  ["policy", "a missing probe", (d) => { delete container(d, "payment").livenessProbe; }, "no livenessProbe"],
+  ["policy", "the guide's probe delays changed", (d) => { container(d, "shipping").readinessProbe.initialDelaySeconds = 5; }, "readinessProbe is not GET /health/ready after 10 s every 5 s"],
+  ["policy", "missing limits", (d) => { delete container(d, "gateway").resources.limits; }, "no limits.cpu"],
+  ["policy", "root", (d) => { find(d, "Deployment", "identity").spec.template.spec.securityContext.runAsUser = 0; }, "runs as UID 0"],
+  ["policy", "a writable root filesystem", (d) => { container(d, "notification").securityContext.readOnlyRootFilesystem = false; }, "root filesystem is writable"],
+  ["policy", "capabilities kept", (d) => { container(d, "search").securityContext.capabilities.drop = []; }, "capabilities are not all dropped"],
+  ["policy", "a Deployment without PDB", (d) => { d.splice(d.indexOf(find(d, "PodDisruptionBudget", "search")), 1); }, "0 PodDisruptionBudgets select its pods"],
+  ["policy", "a Service selecting nothing", (d) => { find(d, "Service", "payment").spec.selector.app = "payments"; }, "selects no Deployment or StatefulSet"],
+  ["policy", "a NetworkPolicy peer that does not exist", (d) => { find(d, "NetworkPolicy", "catalog").spec.ingress[1].from[1].podSelector.matchLabels.app = "orderin"; }, "selects no pod"],
+  ["policy", "a renamed setting", (d) => { const cm = find(d, "ConfigMap", "catalog-config"); cm.data.Catalog__Curency = cm.data.Catalog__Currency; delete cm.data.Catalog__Currency; }, "Catalog__Curency is not a setting the service reads"],
+  ["policy", "a setting of another service", (d) => { find(d, "ConfigMap", "ordering-config").data.Catalog__Currency = "KRW"; }, "Catalog__Currency is not a setting the service reads"],
+  ["policy", "a gateway route to a cluster that does not exist", (d) => { find(d, "ConfigMap", "gateway-config").data["ReverseProxy__Clusters__catalg__Destinations__catalog-1__Address"] = "http://catalog:8080/"; }, "names no cluster destination"],
+  ["policy", "a Secret key the Deployment reads but the Secret lacks", (d) => { delete find(d, "Secret", "shipping-secrets").data.Shipping__CarrierWebhookSecret; }, "has no key Shipping__CarrierWebhookSecret"],
+];
+
+const dir = mkdtempSync(join(tmpdir(), "agora-deploy-selftest-"));
+let failed = 0;
+try {
+  // The unbroken overlay passes both.
+  for (const [script, args] of [["validate", [tools, rendered]], ["policy", [tools, root, `dev=${rendered}`]]]) {
+    const r = spawnSync(process.execPath, [join(here, `${script}.mjs`), ...args], { encoding: "utf8" });
+    if (r.status !== 0) { failed++; console.error(`selftest: the unbroken overlay fails ${script}:\n${r.stdout}${r.stderr}`); }
+  }
+  CASES.forEach(([script, what, mutate, expected], i) => {
+    const docs = structuredClone(original);
+    mutate(docs);
+    const file = join(dir, `case${i}.yaml`);
+    writeFileSync(file, docs.map((d) => YAML.stringify(d)).join("---\n"));
+    const args = script === "validate" ? [tools, file] : [tools, root, `dev=${file}`];
+    const r = spawnSync(process.execPath, [join(here, `${script}.mjs`), ...args], { encoding: "utf8" });
+    const out = r.stdout + r.stderr;
+    if (r.status === 0 || !out.includes(expected)) {
+      failed++;
+      console.error(`selftest: ${script} did not reject ${what} (want "${expected}"):\n${out}`);
+    }
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`selftest: ${CASES.length} broken overlays, ${CASES.length - failed} rejected as they should be${failed ? `, ${failed} FAILED` : ""}`);
+process.exit(failed ? 1 : 0);
