@@ -365,6 +365,12 @@ internal static partial class AgoraOpenApiTransformers
                 schema.Enum.Add(null!);
             }
         }
+        else if (ApiEnumOf(context) is { } itemsEnum && schema.Type is { } arrayType && arrayType.HasFlag(JsonSchemaType.Array)
+            && schema.Items is OpenApiSchema { Type: { } itemType } items && itemType.HasFlag(JsonSchemaType.String))
+        {
+            // A list of known words (an order's flags): each item is one of them.
+            items.Enum = [.. itemsEnum.Values.Select(v => (JsonNode)JsonValue.Create(v))];
+        }
 
         if (context.JsonPropertyInfo is not { } member)
         {

@@ -87,7 +87,11 @@ internal static class OpenApiSecurity
                     .Where(r => r.ClaimType is AgoraClaims.Roles or AgoraClaims.Role or System.Security.Claims.ClaimTypes.Role)
                     .SelectMany(r => r.AllowedValues ?? []))
                 .Distinct(StringComparer.Ordinal).ToList();
-            var staffOnly = access.Count > 0 && access.All(r => r.StaffScopes.Count > 0 && r.Scopes.Count == 0 && r.ServiceScopes.Count == 0);
+            // Staff only: every shared requirement asks for staff, or (a service's own policy, as Identity's) the admin
+            // role claim is required outright.
+            var staffOnly = access.Count > 0
+                ? access.All(r => r.StaffScopes.Count > 0 && r.Scopes.Count == 0 && r.ServiceScopes.Count == 0)
+                : roles.Contains(AgoraRoles.Admin, StringComparer.Ordinal);
 
             var document = context.Document!;
             operation.Security ??= [];

@@ -83,7 +83,7 @@ public sealed record OrderDto(
     int Version,
     [property: MaxLength(OrderDto.MaxHistory)] IReadOnlyList<StatusChangeDto> History,
     OrderLinksDto Links,
-    [property: MaxLength(OrderDto.MaxFlags), System.ComponentModel.Description("What an operator must look at: payment_amount_mismatch, payment_refunded_unrequested.")] IReadOnlyList<string>? Flags)
+    [property: MaxLength(OrderDto.MaxFlags), ApiEnum(Flags.PaymentAmountMismatch, Flags.PaymentRefundedUnrequested), System.ComponentModel.Description("What an operator must look at: payment_amount_mismatch, payment_refunded_unrequested.")] IReadOnlyList<string>? Flags)
 {
     /// <summary>Most flags an order carries: one of each kind.</summary>
     public const int MaxFlags = 2;
