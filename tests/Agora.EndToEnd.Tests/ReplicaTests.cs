@@ -92,6 +92,39 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Catalog_replica_stopped_in_the_middle_of_a_run_loses_and_doubles_nothing()
+    {
+        using var op = await ShopOperator.StartAsync(fixture);
+        using var customer = await ShopClient.RegisterAsync(fixture);
+        var product = await op.ProductAsync(23, stock: 50);
+        await op.TrackStockAsync(product);
+
+        // Orders price and reserve through Catalog's gRPC API, spread over both Catalogs; one dies after the first half.
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.Add(op.Track(await PlaceThroughGatewayAsync(customer, product)));
+        }
+
+        await op.StopServiceAsync("catalog-2");
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                ids.Add(op.Track(await PlaceThroughGatewayAsync(customer, product)));
+            }
+
+            var orders = await Task.WhenAll(ids.Select(id => customer.WaitForSagaEndAsync(id, TimeSpan.FromSeconds(240))));
+            Assert.All(orders, o => Assert.True((string?)o["status"] == "confirmed", o.ToJsonString()));
+            await op.AssertInvariantsAsync();
+        }
+        finally
+        {
+            await op.StartServiceAsync("catalog-2");
+        }
+    }
+
+    [Fact]
     public async Task Identity_sign_in_on_one_replica_consent_and_token_on_the_other_and_a_replayed_refresh_still_revokes_the_family()
     {
         // A browser whose every request goes to the other Identity replica than the one before: the login page comes
