@@ -17,7 +17,7 @@ const container = (docs, name) => find(docs, "Deployment", name).spec.template.s
 const CASES = [
   ["validate", "a misspelt field", (d) => { container(d, "catalog").readinesProbe = container(d, "catalog").readinessProbe; delete container(d, "catalog").readinessProbe; }, "readinesProbe: no such field"],
   ["validate", "a wrong type", (d) => { find(d, "Deployment", "ordering").spec.replicas = "two"; }, "replicas must be integer"],
-  ["validate", "a kind Kubernetes 1.32 does not serve", (d) => { find(d, "HorizontalPodAutoscaler", "search").apiVersion = "autoscaling/v2beta2"; }, "is not served by Kubernetes 1.32"],
+  ["validate", "a kind Kubernetes 1.32 does not serve", (d) => { find(d, "HorizontalPodAutoscaler", "catalog").apiVersion = "autoscaling/v2beta2"; }, "is not served by Kubernetes 1.32"],
   ["policy", "the latest tag", (d) => { container(d, "ordering").image = "localhost:5000/agora/ordering:latest"; }, "names no version"],
   ["policy", "a missing probe", (d) => { delete container(d, "payment").livenessProbe; }, "no livenessProbe"],
   ["policy", "the guide's probe delays changed", (d) => { container(d, "shipping").readinessProbe.initialDelaySeconds = 5; }, "readinessProbe is not GET /health/ready after 10 s every 5 s"],
