@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Agora.AppHost;
 
-/// <summary>Where one service listens. Every port is fixed so the shop looks the same on every machine (ARCHITECTURE.md §2).</summary>
+/// <summary>Where one service listens. Every port is fixed so the shop looks the same on every machine (docs/architecture.md §1).</summary>
 /// <param name="Name">Resource and service name (<c>catalog</c>).</param>
 /// <param name="HttpPort">REST, OpenAPI, health and metrics (HTTP/1.1).</param>
 /// <param name="GrpcPort">gRPC over h2c, if the service speaks it.</param>
@@ -18,7 +18,7 @@ public sealed record AgoraServiceInfo(string Name, int HttpPort, int? GrpcPort)
 
 /// <summary>
 /// The Agora app model: reads the mode and data directory once, then adds each service with one line
-/// (<see cref="AddService{TProject}"/>). Only projects and connection strings: no containers (ARCHITECTURE.md §9).
+/// (<see cref="AddService{TProject}"/>). Only projects and connection strings: no containers (docs/architecture.md §2).
 /// </summary>
 public sealed class AgoraAppModel
 {
@@ -145,7 +145,7 @@ public sealed class AgoraAppModel
     }
 
     /// <summary>
-    /// A canary of <paramref name="stable"/> (seed §7.3) when <paramref name="weight"/> is set: the same project as a
+    /// A canary of <paramref name="stable"/> (guide §7.3) when <paramref name="weight"/> is set: the same project as a
     /// second resource, <c>&lt;name&gt;-canary</c>, on the stable ports + <see cref="CanaryPortOffset"/>, started once the
     /// stable version is healthy (its migrations and seed data come first). The gateway (<see cref="AddGateway{TProject}"/>)
     /// then sends it <paramref name="weight"/> % of the service's requests; <c>X-Agora-Version: canary|stable</c> pins one.
@@ -231,7 +231,7 @@ public sealed class AgoraAppModel
         .WithEnvironment("DevInbox__SmtpPort", DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithEnvironment("DevInbox__Directory", Path.Combine(Settings.DataDirectory, "mail"));
 
-    /// <summary>The gateway's port: every client's one door (ARCHITECTURE.md §2).</summary>
+    /// <summary>The gateway's port: every client's one door (docs/architecture.md §1).</summary>
     public const int GatewayPort = 8080;
 
     /// <summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Agora.AppHost;
 
-/// <summary>How the whole shop runs (ARCHITECTURE.md §1). Mirrors <c>Agora.ServiceDefaults.AgoraMode</c>.</summary>
+/// <summary>How the whole shop runs (docs/architecture.md §2). Mirrors <c>Agora.ServiceDefaults.AgoraMode</c>.</summary>
 public enum AgoraMode
 {
     /// <summary>One SQLite file per service, Wolverine TCP between the processes, in-process cache. The default.</summary>
@@ -26,7 +26,7 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// <item><c>Agora:DemoAccounts</c>: <c>false</c> turns off Identity's demo users and clients, which exist only in the
 /// Development environment (the AppHost's own, which its services run in); <c>true</c> outside Development stops Identity.</item>
 /// <item><c>Agora:Canary:Catalog</c>: a percentage (0–100]; runs a second Catalog, the canary, and has the gateway send it
-/// that share of Catalog's traffic (seed §7.3). Distributed mode only: the two versions share one database and broker.</item>
+/// that share of Catalog's traffic (guide §7.3). Distributed mode only: the two versions share one database and broker.</item>
 /// <item><c>Agora:Replicas</c>: how many instances of every stateless service run (1–3, default 1), as Kubernetes would run
 /// them: the second on the first's ports + 20, the third + 40; the gateway spreads over them. Distributed mode only.</item>
 /// </list>

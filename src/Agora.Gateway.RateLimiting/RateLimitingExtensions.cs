@@ -52,7 +52,7 @@ public static class RateLimitingExtensions
     }
 
     /// <summary>
-    /// The two modes (ARCHITECTURE §1): with <c>Agora:Mode=Distributed</c> and no <c>Store</c> in the section, policies
+    /// The two modes (docs/architecture.md §2): with <c>Agora:Mode=Distributed</c> and no <c>Store</c> in the section, policies
     /// default to the Redis store; a missing <c>Redis</c> setting falls back to <c>ConnectionStrings:redis</c>.
     /// </summary>
     private static void ApplyMode(AgoraRateLimitingOptions options, IConfiguration section, IConfiguration? root)

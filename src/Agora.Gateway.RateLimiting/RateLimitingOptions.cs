@@ -1,6 +1,6 @@
 namespace Agora.Gateway.RateLimiting;
 
-/// <summary>How a policy counts requests (seed §5.1).</summary>
+/// <summary>How a policy counts requests (guide §5.1).</summary>
 public enum RateLimitAlgorithm
 {
     /// <summary>

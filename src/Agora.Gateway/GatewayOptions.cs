@@ -24,7 +24,7 @@ public sealed class GatewayOptions
     /// <summary>Partner API keys (<c>X-API-Key</c>).</summary>
     public ApiKeyOptions ApiKeys { get; set; } = new();
 
-    /// <summary>Retries, budget, circuit breaker and outlier ejection (seed §7.3, ARCHITECTURE.md §8).</summary>
+    /// <summary>Retries, budget, circuit breaker and outlier ejection (guide §7.3, docs/architecture.md §7).</summary>
     public GatewayResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>The services whose OpenAPI documents <c>/docs</c> shows, each served by a <c>/docs/openapi/{name}.json</c> route.</summary>
@@ -118,7 +118,7 @@ public sealed class ApiKeyOptions
     public int MaxConcurrentLookups { get; set; } = 16;
 }
 
-/// <summary>The seed's numbers for calls to the services (seed §6.5 and §7.3); every one can be changed per environment.</summary>
+/// <summary>The seed's numbers for calls to the services (guide §6.5 and §7.3); every one can be changed per environment.</summary>
 public sealed class GatewayResilienceOptions
 {
     /// <summary>Retries after the first attempt, for idempotent methods without a body only. Default 3 (Istio <c>attempts: 3</c>).</summary>

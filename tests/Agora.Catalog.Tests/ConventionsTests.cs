@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Catalog.Tests;
 
-/// <summary>The API conventions of ARCHITECTURE.md §4 as a client sees them: envelope, errors, ids, health, metrics.</summary>
+/// <summary>The API conventions of docs/architecture.md §3 as a client sees them: envelope, errors, ids, health, metrics.</summary>
 public sealed class ConventionsTests(ConventionsTests.Fixture fixture) : IClassFixture<ConventionsTests.Fixture>
 {
     public sealed class Fixture : IAsyncLifetime

@@ -145,7 +145,7 @@ public sealed class EmbeddedDeadLetterFixture() : DeadLetterFixture(AgoraMode.Em
 public sealed class DistributedDeadLetterFixture() : DeadLetterFixture(AgoraMode.Distributed);
 
 /// <summary>
-/// The dead-letter queue as an operator uses it (ARCHITECTURE.md §5): a message that fails every retry is listed with its
+/// The dead-letter queue as an operator uses it (docs/architecture.md §4): a message that fails every retry is listed with its
 /// type, error and attempts, counted in <c>agora_messaging_dead_letters_total</c> and logged as a warning; once the cause
 /// is fixed it is replayed and handled exactly once, or discarded and never handled. Staff only.
 /// </summary>

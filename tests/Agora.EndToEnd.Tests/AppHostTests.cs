@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Agora.EndToEnd.Tests;
 
-/// <summary>The whole shop started by the AppHost in the embedded mode (ARCHITECTURE.md §1).</summary>
+/// <summary>The whole shop started by the AppHost in the embedded mode (docs/architecture.md §2).</summary>
 [Collection(AppHostCollection.Name)]
 public sealed class AppHostTests(EmbeddedAppHostFixture fixture)
 {

@@ -114,7 +114,7 @@ public abstract class GraphQLBehaviour(ShopFixture shop)
     public async Task Orders_TokenWithoutOrderScope_ForbiddenForThatField()
     {
         // A customer token that may read the account but not orders: the orders field fails on its own (and, being
-        // non-null as in seed §2.3, takes its user with it); the other fields are answered.
+        // non-null as in the guide §2.3, takes its user with it); the other fields are answered.
         var token = await shop.SignInAsync(shop.Customers[4].Email, ShopFixture.Password, "openid read:users");
         var body = await Host.QueryAsync("""{ categories { id } me: user(id: "me") { id orders { id } } }""", token: token);
         Assert.NotEmpty(body["data"]!["categories"]!.AsArray());

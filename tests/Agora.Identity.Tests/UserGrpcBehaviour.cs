@@ -6,7 +6,7 @@ using static Agora.Identity.Tests.UsersTestKit;
 
 namespace Agora.Identity.Tests;
 
-/// <summary>gRPC <c>ecommerce.UserService</c> (seed §2.4) through the test server, with real client-credentials tokens.</summary>
+/// <summary>gRPC <c>ecommerce.UserService</c> (guide §2.4) through the test server, with real client-credentials tokens.</summary>
 public abstract class UserGrpcBehaviour(IdentityFixture fixture)
 {
     private UserService.UserServiceClient Client() =>

@@ -7,7 +7,7 @@ using static Agora.Payment.Tests.Infrastructure.FakeOrdering;
 namespace Agora.Payment.Tests;
 
 /// <summary>
-/// The provider down or slow (seed §10.4): orders are still accepted, the payment waits as pending and Payment takes
+/// The provider down or slow (guide §10.4): orders are still accepted, the payment waits as pending and Payment takes
 /// it when the provider is back, through its own durable retries; no money is held twice, nothing is dead-lettered.
 /// Each class has its own simulator, since these tests break it. Attempts time out after 500 ms here.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Agora.Contracts.Events;
 
 /// <summary>
-/// An integration event: a past-tense fact one service tells the others (ARCHITECTURE.md §5). Records here are the
+/// An integration event: a past-tense fact one service tells the others (docs/architecture.md §4). Records here are the
 /// only types services share; adding members is fine, renaming or removing them breaks subscribers.
 /// </summary>
 public interface IIntegrationEvent

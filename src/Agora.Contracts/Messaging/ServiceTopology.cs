@@ -4,7 +4,7 @@ using Agora.Contracts.Orders;
 namespace Agora.Contracts.Messaging;
 
 /// <summary>
-/// Who listens where and who subscribes to what (ARCHITECTURE.md §2, §5). In the embedded mode every event is pushed
+/// Who listens where and who subscribes to what (docs/architecture.md §1, §4). In the embedded mode every event is pushed
 /// from the publisher's outbox to each subscriber's TCP port (HTTP port + 1000); in the distributed mode each event
 /// type is a RabbitMQ fan-out exchange and each subscriber binds its own queue.
 /// </summary>

@@ -2,7 +2,7 @@ using Agora.Contracts.Events;
 
 namespace Agora.Contracts.Orders;
 
-// The messages of the order saga (ARCHITECTURE.md §5–§6, seed §8). Ordering orchestrates: it sends commands to
+// The messages of the order saga (docs/architecture.md §4, §5, guide §8). Ordering orchestrates: it sends commands to
 // Catalog, Payment and Shipping, and they answer with events addressed back to Ordering. Every command is idempotent
 // by OrderId at its receiver: receiving it again (a saga step retried after a timeout, a redelivery) changes nothing
 // and publishes the current outcome again, so the saga always gets its answer. Routing: ServiceTopology.Subscriptions.
@@ -76,7 +76,7 @@ public sealed record PaymentDeclined(Guid EventId, DateTimeOffset OccurredAt, st
 
 /// <summary>
 /// The PSP cannot be reached (outage, breaker open): the payment is kept and retried by Payment until the PSP answers;
-/// the order shows <c>payment_pending</c> meanwhile (seed §10.4). Not a failure: the saga waits.
+/// the order shows <c>payment_pending</c> meanwhile (guide §10.4). Not a failure: the saga waits.
 /// </summary>
 public sealed record PaymentPending(Guid EventId, DateTimeOffset OccurredAt, string OrderId, string PaymentId, string Reason) : IIntegrationEvent;
 

@@ -11,7 +11,7 @@ namespace Agora.GraphQL.Backends;
 /// <summary>The <c>data</c> and <c>pagination</c> of a service's success envelope.</summary>
 internal sealed record Envelope<T>(T? Data, PageInfo? Pagination);
 
-/// <summary>The pagination block of a collection (seed §1.4).</summary>
+/// <summary>The pagination block of a collection (guide §1.4).</summary>
 internal sealed record PageInfo(int? Page, int? PerPage, long? Total, int? TotalPages, string? NextCursor);
 
 internal sealed record ErrorEnvelope(ErrorBody? Error);

@@ -5,7 +5,7 @@ using GraphQL.Types;
 
 namespace Agora.GraphQL.Schema;
 
-/// <summary><c>Query</c>: seed §2.3's <c>user</c> and <c>users</c>, plus orders, the catalogue and search.</summary>
+/// <summary><c>Query</c>: the guide §2.3's <c>user</c> and <c>users</c>, plus orders, the catalogue and search.</summary>
 internal sealed class QueryType : ObjectGraphType
 {
     public QueryType()
@@ -77,7 +77,7 @@ internal sealed class QueryType : ObjectGraphType
     }
 }
 
-/// <summary><c>Mutation</c>: seed §2.3's <c>createUser</c> and <c>updateUser</c>.</summary>
+/// <summary><c>Mutation</c>: the guide §2.3's <c>createUser</c> and <c>updateUser</c>.</summary>
 internal sealed class MutationType : ObjectGraphType
 {
     public MutationType()

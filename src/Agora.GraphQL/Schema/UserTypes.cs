@@ -42,7 +42,7 @@ internal sealed class OrderItemType : ObjectGraphType<OrderItemModel>
     }
 }
 
-/// <summary><c>Order</c> (seed §2.3).</summary>
+/// <summary><c>Order</c> (guide §2.3).</summary>
 internal sealed class OrderType : ObjectGraphType<OrderModel>
 {
     public OrderType()
@@ -51,7 +51,7 @@ internal sealed class OrderType : ObjectGraphType<OrderModel>
         Description = "An order (Ordering).";
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => c.Source.Id);
         Field<NonNullGraphType<FloatGraphType>>("total")
-            .Description("The total in the currency's major unit, for display (seed §2.3); use totalMoney for arithmetic.")
+            .Description("The total in the currency's major unit, for display (guide §2.3); use totalMoney for arithmetic.")
             .Resolve(c => double.Parse(c.Source.Total.Amount, System.Globalization.CultureInfo.InvariantCulture));
         Field<NonNullGraphType<OrderStatusType>>("status").Resolve(c => c.Source.Status);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<OrderItemType>>>>("items")
@@ -64,7 +64,7 @@ internal sealed class OrderType : ObjectGraphType<OrderModel>
     }
 }
 
-/// <summary><c>User</c> (seed §2.3).</summary>
+/// <summary><c>User</c> (guide §2.3).</summary>
 internal sealed class UserType : ObjectGraphType<UserModel>
 {
     public UserType()

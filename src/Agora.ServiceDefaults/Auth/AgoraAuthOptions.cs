@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Agora.ServiceDefaults.Auth;
 
 /// <summary>
-/// <c>Agora:Auth</c>: how a service validates the access tokens Identity issues (ARCHITECTURE.md §7).
+/// <c>Agora:Auth</c>: how a service validates the access tokens Identity issues (docs/architecture.md §6).
 /// Every default works for the embedded mode on one machine; the distributed mode sets <see cref="Authority"/>.
 /// </summary>
 public sealed class AgoraAuthOptions

@@ -15,7 +15,7 @@ public sealed record ApiEnvelope<T>(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PaginationInfo? Pagination = null)
     where T : notnull;
 
-/// <summary>Paging facts of a collection response (ARCHITECTURE.md §4).</summary>
+/// <summary>Paging facts of a collection response (docs/architecture.md §3).</summary>
 /// <param name="Page">The offset page when offset paging was used, else null.</param>
 /// <param name="PerPage">Items per page (default 20, max 100).</param>
 /// <param name="Total">Items matching the filter.</param>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Agora.ServiceDefaults.Http;
 
-/// <summary>Factory for the enveloped results endpoints return (ARCHITECTURE.md §4).</summary>
+/// <summary>Factory for the enveloped results endpoints return (docs/architecture.md §3).</summary>
 public static class ApiResults
 {
     /// <summary>200 with <c>{"data": value, "meta": …}</c>; an optional ETag.</summary>

@@ -12,7 +12,7 @@ public sealed record RequestIdentity(string RequestId, string CorrelationId);
 /// </summary>
 public static class CorrelationContext
 {
-    /// <summary>Header names (seed §9.1).</summary>
+    /// <summary>Header names (guide §9.1).</summary>
     public const string RequestIdHeader = "X-Request-ID";
 
     /// <summary>Correlation header; also carried as a message header.</summary>

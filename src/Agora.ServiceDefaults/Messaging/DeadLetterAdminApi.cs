@@ -12,7 +12,7 @@ using Wolverine.Persistence.Durability.DeadLetterManagement;
 namespace Agora.ServiceDefaults.Messaging;
 
 /// <summary>
-/// <c>/api/v1/admin/dead-letters</c>: what an operator does with messages that failed every retry (ARCHITECTURE.md §5):
+/// <c>/api/v1/admin/dead-letters</c>: what an operator does with messages that failed every retry (docs/architecture.md §4):
 /// list, read, replay (once, back to the handler) and discard. Staff only (role <c>admin</c>). Everything goes through
 /// Wolverine's own dead-letter API (<see cref="IDeadLetters"/>) on the service's message store, the same in both modes.
 /// <c>MapDefaultEndpoints</c> maps it for every service that uses <c>AddAgoraMessaging</c>.

@@ -18,13 +18,13 @@ using Wolverine.Transports.Tcp;
 namespace Agora.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Wolverine as ARCHITECTURE.md §5 says: durable outbox and inbox in the service's own database, TCP between the
+/// Wolverine as docs/architecture.md §4 says: durable outbox and inbox in the service's own database, TCP between the
 /// processes (embedded) or RabbitMQ (distributed), retries at 100/200/400/800/1600 ms then the dead-letter queue,
 /// and the correlation id in a message header.
 /// </summary>
 public static class MessagingExtensions
 {
-    /// <summary>Retry delays before a message is dead-lettered (ARCHITECTURE.md §5).</summary>
+    /// <summary>Retry delays before a message is dead-lettered (docs/architecture.md §4).</summary>
     public static readonly TimeSpan[] RetryDelays =
     [
         TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400),

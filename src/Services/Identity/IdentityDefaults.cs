@@ -1,6 +1,6 @@
 namespace Agora.Identity;
 
-/// <summary>The authorization server's fixed policy (seed §4.3, ARCHITECTURE.md §7).</summary>
+/// <summary>The authorization server's fixed policy (guide §4.3, docs/architecture.md §6).</summary>
 public static class IdentityDefaults
 {
     /// <summary>Access tokens live 15 minutes.</summary>
@@ -15,7 +15,7 @@ public static class IdentityDefaults
     /// <summary>The <c>aud</c> of every access token: Agora's APIs.</summary>
     public const string Audience = "agora";
 
-    /// <summary>API scopes (seed §4.3 style: <c>action:resource</c>).</summary>
+    /// <summary>API scopes (guide §4.3 style: <c>action:resource</c>).</summary>
     public static readonly string[] ApiScopes =
     [
         "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "write:catalog",

@@ -36,7 +36,7 @@ internal static class OrderingApi
             .ProducesError(StatusCodes.Status409Conflict, "ORDER_NOT_CANCELLABLE", "ORDER_BUSY");
 
         app.MapGet("/api/v1/users/{id}/orders", ReadOrders.OfUser).RequireAuthorization(OrderingPolicies.Read)
-            .WithTags("Orders").WithName("ListUserOrders").WithSummary("A customer's orders (seed §1.2).")
+            .WithTags("Orders").WithName("ListUserOrders").WithSummary("A customer's orders (guide §1.2).")
             .ProducesError(StatusCodes.Status404NotFound, "USER_NOT_FOUND")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
 

@@ -38,7 +38,7 @@ public sealed class PaymentOptions
 }
 
 /// <summary>
-/// <c>Payment:Psp</c>: where the provider is and the numbers of the pipeline every call to it goes through (seed §6.5,
+/// <c>Payment:Psp</c>: where the provider is and the numbers of the pipeline every call to it goes through (guide §6.5,
 /// §10.4): a bulkhead, retries with exponential backoff, a circuit breaker and a per-attempt timeout.
 /// </summary>
 public sealed class PspOptions

@@ -8,7 +8,7 @@ using Yarp.ReverseProxy.Model;
 namespace Agora.Gateway.Features.Canary;
 
 /// <summary>
-/// Canary releases, from configuration (seed §7.3: 90/10). A route's <c>Metadata</c> names the canary cluster and its
+/// Canary releases, from configuration (guide §7.3: 90/10). A route's <c>Metadata</c> names the canary cluster and its
 /// share: <c>"Canary.Cluster": "catalog-canary", "Canary.Weight": "10"</c>; the route's own cluster is the stable
 /// version. The same two keys in a cluster's <c>Metadata</c> split every route to that cluster (a route's own keys win):
 /// a whole service's canary in one place. The split is interleaved, not random (a counter per route, or per cluster),

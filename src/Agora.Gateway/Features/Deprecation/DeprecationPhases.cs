@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Configuration;
 namespace Agora.Gateway.Features.Deprecation;
 
 /// <summary>
-/// A route's deprecation (seed §3.3), from its <c>Metadata</c> — configuration, not code:
+/// A route's deprecation (guide §3.3), from its <c>Metadata</c> — configuration, not code:
 /// <list type="bullet">
 /// <item><c>Deprecation.Date</c>: when it was (or will be) deprecated; sends <c>Deprecation: @&lt;unix time&gt;</c> (RFC 9745).
 /// <c>true</c> sends <c>Deprecation: true</c> as the seed writes it.</item>

@@ -1,6 +1,6 @@
 namespace Agora.Gateway.Features.Resilience;
 
-/// <summary>The states of seed §6.5.</summary>
+/// <summary>The states of the guide §6.5.</summary>
 public enum CircuitState
 {
     /// <summary>Calls flow; outcomes are counted.</summary>

@@ -9,7 +9,7 @@ using Yarp.ReverseProxy.Model;
 namespace Agora.Gateway.Features.Resilience;
 
 /// <summary>
-/// Passive outlier ejection as seed §7.3 configures Istio: a replica whose last
+/// Passive outlier ejection as the guide §7.3 configures Istio: a replica whose last
 /// <see cref="GatewayResilienceOptions.EjectAfterConsecutiveFailures"/> calls failed (5xx or no answer) gets no traffic for
 /// the ejection time (the cluster's passive <c>ReactivationPeriod</c>, else <see cref="GatewayResilienceOptions.EjectionDuration"/>),
 /// then YARP lets it back; never more than <see cref="GatewayResilienceOptions.MaxEjectionPercent"/> of a cluster is out.

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Agora.Identity.Grpc;
 
 /// <summary>
-/// gRPC <c>ecommerce.UserService</c> (seed §2.4) for other services. Mapped with
+/// gRPC <c>ecommerce.UserService</c> (guide §2.4) for other services. Mapped with
 /// <see cref="UsersAuthorization.ServicePolicy"/> (a client-credentials token; none → UNAUTHENTICATED, a user's token →
 /// PERMISSION_DENIED); each method adds its scope.
 /// </summary>

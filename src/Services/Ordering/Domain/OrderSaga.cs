@@ -7,7 +7,7 @@ namespace Agora.Ordering.Domain;
 public sealed record OrderStepTimedOut(string OrderId, SagaStep Step, int Attempt);
 
 /// <summary>
-/// The order saga's rules (orchestration, seed §8): which answer moves the order where, what to send for a step,
+/// The order saga's rules (orchestration, guide §8): which answer moves the order where, what to send for a step,
 /// when to retry and when to turn back. Pure functions of the order's state; <see cref="Features.Saga.OrderProcessor"/>
 /// stores and sends what they decide in one transaction.
 /// </summary>
@@ -152,7 +152,7 @@ public sealed class SagaOptions
 
     /// <summary>
     /// How long an order may wait for its payment (Payment or the PSP down) before it is cancelled: orders are accepted
-    /// meanwhile with status <c>payment_pending</c> and paid when the payment side is back (seed §10.4). Default 30 min.
+    /// meanwhile with status <c>payment_pending</c> and paid when the payment side is back (guide §10.4). Default 30 min.
     /// </summary>
     public TimeSpan PaymentDeadline { get; set; } = TimeSpan.FromMinutes(30);
 

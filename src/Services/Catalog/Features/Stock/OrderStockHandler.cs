@@ -5,7 +5,7 @@ using Wolverine.Attributes;
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary>
-/// The order saga's stock step (ARCHITECTURE.md §6): Ordering asks over the bus, Catalog answers over the bus. The
+/// The order saga's stock step (docs/architecture.md §5): Ordering asks over the bus, Catalog answers over the bus. The
 /// reservation id is the order id, so a repeated command finds the same reservation and answers the same again.
 /// </summary>
 // The ledger / processor commits through its own outbox transaction (events, rows and outgoing messages together);

@@ -59,7 +59,7 @@ public sealed record SagaInfoDto([property: ApiEnum(typeof(SagaStep))] string St
 
 public sealed record StatusChangeDto([property: ApiEnum(typeof(OrderStatus))] string Status, DateTimeOffset At);
 
-/// <summary>Links to what can be done next with the order (HATEOAS, seed §1).</summary>
+/// <summary>Links to what can be done next with the order (HATEOAS, guide §1).</summary>
 public sealed record OrderLinksDto(
     [property: MaxLength(OrderViewLimits.Link)] string Self,
     [property: MaxLength(OrderViewLimits.Link)] string Events,

@@ -144,7 +144,7 @@ internal static class ReadOrders
         return ListAsync(db, customer, status, null, per_page, cursor, ct);
     }
 
-    /// <summary><c>GET /api/v1/users/{id}/orders</c> (seed §1.2): a customer's orders, for that customer or staff.</summary>
+    /// <summary><c>GET /api/v1/users/{id}/orders</c> (guide §1.2): a customer's orders, for that customer or staff.</summary>
     public static Task<Results<ApiOk<IReadOnlyList<OrderSummaryDto>>, ApiError>> OfUser(
         string id, [ApiEnum(typeof(OrderStatus))] string? status, [Range(1, Paging.MaxPerPage)] int? per_page, [MaxLength(Paging.MaxCursorLength)] string? cursor,
         HttpContext http, OrderingDbContext db, CancellationToken ct) =>

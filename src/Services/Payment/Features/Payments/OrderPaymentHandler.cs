@@ -7,7 +7,7 @@ using Wolverine;
 namespace Agora.Payment.Features.Payments;
 
 /// <summary>
-/// The order saga's payment step (ARCHITECTURE.md §6): Ordering asks over the bus, Payment answers over the bus.
+/// The order saga's payment step (docs/architecture.md §5): Ordering asks over the bus, Payment answers over the bus.
 /// One payment per order, so a repeated command finds the same payment and answers its current outcome, and the
 /// provider is never asked twice for an operation already done. Each handler only changes the database and sends
 /// messages, committed together by Wolverine's transactional middleware; the provider calls are made by

@@ -9,7 +9,7 @@ namespace Agora.Catalog.Features.Products.V2;
 /// <summary>
 /// A product in v2 of the API: the category is an object (room for its name later without another version) and prices
 /// sit under <c>pricing</c> (<c>list_price</c> today; sale prices to come). Renaming <c>price</c> and
-/// <c>category_id</c> breaks v1 clients, hence a new version (seed §3.2) and v1's deprecation at the gateway (§3.3).
+/// <c>category_id</c> breaks v1 clients, hence a new version (guide §3.2) and v1's deprecation at the gateway (§3.3).
 /// </summary>
 [ImmutableObject(true)]
 public sealed record ProductV2Dto(
