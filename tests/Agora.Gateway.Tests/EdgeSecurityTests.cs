@@ -44,7 +44,7 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
         var calls = new IdentityCalls(this);
         await using var warm = StartGateway(calls, limit: 1000);
         var (_, key) = await CreateKeyAsync("read:catalog");
-        await Poll.UntilAsync(() => warm.StatusAsync(Get("/api/v1/products", "192.0.2.254", key)), s => s == HttpStatusCode.OK,
+        await Eventually.UntilAsync(() => warm.StatusAsync(Get("/api/v1/products", "192.0.2.254", key)), s => s == HttpStatusCode.OK,
             "Identity answering the gateway", TimeSpan.FromSeconds(60));
     }
 
@@ -285,7 +285,7 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(80), forged)));
 
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(81), real)),
             s => s == HttpStatusCode.OK, "the real key accepted once the negative entry lapsed");
     }
@@ -324,7 +324,7 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
         var flood = Enumerable.Range(0, 300)
             .Select(i => gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", $"192.0.2.{(i % 250) + 1}", EdgeSecurityFixture.RandomKey())))
             .ToList();
-        await Poll.UntilAsync(() => Task.FromResult(flood.Count(t => t.IsCompleted)), n => n >= 100, "the flood settling (held or refused)");
+        await Eventually.UntilAsync(() => Task.FromResult(flood.Count(t => t.IsCompleted)), n => n >= 100, "the flood settling (held or refused)");
 
         try
         {
@@ -490,29 +490,5 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("NOT_FOUND", await CodeOf(response));
         Assert.Equal(before, fixture.Catalog.Hits);
-    }
-}
-
-/// <summary>Polls a probe until a condition holds (10 s at most), for what the gateway does in the background or over time.</summary>
-internal static class Poll
-{
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var last = await probe();
-            if (done(last))
-            {
-                return last;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last: {last}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -68,15 +68,8 @@ public sealed class ResilienceTests : IAsyncLifetime
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "Timed out waiting for: " + what);
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Eventually.UntilAsync(condition, met => met, what, timeout);
 
     [Fact]
     public async Task Balancing_TwoHealthyReplicas_BothServe()
