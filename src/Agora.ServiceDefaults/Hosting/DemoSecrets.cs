@@ -10,11 +10,24 @@ namespace Agora.ServiceDefaults.Hosting;
 /// </summary>
 public static class DemoSecrets
 {
-    /// <summary>The published values.</summary>
+    /// <summary>The demo admin's password (Identity seeds it in Development).</summary>
+    public const string AdminPassword = "Admin!2345";
+
+    /// <summary>The demo customer's password.</summary>
+    public const string CustomerPassword = "Customer!2345";
+
+    /// <summary>The demo scripts-and-services client's secret (the AppHost's gateway uses it in Development).</summary>
+    public const string ScriptsClientSecret = "agora-scripts-secret";
+
+    /// <summary>The demo back-office client's secret.</summary>
+    public const string AdminClientSecret = "agora-admin-secret";
+
+    /// <summary>The AppHost's development carrier-webhook secret.</summary>
+    public const string CarrierWebhookSecret = "agora-dev-carrier-webhook-secret";
+
+    /// <summary>The published values: Identity's demo data is seeded from the same constants, so none can drift.</summary>
     public static readonly IReadOnlyList<string> Values =
-    [
-        "Admin!2345", "Customer!2345", "agora-scripts-secret", "agora-admin-secret", "agora-dev-carrier-webhook-secret",
-    ];
+        [AdminPassword, CustomerPassword, ScriptsClientSecret, AdminClientSecret, CarrierWebhookSecret];
 
     /// <summary>Settings that turn demo data on; outside Development they must not be true.</summary>
     public static readonly IReadOnlyList<string> DemoSwitches = ["Identity:SeedDemoAccounts", "Agora:DemoAccounts"];

@@ -1,5 +1,6 @@
 using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Connect;
+using Agora.ServiceDefaults.Hosting;
 using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Identity;
@@ -21,10 +22,10 @@ internal sealed partial class DemoSeeder(
     IOptions<IdentityOptions> options, IHostEnvironment environment, IOpenIddictApplicationManager applications,
     IPasswordHasher<User> hasher, TimeProvider clock, ILogger<DemoSeeder> logger) : IDataSeeder<IdentityDbContext>
 {
-    public const string AdminEmail = "admin@agora.local", AdminPassword = "Admin!2345";
-    public const string CustomerEmail = "customer@agora.local", CustomerPassword = "Customer!2345";
-    public const string WebClientId = "agora-web", ScriptsClientId = "agora-scripts", ScriptsClientSecret = "agora-scripts-secret";
-    public const string AdminClientId = "agora-admin", AdminClientSecret = "agora-admin-secret";
+    public const string AdminEmail = "admin@agora.local", AdminPassword = DemoSecrets.AdminPassword;
+    public const string CustomerEmail = "customer@agora.local", CustomerPassword = DemoSecrets.CustomerPassword;
+    public const string WebClientId = "agora-web", ScriptsClientId = "agora-scripts", ScriptsClientSecret = DemoSecrets.ScriptsClientSecret;
+    public const string AdminClientId = "agora-admin", AdminClientSecret = DemoSecrets.AdminClientSecret;
     public const string PartnerClientId = "agora-partner";
 
     public static readonly string[] WebRedirectUris = ["http://localhost:3000/callback", "http://127.0.0.1:8765/callback"];
