@@ -187,7 +187,7 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
         // Sent again every 2 s for up to 90 s, the same key each time: long enough for the gateway's breaker on the
         // cluster to close again on a loaded machine, where a cold replica's first answers can outlast the 2 s attempt
         // timeout; sparse enough to stay within the consumer's rate limit.
-        var (status, body, _) = await Eventually.UntilAsync(
+        var (status, body, _) = await Poll.UntilAsync(
             () => customer.SendAsync(HttpMethod.Post, "gateway", "/api/v1/orders", new JsonObject
             {
                 ["items"] = new JsonArray(new JsonObject { ["product_id"] = product, ["quantity"] = 1 }),

@@ -44,7 +44,7 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
         var calls = new IdentityCalls(this);
         await using var warm = StartGateway(calls, limit: 1000);
         var (_, key) = await CreateKeyAsync("read:catalog");
-        await Eventually.UntilAsync(() => warm.StatusAsync(Get("/api/v1/products", "192.0.2.254", key)), s => s == HttpStatusCode.OK,
+        await Poll.UntilAsync(() => warm.StatusAsync(Get("/api/v1/products", "192.0.2.254", key)), s => s == HttpStatusCode.OK,
             "Identity answering the gateway", TimeSpan.FromSeconds(60));
     }
 
@@ -287,7 +287,7 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
 
         // Every 250 ms: each refusal while the entry holds (1 s) counts against the address's 20 per hour, and at 50 ms
         // the address could use them all up before the entry lapses (then 429, however valid the key).
-        await Eventually.UntilAsync(
+        await Poll.UntilAsync(
             () => gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(81), real)),
             s => s == HttpStatusCode.OK, "the real key accepted once the negative entry lapsed", interval: TimeSpan.FromMilliseconds(250));
     }
@@ -326,7 +326,7 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
         var flood = Enumerable.Range(0, 300)
             .Select(i => gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", $"192.0.2.{(i % 250) + 1}", EdgeSecurityFixture.RandomKey())))
             .ToList();
-        await Eventually.UntilAsync(() => Task.FromResult(flood.Count(t => t.IsCompleted)), n => n >= 100, "the flood settling (held or refused)");
+        await Poll.UntilAsync(() => Task.FromResult(flood.Count(t => t.IsCompleted)), n => n >= 100, "the flood settling (held or refused)");
 
         try
         {

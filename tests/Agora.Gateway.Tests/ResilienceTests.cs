@@ -69,7 +69,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        Eventually.UntilAsync(condition, met => met, what, timeout);
+        Poll.UntilAsync(condition, met => met, what, timeout);
 
     [Fact]
     public async Task Balancing_TwoHealthyReplicas_BothServe()

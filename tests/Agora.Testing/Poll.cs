@@ -4,7 +4,7 @@ namespace Agora.Testing;
 /// Waits for something that happens in the background or over time (a breaker closing, a cache lapsing, a flood
 /// settling): probes until the condition holds, and fails with the last value seen when the deadline passes.
 /// </summary>
-public static class Eventually
+public static class Poll
 {
     /// <summary>Probes every <paramref name="interval"/> (50 ms) until <paramref name="done"/> holds, for at most <paramref name="timeout"/> (10 s).</summary>
     public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
