@@ -416,7 +416,7 @@ public abstract partial class CatalogBehaviour(CatalogFixture fixture)
     {
         var p = await CreateProductAsync(stock: 5);
         var created = await (await Service.PostAsync("/api/v1/reservations", Json.Of(new { ttl_seconds = 1, lines = new[] { new { product_id = (string)p["id"]!, quantity = 5 } } }))).BodyAsync();
-        await Task.Delay(1200);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(2));
         var swept = await fixture.App.Services.GetRequiredService<ReservationExpiryService>().SweepOnceAsync(CancellationToken.None);
         Assert.True(swept >= 1);
         var inventory = await (await Client.GetAsync($"/api/v1/products/{p["id"]}/inventory")).BodyAsync();
@@ -534,8 +534,7 @@ public sealed class DistributedCatalogTests(DistributedCatalogFixture fixture)
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
         var key = $"agora:catalog:product:{id}";
         // HybridCache writes L2 in the background after answering.
-        await MessagingAssertions.EventuallyAsync(async () => await redis.GetDatabase().KeyExistsAsync(key) ? "" : null,
-            TimeSpan.FromSeconds(5), "the product in the Redis L2");
+        await Poll.UntilAsync(() => redis.GetDatabase().KeyExistsAsync(key), "the product in the Redis L2", TimeSpan.FromSeconds(5));
         var patch = await fixture.Client.PatchAsync($"/api/v1/products/{id}", Json.Raw("""{"description": "changed"}""", "application/merge-patch+json"));
         patch.EnsureSuccessStatusCode();
         Assert.False(await redis.GetDatabase().KeyExistsAsync(key), "stale product left in the Redis L2");

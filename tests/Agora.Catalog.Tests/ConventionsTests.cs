@@ -18,11 +18,11 @@ public sealed class ConventionsTests(ConventionsTests.Fixture fixture) : IClassF
 
         public HttpClient Client { get; private set; } = null!;
 
-        public Task InitializeAsync()
+        public async Task InitializeAsync()
         {
+            await App.InitializeAsync();
             // Signed in as staff: authorization runs before binding and validation, whose errors these tests check.
             Client = App.CreateAdminClient();
-            return Task.CompletedTask;
         }
 
         public async Task DisposeAsync() => await App.DisposeAsync();
@@ -189,12 +189,8 @@ public sealed class ConventionsTests(ConventionsTests.Fixture fixture) : IClassF
         await Client.GetAsync("/api/v1/categories");
         await Client.GetAsync("/api/v1/products/prd_nope");
         // The exporter caches a scrape briefly; wait for one that includes the requests above.
-        string text = "";
-        for (var i = 0; i < 20 && !text.Contains("/api/v1/products/{id}"); i++)
-        {
-            await Task.Delay(500);
-            text = await Client.GetStringAsync("/metrics");
-        }
+        var text = await Poll.UntilAsync(() => Client.GetStringAsync("/metrics"), t => t.Contains("/api/v1/products/{id}"), "a scrape with the requests above",
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(250));
 
         Assert.Contains("http_server_request_duration_seconds_bucket", text);
         Assert.Contains("http_route=\"/api/v1/categories/\"", text);

@@ -104,6 +104,15 @@ public abstract class DeadLetterFixture(AgoraMode mode) : IAsyncLifetime
     public HttpClient Anonymous { get; private set; } = null!;
     public LogCollector Logs { get; } = new();
 
+    /// <summary>How often the durability agent looks for replayed dead letters here (1 s in production).</summary>
+    public static readonly TimeSpan RecoveryPolling = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long the exactly-once checks watch after a replay or discard: four recovery polls. Nothing signals that a poll
+    /// will never hand a message over again, so this is a bounded wait (<see cref="Poll.StaysAsync{T}"/>).
+    /// </summary>
+    public static readonly TimeSpan SeveralPolls = RecoveryPolling * 4;
+
     /// <summary>A poison message of this mode's own type (<see cref="EmbeddedMetricProbe"/>).</summary>
     public object MetricProbe(Guid id) => mode == AgoraMode.Embedded ? new EmbeddedMetricProbe(id) : new DistributedMetricProbe(id);
 
@@ -112,16 +121,16 @@ public abstract class DeadLetterFixture(AgoraMode mode) : IAsyncLifetime
         ? typeof(EmbeddedMetricProbe).FullName!
         : typeof(DistributedMetricProbe).FullName!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        App = new CatalogApp(mode).WithServices(s =>
+        App = new CatalogApp(mode).With("Agora:Messaging:RecoveryPollingInterval", RecoveryPolling.ToString("c", System.Globalization.CultureInfo.InvariantCulture)).WithServices(s =>
         {
             s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(DeadLetterProbeHandler)));
             s.AddSingleton<ILoggerProvider>(Logs);
         });
+        await App.InitializeAsync();
         Admin = App.CreateAdminClient();
         Anonymous = App.CreateClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();
@@ -160,7 +169,7 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
     private async Task<JsonNode> DeadLetterAsync(object message, Guid id, string? correlationId = null)
     {
         await fixture.SendAsync(message, correlationId);
-        return await MessagingAssertions.EventuallyAsync(() => FindListedAsync(id), DeadLetterWait, $"dead letter of {id}");
+        return await Poll.UntilFoundAsync(() => FindListedAsync(id), $"dead letter of {id}", DeadLetterWait);
     }
 
     /// <summary>The listed dead letter whose error names the probe id (the dead letter's own id is the envelope's).</summary>
@@ -220,15 +229,13 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         Assert.Contains("json", (string)data["content_type"]!, StringComparison.Ordinal);
 
         // The counter moved by exactly one, under the message type.
-        var after = await MessagingAssertions.EventuallyAsync(
-            async () => await DeadLetterMetricAsync(type) is var v && v > before ? (object)v : null,
-            TimeSpan.FromSeconds(10), "agora_messaging_dead_letters_total to move");
-        Assert.Equal(before + 1, (double)after);
+        var after = await Poll.UntilAsync(() => DeadLetterMetricAsync(type), v => v > before, "agora_messaging_dead_letters_total to move");
+        Assert.Equal(before + 1, after);
 
         // One warning, with what an operator needs to find it.
-        var warning = await MessagingAssertions.EventuallyAsync(
-            () => Task.FromResult(fixture.Logs.Entries.FirstOrDefault(e => e.EventId.Id == 7000 && Equals(e.State.GetValueOrDefault("MessageId"), Guid.Parse(messageId)))),
-            TimeSpan.FromSeconds(10), "the dead-letter warning");
+        var warning = await Poll.UntilFoundAsync(
+            () => fixture.Logs.Entries.FirstOrDefault(e => e.EventId.Id == 7000 && Equals(e.State.GetValueOrDefault("MessageId"), Guid.Parse(messageId))),
+            "the dead-letter warning");
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal(type, warning.State["MessageType"]);
         Assert.Equal(id, warning.State["DeadLetterId"]);
@@ -253,13 +260,10 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         var marked = (await response.BodyAsync())["data"]!;
         Assert.Equal(id, (string)marked["id"]!);
         Assert.True((bool)marked["replay_requested"]!);
-        await MessagingAssertions.EventuallyAsync(
-            () => Task.FromResult(DeadLetterProbeHandler.Handled.ContainsKey(probe.Id) ? "" : null), DeadLetterWait, "the replayed message handled");
-        await MessagingAssertions.EventuallyAsync(
-            async () => (await Admin.GetAsync($"{Base}/{id}")).StatusCode == HttpStatusCode.NotFound ? "" : null,
-            TimeSpan.FromSeconds(10), "the dead letter gone");
-        await Task.Delay(2500); // several recovery polls: nothing may hand it over twice
-        Assert.Equal(1, DeadLetterProbeHandler.Handled[probe.Id]);
+        await Poll.UntilAsync(() => DeadLetterProbeHandler.Handled.ContainsKey(probe.Id), "the replayed message handled", DeadLetterWait);
+        await Poll.UntilAsync(async () => (await Admin.GetAsync($"{Base}/{id}")).StatusCode == HttpStatusCode.NotFound, "the dead letter gone");
+        // Several recovery polls: none may hand it over twice.
+        await Poll.StaysAsync(() => DeadLetterProbeHandler.Handled[probe.Id] == 1, "the replayed message handled once", DeadLetterFixture.SeveralPolls);
         Assert.Equal(7, DeadLetterProbeHandler.Attempts[probe.Id]);
         Assert.Null(await FindListedAsync(probe.Id));
         await (await Admin.PostAsync($"{Base}/{id}/replay", null)).AssertErrorAsync(404, "DEAD_LETTER_NOT_FOUND");
@@ -274,8 +278,8 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
 
         Assert.Equal(HttpStatusCode.Accepted, (await Admin.PostAsync($"{Base}/{id}/replay", null)).StatusCode);
 
-        var again = await MessagingAssertions.EventuallyAsync(
-            async () => await FindListedAsync(probe.Id) is { } d && (int)d["replay_count"]! == 1 ? d : null, DeadLetterWait, "the dead letter back");
+        var again = await Poll.UntilFoundAsync(
+            async () => await FindListedAsync(probe.Id) is { } d && (int)d["replay_count"]! == 1 ? d : null, "the dead letter back", DeadLetterWait);
         Assert.Equal(id, (string)again["id"]!);
         Assert.Equal(12, DeadLetterProbeHandler.Attempts[probe.Id]);
         Assert.False((bool)again["replay_requested"]!);
@@ -296,8 +300,8 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         await (await Admin.GetAsync($"{Base}/{id}")).AssertErrorAsync(404, "DEAD_LETTER_NOT_FOUND");
         await (await Admin.DeleteAsync($"{Base}/{id}")).AssertErrorAsync(404, "DEAD_LETTER_NOT_FOUND");
-        await Task.Delay(2500);
-        Assert.False(DeadLetterProbeHandler.Handled.ContainsKey(probe.Id));
+        // Several recovery polls: none may hand a discarded message back.
+        await Poll.StaysAsync(() => !DeadLetterProbeHandler.Handled.ContainsKey(probe.Id), "the discarded message never handled", DeadLetterFixture.SeveralPolls);
         Assert.Equal(6, DeadLetterProbeHandler.Attempts[probe.Id]);
         Assert.Null(await FindListedAsync(probe.Id));
     }
@@ -329,13 +333,11 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal($"{Base}?message_type={type}", response.Headers.Location?.OriginalString);
         Assert.Equal(3, (int)(await response.BodyAsync())["data"]!["replayed"]!);
-        await MessagingAssertions.EventuallyAsync(
-            () => Task.FromResult(probes.All(p => DeadLetterProbeHandler.Handled.ContainsKey(p.Id)) ? "" : null), DeadLetterWait, "all three handled");
-        await MessagingAssertions.EventuallyAsync(
-            async () => (long)(await (await Admin.GetAsync($"{Base}?message_type={type}")).BodyAsync())["pagination"]!["total"]! == 0 ? "" : null,
-            TimeSpan.FromSeconds(10), "the type's dead letters gone");
-        await Task.Delay(2500);
-        Assert.All(probes, p => Assert.Equal(1, DeadLetterProbeHandler.Handled[p.Id]));
+        await Poll.UntilAsync(() => probes.All(p => DeadLetterProbeHandler.Handled.ContainsKey(p.Id)), "all three handled", DeadLetterWait);
+        await Poll.UntilAsync(async () => (long)(await (await Admin.GetAsync($"{Base}?message_type={type}")).BodyAsync())["pagination"]!["total"]! == 0,
+            "the type's dead letters gone");
+        // Several recovery polls: none may hand one over twice.
+        await Poll.StaysAsync(() => probes.All(p => DeadLetterProbeHandler.Handled[p.Id] == 1), "each replayed message handled once", DeadLetterFixture.SeveralPolls);
         Assert.NotNull(await FindListedAsync(other.Id)); // another type stays
     }
 
@@ -353,8 +355,9 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         Assert.Equal(2, (int)(await response.BodyAsync())["data"]!["discarded"]!);
         var left = await (await Admin.GetAsync($"{Base}?message_type=Agora.Catalog.Tests.BulkDiscardProbe")).BodyAsync();
         Assert.Empty(left["data"]!.AsArray());
-        await Task.Delay(2500);
-        Assert.All(probes, p => Assert.False(DeadLetterProbeHandler.Handled.ContainsKey(p.Id)));
+        // Several recovery polls: none may hand a discarded message back.
+        await Poll.StaysAsync(() => probes.All(p => !DeadLetterProbeHandler.Handled.ContainsKey(p.Id)), "the discarded messages never handled",
+            DeadLetterFixture.SeveralPolls);
         Assert.NotNull(await FindListedAsync(other.Id));
     }
 

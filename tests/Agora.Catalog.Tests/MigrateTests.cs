@@ -110,12 +110,11 @@ public sealed class MigrateTests
             await CreateAsync(app.DatabaseName!);
         }
 
+        await app.InitializeAsync();
         var client = app.CreateClient();
-        var behind = await MessagingAssertions.EventuallyAsync(async () =>
-        {
-            var (status, description) = await SchemaCheckAsync(client);
-            return status == HttpStatusCode.ServiceUnavailable && description.Contains("behind", StringComparison.Ordinal) ? description : null;
-        }, TimeSpan.FromSeconds(60), "/health/ready to report the schema behind");
+        var behind = (await Poll.UntilAsync(() => SchemaCheckAsync(client),
+            r => r.Status == HttpStatusCode.ServiceUnavailable && r.Description.Contains("behind", StringComparison.Ordinal),
+            "/health/ready to report the schema behind", TimeSpan.FromSeconds(60))).Description;
         Assert.Equal("database schema is behind: 2 pending migration(s); run the migrate job", behind);
 
         // The replica did not migrate: the migrate Job does, here in-process with the same code the verb runs.
@@ -125,9 +124,8 @@ public sealed class MigrateTests
         // Not ready until the next check; then ready, without a restart.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await SchemaCheckAsync(client)).Status);
         time.Advance(app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SchemaCheckInterval);
-        await MessagingAssertions.EventuallyAsync(async () =>
-            (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK ? "" : null,
-            TimeSpan.FromSeconds(60), "/health/ready to turn healthy after migrate");
+        await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+            "/health/ready to turn healthy after migrate", TimeSpan.FromSeconds(60));
         Assert.Equal("database schema is up to date", (await SchemaCheckAsync(client)).Description);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/products?page_size=1")).StatusCode);
     }

@@ -26,13 +26,12 @@ public sealed class OutgoingCallTests : IAsyncLifetime
     private readonly ScriptedHandler _downstream = new();
     private CatalogApp _app = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         _app = new CatalogApp(AgoraMode.Embedded).WithServices(s =>
             s.AddHttpClient("downstream", c => c.BaseAddress = new Uri("http://downstream.test"))
                 .ConfigurePrimaryHttpMessageHandler(() => _downstream));
-        _ = _app.Server; // start
-        return Task.CompletedTask;
+        await _app.InitializeAsync();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();

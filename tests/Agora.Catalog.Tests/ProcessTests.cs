@@ -17,14 +17,9 @@ public sealed class ProcessTests(CatalogProcess catalog) : IClassFixture<Catalog
         request.Headers.Add("X-Correlation-ID", "corr-log-test-1");
         (await catalog.Client.SendAsync(request)).EnsureSuccessStatusCode();
 
-        JsonObject? line = null;
-        for (var i = 0; i < 50 && line is null; i++)
-        {
-            line = catalog.Lines.Select(TryParse).FirstOrDefault(o => o?.ToJsonString().Contains("req-log-test-1", StringComparison.Ordinal) == true);
-            await Task.Delay(100);
-        }
-
-        Assert.NotNull(line);
+        var line = await Poll.UntilFoundAsync(
+            () => catalog.Lines.Select(TryParse).FirstOrDefault(o => o?.ToJsonString().Contains("req-log-test-1", StringComparison.Ordinal) == true),
+            "the request's log line", TimeSpan.FromSeconds(5));
         var scopes = new Dictionary<string, string?>();
         foreach (var (key, value) in line["Scopes"]!.AsArray().OfType<JsonObject>().SelectMany(s => s))
         {

@@ -23,6 +23,7 @@ public sealed class TrustBoundaryTests(TrustBoundaryTests.Fixture fixture) : ICl
 
         public async Task InitializeAsync()
         {
+            await App.InitializeAsync();
             Anonymous = App.CreateClient();
             CategoryId = (string)(await (await Anonymous.GetAsync("/api/v1/categories")).BodyAsync())["data"]![0]!["id"]!;
         }

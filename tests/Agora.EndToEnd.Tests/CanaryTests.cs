@@ -51,15 +51,8 @@ public sealed class CanaryTests(DistributedAppHostFixture fixture)
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
 
         // Product reads are cached in each Catalog's memory for 30 s; the change reaches the canary's copy at once.
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        var seen = (await ProductAsync(gateway, customer.Token, product)).Name;
-        while (seen != name && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            seen = (await ProductAsync(gateway, customer.Token, product)).Name;
-        }
-
-        Assert.Equal(name, seen);
+        await Poll.UntilAsync(async () => (await ProductAsync(gateway, customer.Token, product)).Name, seen => seen == name,
+            "the new name at the canary", TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(100));
     }
 
     private static async Task<(string Version, string Name)> ProductAsync(HttpClient gateway, string token, string product)

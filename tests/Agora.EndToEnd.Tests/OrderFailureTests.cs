@@ -194,21 +194,13 @@ public abstract class OrderFailureTests(AppHostFixture fixture)
     }
 
     /// <summary>Waits until the provider has the order's authorization request (Payment is now waiting for its answer).</summary>
-    private static async Task WaitForProviderCallAsync(ShopOperator op, string orderId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await op.PspAuthorizationsAsync(orderId)).Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Payment never called the provider for {orderId}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitForProviderCallAsync(ShopOperator op, string orderId) =>
+        Poll.UntilAsync(async () => (await op.PspAuthorizationsAsync(orderId)).Count > 0, $"Payment to call the provider for {orderId}",
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 
     /// <summary>Waits for a dead letter in <paramref name="service"/> whose message mentions <paramref name="orderId"/>.</summary>
-    private static async Task<JsonNode> WaitForDeadLetterAsync(ShopOperator op, string service, string orderId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
+    private static Task<JsonNode> WaitForDeadLetterAsync(ShopOperator op, string service, string orderId) =>
+        Poll.UntilFoundAsync(async () =>
         {
             var list = await op.Admin.GetDataAsync(service, "/api/v1/admin/dead-letters?per_page=100");
             foreach (var summary in list.AsArray())
@@ -220,10 +212,8 @@ public abstract class OrderFailureTests(AppHostFixture fixture)
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"No dead letter in {service} for {orderId}");
-            await Task.Delay(500);
-        }
-    }
+            return null;
+        }, $"a dead letter in {service} for {orderId}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
 }
 
 [Collection(AppHostCollection.Name)]

@@ -27,26 +27,13 @@ public abstract class SearchTests(AppHostFixture fixture)
         await WaitForHitAsync(op, name, created, TimeSpan.FromSeconds(90));
     }
 
-    private static async Task<JsonNode> WaitForHitAsync(ShopOperator op, string query, string productId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        JsonNode data;
-        do
+    private static async Task<JsonNode> WaitForHitAsync(ShopOperator op, string query, string productId, TimeSpan timeout) =>
+        (await Poll.UntilAsync(async () =>
         {
             var (status, body, _) = await op.Admin.SendAsync(HttpMethod.Get, "search", $"/api/v1/search/products?q={Uri.EscapeDataString(query)}");
-            data = body["data"] ?? body;
-            if (status == HttpStatusCode.OK && data["items"]!.AsArray().Any(i => (string?)i!["id"] == productId))
-            {
-                return data;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"Search never found {productId} for '{query}': {data.ToJsonString()}");
-        return data;
-    }
+            return (status, data: body["data"] ?? body);
+        }, r => r.status == HttpStatusCode.OK && r.data["items"]!.AsArray().Any(i => (string?)i!["id"] == productId),
+            $"search to find {productId} for '{query}'", timeout, TimeSpan.FromMilliseconds(200))).data;
 }
 
 [Collection(AppHostCollection.Name)]

@@ -125,25 +125,9 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
     }
 
     /// <summary>Polls until <paramref name="done"/> holds for the order, or fails with the last state seen.</summary>
-    public async Task<JsonNode> WaitForOrderAsync(string orderId, Func<JsonNode, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        JsonNode order;
-        do
-        {
-            order = await GetDataAsync("ordering", $"/api/v1/orders/{orderId}");
-            if (done(order))
-            {
-                return order;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"Order {orderId} did not get there in time; last seen: {order.ToJsonString()}");
-        return order;
-    }
+    public Task<JsonNode> WaitForOrderAsync(string orderId, Func<JsonNode, bool> done, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(() => GetDataAsync("ordering", $"/api/v1/orders/{orderId}"), done, $"order {orderId} to get there",
+            timeout ?? TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
 
     public void Dispose() => _http.Dispose();
 }

@@ -110,20 +110,9 @@ public sealed class ShopOperator : IDisposable
 
     public async Task<JsonNode> WaitForMessageAsync(string channel, string to, Func<JsonNode, bool> match, TimeSpan? timeout, string what)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        do
-        {
-            if ((await InboxAsync(channel, to)).FirstOrDefault(m => match(m!)) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(250);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"The inbox never got {what}; it has: {(await InboxAsync(channel, to)).ToJsonString()}");
-        return null!;
+        var inbox = await Poll.UntilAsync(() => InboxAsync(channel, to), messages => messages.Any(m => match(m!)), what + " in the inbox",
+            timeout ?? TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+        return inbox.First(m => match(m!))!;
     }
 
     /// <summary>Kills a service's process (Aspire's stop command) and waits until it is gone.</summary>
@@ -159,21 +148,9 @@ public sealed class ShopOperator : IDisposable
     public async Task AssertInvariantsAsync()
     {
         // Sagas: every order in the shop, not only this test's.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        List<JsonNode> open;
-        while (true)
-        {
-            var all = await AllPagesAsync("ordering", "/api/v1/admin/sagas?per_page=100");
-            open = all.Where(o => !TerminalSagaStates.Contains((string?)o["saga_state"])).ToList();
-            if (open.Count == 0 || DateTime.UtcNow > deadline)
-            {
-                break;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.True(open.Count == 0, "Sagas not over: " + string.Join(", ", open.Select(o => $"{o["id"]} {o["saga_state"]}")));
+        await Poll.UntilAsync(async () => (await AllPagesAsync("ordering", "/api/v1/admin/sagas?per_page=100"))
+                .Where(o => !TerminalSagaStates.Contains((string?)o["saga_state"])).Select(o => $"{o["id"]} {o["saga_state"]}").ToList(),
+            open => open.Count == 0, "every saga over (listed: those still open)", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500));
 
         var orders = new List<JsonNode>();
         foreach (var id in _orders)

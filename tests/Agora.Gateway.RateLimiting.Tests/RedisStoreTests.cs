@@ -108,19 +108,12 @@ public sealed class RedisStoreTests
 
         // Redis back (empty: a restart loses the counters): limiting resumes on its own.
         redis.Start();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var remaining = await Poll.UntilAsync(async () =>
         {
             using var again = await host.Client.Get("/agora/closed");
-            if (again.StatusCode == HttpStatusCode.OK)
-            {
-                Assert.Equal("4", again.Header("X-RateLimit-Remaining"));
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "Limiting did not resume after Redis came back.");
-            await Task.Delay(200);
-        }
+            return again.StatusCode == HttpStatusCode.OK ? again.Header("X-RateLimit-Remaining") : null;
+        }, r => r is not null, "limiting to resume after Redis came back", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        Assert.Equal("4", remaining);
     }
 
     [Fact]
@@ -212,24 +205,19 @@ public sealed class RedisStoreTests
             _process = null;
         }
 
-        private async Task WaitUntilListening()
+        private Task WaitUntilListening() => Poll.UntilAsync(async () =>
         {
-            for (var i = 0; i < 100; i++)
+            try
             {
-                try
-                {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, _port);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(50);
-                }
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, _port);
+                return true;
             }
-
-            throw new InvalidOperationException($"redis-server did not listen on {_port}.");
-        }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, $"redis-server listening on {_port}", TimeSpan.FromSeconds(5));
 
         public ValueTask DisposeAsync()
         {

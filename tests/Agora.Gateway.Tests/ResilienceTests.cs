@@ -120,7 +120,11 @@ public sealed class ResilienceTests : IAsyncLifetime
 
         // Recovered and reactivated: it serves again.
         bad.Failing = false;
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Poll.UntilAsync(async () =>
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, "/api/x", "{}")).Status);
+            return bad.Hits > 5;
+        }, "the recovered replica back in rotation", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
         for (var i = 0; i < 60; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, "/api/x", "{}")).Status);
@@ -270,8 +274,10 @@ public sealed class ResilienceTests : IAsyncLifetime
 
         // The service recovers; after the break, 3 trial calls succeed and it closes.
         backend.Failing = false;
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        for (var i = 0; i < 10; i++)
+        var trial = await Poll.UntilAsync(() => SendAsync(client, HttpMethod.Post, "/api/x", "{}"), r => r.Status != HttpStatusCode.ServiceUnavailable,
+            "the break over", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)); // refused while open: the backend sees none of these
+        Assert.Equal(HttpStatusCode.OK, trial.Status);
+        for (var i = 1; i < 10; i++)
         {
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, "/api/x", "{}")).Status);
         }
@@ -292,8 +298,9 @@ public sealed class ResilienceTests : IAsyncLifetime
             await SendAsync(client, HttpMethod.Post, "/api/x", "{}");
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        Assert.Equal(HttpStatusCode.InternalServerError, (await SendAsync(client, HttpMethod.Post, "/api/x", "{}")).Status);
+        var trial = await Poll.UntilAsync(() => SendAsync(client, HttpMethod.Post, "/api/x", "{}"), r => r.Status != HttpStatusCode.ServiceUnavailable,
+            "the break over", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+        Assert.Equal(HttpStatusCode.InternalServerError, trial.Status);
         var (status, body) = await SendAsync(client, HttpMethod.Post, "/api/x", "{}");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);

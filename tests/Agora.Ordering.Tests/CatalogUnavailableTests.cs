@@ -16,6 +16,7 @@ public abstract class CatalogUnavailableBehaviour(AgoraMode mode)
     public async Task PlaceOrder_CatalogUnreachable_503WithRetryAfterAndNothingStored()
     {
         await using var app = new OrderingApp(mode, "http://127.0.0.1:" + TestServers.FreePort()); // nobody listens there
+        await app.InitializeAsync();
         var customer = Orders.NewCustomer();
         var client = app.CustomerClient(customer);
 

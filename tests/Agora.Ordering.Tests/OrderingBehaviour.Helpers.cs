@@ -12,6 +12,13 @@ namespace Agora.Ordering.Tests;
 public abstract partial class OrderingBehaviour
 {
     /// <summary>
+    /// How long a test watches for something that must not happen (a second announcement, a change from a repeated
+    /// answer). Nothing announces that a message will never come, so this is a bounded wait (Poll.StaysAsync); a
+    /// duplicate would be decided by the handler of the message already handled, well within it.
+    /// </summary>
+    internal static readonly TimeSpan NothingMoreWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// A confirmed order's history is the happy one, each step once, and each command went out once per attempt.
     /// </summary>
     private async Task AssertEveryStepOnceAsync(HttpClient client, string id, string from = "reserve_stock")
@@ -64,15 +71,8 @@ public abstract partial class OrderingBehaviour
         return id;
     }
 
-    private static async Task<JsonNode> WaitAsync(HttpClient client, string id, Func<JsonNode, bool> until, string what, TimeSpan? timeout = null)
-    {
-        JsonNode? last = null;
-        return await Eventually.GetAsync(async () =>
-        {
-            last = await Orders.DataAsync(client, $"/api/v1/orders/{id}");
-            return until(last) ? last : null;
-        }, what + " (" + id + ")", timeout, () => last?.ToJsonString() ?? "nothing");
-    }
+    private static Task<JsonNode> WaitAsync(HttpClient client, string id, Func<JsonNode, bool> until, string what, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(() => Orders.DataAsync(client, $"/api/v1/orders/{id}"), until, what + " (" + id + ")", timeout ?? OrderingApp.Patience, TimeSpan.FromMilliseconds(100));
 
     /// <summary>The body without <c>meta</c> (request id and time differ per response).</summary>
     private static async Task<JsonNode> WholeDataAsync(HttpClient client, string url)
@@ -105,9 +105,9 @@ public abstract partial class OrderingBehaviour
             if (Orders.Saga(order) == "completed")
             {
                 Assert.True(Script.Authorized(id), $"{id} completed without an authorization");
-                await Eventually.TrueAsync(() => Script.Of<CapturePayment>(id).Count > 0 && Script.Of<CommitStockForOrder>(id).Count > 0,
-                    $"capture and stock commit of {id}");
-                await Eventually.TrueAsync(() => Script.Of<OrderConfirmed>(id).Count > 0, $"OrderConfirmed of {id}");
+                await Poll.UntilAsync(() => Script.Of<CapturePayment>(id).Count > 0 && Script.Of<CommitStockForOrder>(id).Count > 0,
+                    $"capture and stock commit of {id}", OrderingApp.Patience);
+                await Poll.UntilAsync(() => Script.Of<OrderConfirmed>(id).Count > 0, $"OrderConfirmed of {id}", OrderingApp.Patience);
                 Assert.Empty(Script.Of<VoidPayment>(id));
                 Assert.Empty(Script.Of<ReleaseStockForOrder>(id));
             }
@@ -116,17 +116,17 @@ public abstract partial class OrderingBehaviour
                 Assert.Equal("cancelled", status);
                 if (Script.Captured(id))
                 {
-                    await Eventually.TrueAsync(() => Script.Of<RefundPayment>(id).Count > 0, $"the captured payment of cancelled {id} refunded");
+                    await Poll.UntilAsync(() => Script.Of<RefundPayment>(id).Count > 0, $"the captured payment of cancelled {id} refunded", OrderingApp.Patience);
                 }
                 else
                 {
-                    await Eventually.TrueAsync(() => Script.Of<AuthorizePayment>(id).Count == 0 || Script.Declined(id) || Script.Of<VoidPayment>(id).Count > 0,
-                        $"the payment of cancelled {id} voided");
+                    await Poll.UntilAsync(() => Script.Of<AuthorizePayment>(id).Count == 0 || Script.Declined(id) || Script.Of<VoidPayment>(id).Count > 0,
+                        $"the payment of cancelled {id} voided", OrderingApp.Patience);
                 }
 
-                await Eventually.TrueAsync(() => !Script.Reserved(id) || Script.Of<ReleaseStockForOrder>(id).Count > 0,
-                    $"the stock of cancelled {id} released");
-                await Eventually.TrueAsync(() => Script.Of<OrderCancelled>(id).Count > 0, $"OrderCancelled of {id}");
+                await Poll.UntilAsync(() => !Script.Reserved(id) || Script.Of<ReleaseStockForOrder>(id).Count > 0,
+                    $"the stock of cancelled {id} released", OrderingApp.Patience);
+                await Poll.UntilAsync(() => Script.Of<OrderCancelled>(id).Count > 0, $"OrderCancelled of {id}", OrderingApp.Patience);
                 Assert.False(Script.Committed(id), $"cancelled {id} had its stock sold");
                 Assert.Empty(Script.Of<OrderConfirmed>(id));
             }

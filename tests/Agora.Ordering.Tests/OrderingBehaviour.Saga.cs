@@ -53,9 +53,9 @@ public abstract partial class OrderingBehaviour
         Assert.Equal("06236", Script.Of<CreateShipment>(id)[0].Address.PostalCode);
 
         // The rest of the shop heard about it.
-        var placed = await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderPlaced>(id)), "OrderPlaced at the subscriber");
+        var placed = await Poll.UntilFoundAsync(() => Script.FirstOf<OrderPlaced>(id), "OrderPlaced at the subscriber", OrderingApp.Patience);
         Assert.Equal((112000m, customer + "@example.test"), (placed.Total, placed.Customer.Email));
-        await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderConfirmed>(id)), "OrderConfirmed at the subscriber");
+        await Poll.UntilFoundAsync(() => Script.FirstOf<OrderConfirmed>(id), "OrderConfirmed at the subscriber", OrderingApp.Patience);
         await AssertSagasSettledAsync();
     }
 
@@ -74,7 +74,7 @@ public abstract partial class OrderingBehaviour
         Assert.Contains(product, (string?)order["reason"], StringComparison.Ordinal);
         Assert.Null(order["links"]!["cancel"]);
         Assert.Equal(["order_placed", "stock_rejected", "order_cancelled"], await Orders.EventTypesAsync(client, id));
-        var cancelled = await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderCancelled>(id)), "OrderCancelled at the subscriber");
+        var cancelled = await Poll.UntilFoundAsync(() => Script.FirstOf<OrderCancelled>(id), "OrderCancelled at the subscriber", OrderingApp.Patience);
         Assert.Contains(product, cancelled.Reason, StringComparison.Ordinal);
         await AssertSagasSettledAsync();
         Assert.Empty(Script.Of<AuthorizePayment>(id));
@@ -94,7 +94,7 @@ public abstract partial class OrderingBehaviour
         Assert.Equal("declined", (string?)order["payment"]!["status"]);
         Assert.Contains("payment declined", (string?)order["reason"], StringComparison.Ordinal);
         await AssertSentOncePerAttemptAsync(client, id, "release_stock");
-        var failed = await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderPaymentFailed>(id)), "OrderPaymentFailed at the subscriber");
+        var failed = await Poll.UntilFoundAsync(() => Script.FirstOf<OrderPaymentFailed>(id), "OrderPaymentFailed at the subscriber", OrderingApp.Patience);
         Assert.Equal(("card declined", 24000m), (failed.Reason, failed.Total));
         await AssertSagasSettledAsync();
         Assert.Empty(Script.Of<CreateShipment>(id));
@@ -132,7 +132,7 @@ public abstract partial class OrderingBehaviour
 
         var waiting = await WaitAsync(client, id, o => Orders.Saga(o) == "authorize_payment", "the saga waiting for payment");
         Assert.Equal("payment_pending", Orders.Status(waiting));
-        await Eventually.TrueAsync(() => Script.Of<AuthorizePayment>(id).Count >= 2, "AuthorizePayment sent again after the step timeout");
+        await Poll.UntilAsync(() => Script.Of<AuthorizePayment>(id).Count >= 2, "AuthorizePayment sent again after the step timeout", OrderingApp.Patience);
         var retried = await WaitAsync(client, id, o => (int)o["saga"]!["attempt"]! >= 2, "the retry on the order");
         Assert.Equal("payment_pending", Orders.Status(retried));
         Assert.Contains("step_retried", await Orders.EventTypesAsync(client, id, withRetries: true));
@@ -154,7 +154,7 @@ public abstract partial class OrderingBehaviour
         var pending = await WaitAsync(client, id, o => (string?)o["payment"]!["status"] == "pending", "the payment pending");
         Assert.Equal("payment_pending", Orders.Status(pending));
         Assert.StartsWith("pay_", (string?)pending["payment"]!["id"], StringComparison.Ordinal);
-        await Eventually.TrueAsync(() => Script.Of<AuthorizePayment>(id).Count >= 2, "AuthorizePayment sent again while pending");
+        await Poll.UntilAsync(() => Script.Of<AuthorizePayment>(id).Count >= 2, "AuthorizePayment sent again while pending", OrderingApp.Patience);
         Assert.Single(await Orders.EventTypesAsync(client, id), t => t == "payment_pending"); // repeated pending answers change nothing
 
         Script.PendingPaymentCustomers.TryRemove(customer, out _);
@@ -283,7 +283,7 @@ public abstract partial class OrderingBehaviour
         await fixture.Peer.PublishAsync(new ShipmentDispatched(Guid.NewGuid(), now, id, shipment, "cj-logistics", tracking));
         var shipped = await WaitAsync(client, id, o => Orders.Status(o) == "shipped", "the order shipped");
         Assert.Equal("dispatched", (string?)shipped["shipment"]!["status"]);
-        var announced = await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderShipped>(id)), "OrderShipped at the subscriber");
+        var announced = await Poll.UntilFoundAsync(() => Script.FirstOf<OrderShipped>(id), "OrderShipped at the subscriber", OrderingApp.Patience);
         Assert.Equal(("cj-logistics", tracking), (announced.Carrier, announced.TrackingNumber));
 
         await fixture.Peer.PublishAsync(new ShipmentInTransit(Guid.NewGuid(), now, id, shipment, "Daejeon hub"));
@@ -292,14 +292,12 @@ public abstract partial class OrderingBehaviour
         var delivered = await WaitAsync(client, id, o => Orders.Status(o) == "delivered", "the order delivered");
         Assert.Equal(["pending", "payment_pending", "paid", "confirmed", "shipped", "delivered"],
             delivered["history"]!.AsArray().Select(h => (string)h!["status"]!));
-        await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderDelivered>(id)), "OrderDelivered at the subscriber");
+        await Poll.UntilFoundAsync(() => Script.FirstOf<OrderDelivered>(id), "OrderDelivered at the subscriber", OrderingApp.Patience);
 
         // A repeated delivery notice changes nothing.
         await fixture.Peer.PublishAsync(new ShipmentDelivered(Guid.NewGuid(), now, id, shipment));
-        await Task.Delay(1500);
-        var after = await Orders.DataAsync(client, $"/api/v1/orders/{id}");
-        Assert.Equal((int)delivered["version"]!, (int)after["version"]!);
-        Assert.Single(Script.Of<OrderDelivered>(id));
+        await Poll.StaysAsync(async () => ((int)(await Orders.DataAsync(client, $"/api/v1/orders/{id}"))["version"]!, Script.Of<OrderDelivered>(id).Count),
+            seen => seen == ((int)delivered["version"]!, 1), "the order unchanged and announced delivered once", OrderingBehaviour.NothingMoreWindow);
         await AssertSagasSettledAsync();
     }
 
@@ -324,7 +322,7 @@ public abstract partial class OrderingBehaviour
         Assert.Equal("cancelled by customer", (string?)order["reason"]);
         await AssertSentOncePerAttemptAsync(client, id, "return_payment");
         await AssertSentOncePerAttemptAsync(client, id, "release_stock");
-        var cancelled = await Eventually.GetAsync(() => Task.FromResult(Script.FirstOf<OrderCancelled>(id)), "OrderCancelled at the subscriber");
+        var cancelled = await Poll.UntilFoundAsync(() => Script.FirstOf<OrderCancelled>(id), "OrderCancelled at the subscriber", OrderingApp.Patience);
         Assert.Equal("cancelled by customer", cancelled.Reason);
 
         var again = await client.PostAsync($"/api/v1/orders/{id}/cancel", null); // cancelling twice is cancelling once

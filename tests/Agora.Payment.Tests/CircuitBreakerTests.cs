@@ -30,7 +30,7 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime
         _psp = await PspSimulatorHost.StartAsync();
         _app = new PaymentApp(AgoraMode.Embedded, _psp)
             .WithServices(s => s.AddSingleton<ILoggerProvider>(_logs));
-        _ = _app.Server;
+        await _app.InitializeAsync();
     }
 
     public async Task DisposeAsync()
@@ -71,15 +71,15 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime
         Assert.Equal("circuit open", second.Message);
         Assert.Equal(5, await _psp.RequestsAsync());
         Assert.Equal(CircuitState.Open, circuit.State);
-        Assert.Equal(1, await Eventually.Async(ScrapedStateAsync, s => s == 1, TimeSpan.FromSeconds(5), "state 1 on /metrics"));
+        Assert.Equal(1, await Poll.UntilAsync(ScrapedStateAsync, s => s == 1, "state 1 on /metrics", TimeSpan.FromSeconds(5)));
         Assert.Contains(_logs.Events, e => e.Id == 4101 && e.Level == LogLevel.Error);
 
         // The provider recovers; once the break (2 s) is over, a trial call goes through and closes the breaker.
         await _psp.HealthyAsync();
-        var third = await Eventually.Async<PspResult>(async () => await AuthorizeAsync("cb-3"), r => r.Outcome == PspOutcome.Ok, TimeSpan.FromSeconds(15), "a call through");
+        var third = await Poll.UntilAsync(() => AuthorizeAsync("cb-3"), r => r.Outcome == PspOutcome.Ok, "a call through", TimeSpan.FromSeconds(15));
         Assert.True(opened.Elapsed >= TimeSpan.FromSeconds(1.9), $"closed after {opened.Elapsed}, before the break was over");
         Assert.Equal(CircuitState.Closed, circuit.State);
-        Assert.Equal(0, await Eventually.Async(ScrapedStateAsync, s => s == 0, TimeSpan.FromSeconds(5), "state 0 on /metrics"));
+        Assert.Equal(0, await Poll.UntilAsync(ScrapedStateAsync, s => s == 0, "state 0 on /metrics", TimeSpan.FromSeconds(5)));
         Assert.Contains(_logs.Events, e => e.Id == 4102);
         Assert.Contains(_logs.Events, e => e.Id == 4103);
         var metrics = await (await _app.CreateClient().GetAsync("/metrics")).Content.ReadAsStringAsync();

@@ -2,7 +2,6 @@ using Agora.Contracts.Orders;
 using Agora.Payment.Infrastructure;
 using Agora.Payment.Tests.Infrastructure;
 using Agora.ServiceDefaults;
-using static Agora.Payment.Tests.Infrastructure.FakeOrdering;
 
 namespace Agora.Payment.Tests;
 
@@ -29,23 +28,24 @@ public abstract class OutageBehaviour(OutageFixture fixture)
         try
         {
             await Ordering.SendAsync(Authorize(orderId));
-            pending = await WaitForAsync<PaymentPending>(orderId);
+            pending = await Ordering.WaitForAsync<PaymentPending>(orderId);
             Assert.Contains("unavailable", pending.Reason, StringComparison.Ordinal);
             Assert.Equal(PaymentStatus.Pending, (await App.StoredAsync(orderId))!.Status);
 
             // Durable retries keep going while it is down, without telling Ordering again.
-            await Eventually.Async(() => App.StoredAsync(orderId), p => p.Operations.Single().Attempts >= 3, TimeSpan.FromSeconds(30),
-                "three durable attempts");
+            await Poll.UntilAsync(() => App.StoredAsync(orderId), p => p?.Operations.Single().Attempts >= 3, "three durable attempts", TimeSpan.FromSeconds(30));
         }
         finally
         {
             await Psp.HealthyAsync();
         }
 
-        var authorized = await WaitForAsync<PaymentAuthorized>(orderId, timeout: TimeSpan.FromSeconds(30));
+        var authorized = await Ordering.WaitForAsync<PaymentAuthorized>(orderId, timeout: TimeSpan.FromSeconds(30));
         Assert.Equal(pending.PaymentId, authorized.PaymentId);
-        await Task.Delay(1000);
-        var answers = AnswersFor(orderId);
+        // Authorized, and nothing left to send: the retries stopped with the answer, so Ordering heard each thing once.
+        await Poll.UntilAsync(async () => (await App.StoredAsync(orderId))!.Operations.All(o => o.Status != OperationStatus.Pending), "no operation pending");
+        await Poll.StaysAsync(() => Ordering.AnswersFor(orderId).Count == 2, "two answers (pending, authorized)", PaymentFixture.AnswerWindow);
+        var answers = Ordering.AnswersFor(orderId);
         Assert.Single(answers.OfType<PaymentPending>());
         Assert.Single(answers.OfType<PaymentAuthorized>());
         Assert.Equal(authorized.PspReference, (string?)Assert.Single(await Psp.AuthorizationsAsync(orderId))!["id"]);
@@ -61,9 +61,9 @@ public abstract class OutageBehaviour(OutageFixture fixture)
         try
         {
             await Ordering.SendAsync(Authorize(orderId));
-            var pending = await WaitForAsync<PaymentPending>(orderId);
+            var pending = await Ordering.WaitForAsync<PaymentPending>(orderId);
             await Ordering.SendAsync(new VoidPayment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "customer gave up"));
-            var voided = await WaitForAsync<PaymentVoided>(orderId);
+            var voided = await Ordering.WaitForAsync<PaymentVoided>(orderId);
             Assert.Equal(pending.PaymentId, voided.PaymentId);
         }
         finally
@@ -72,12 +72,12 @@ public abstract class OutageBehaviour(OutageFixture fixture)
         }
 
         // The void asks the provider for any hold an unanswered attempt made, once it answers again.
-        var stored = await Eventually.Async(() => App.StoredAsync(orderId),
-            p => p.Operation(OperationKind.Void)?.Status == OperationStatus.Succeeded, TimeSpan.FromSeconds(30), "the void to reach the provider");
+        var stored = (await Poll.UntilAsync(() => App.StoredAsync(orderId),
+            p => p?.Operation(OperationKind.Void)?.Status == OperationStatus.Succeeded, "the void to reach the provider", TimeSpan.FromSeconds(30)))!;
         Assert.Equal(PaymentStatus.Voided, stored.Status);
         Assert.Equal(OperationStatus.Cancelled, stored.Operation(OperationKind.Authorize)!.Status);
         Assert.DoesNotContain(await Psp.AuthorizationsAsync(orderId), a => (string?)a!["status"] == "authorized");
-        Assert.DoesNotContain(AnswersFor(orderId), a => a is PaymentAuthorized);
+        Assert.DoesNotContain(Ordering.AnswersFor(orderId), a => a is PaymentAuthorized);
         Assert.Empty(await App.DeadLettersAsync());
     }
 
@@ -91,7 +91,7 @@ public abstract class OutageBehaviour(OutageFixture fixture)
         try
         {
             await Ordering.SendAsync(Authorize(orderId));
-            await WaitForAsync<PaymentPending>(orderId);
+            await Ordering.WaitForAsync<PaymentPending>(orderId);
             Assert.Single(await Psp.AuthorizationsAsync(orderId));
         }
         finally
@@ -99,7 +99,7 @@ public abstract class OutageBehaviour(OutageFixture fixture)
             await Psp.HealthyAsync();
         }
 
-        var authorized = await WaitForAsync<PaymentAuthorized>(orderId, timeout: TimeSpan.FromSeconds(30));
+        var authorized = await Ordering.WaitForAsync<PaymentAuthorized>(orderId, timeout: TimeSpan.FromSeconds(30));
         var hold = Assert.Single(await Psp.AuthorizationsAsync(orderId));
         Assert.Equal((string)hold!["id"]!, authorized.PspReference);
     }

@@ -261,14 +261,14 @@ public abstract class SearchBehaviour(SearchFixture fixture)
     public async Task CatalogUpdate_SearchableWithinTwoSeconds()
     {
         var id = await Shop.CreateProductAsync("UPD-" + Guid.NewGuid().ToString("N")[..8], "Plain Lantern", "A lantern.", fixture.FirstCategory, 30_000, 4);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q("plain lantern"))).Contains(id), TimeSpan.FromSeconds(10), "the new product");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q("plain lantern"))).Contains(id), "the new product", TimeSpan.FromSeconds(10));
 
         var word = "Zephyrine" + Guid.NewGuid().ToString("N")[..6];
         var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = Json.Raw($"{{\"name\": \"{word} Lantern\"}}", "application/merge-patch+json") };
         var patched = await Shop.Catalog.SendAsync(patch);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
 
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(word))).SequenceEqual([id]), TimeSpan.FromSeconds(2), "the renamed product");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(word))).SequenceEqual([id]), "the renamed product", TimeSpan.FromSeconds(2));
         Assert.DoesNotContain(id, await Shop.SearchIdsAsync(Q("plain lantern")));
     }
 
@@ -277,9 +277,9 @@ public abstract class SearchBehaviour(SearchFixture fixture)
     {
         var sku = "DEL-" + Guid.NewGuid().ToString("N")[..8];
         var id = await Shop.CreateProductAsync(sku, "Doomed Teacup", "Soon gone.", fixture.FirstCategory, 5_000, 1);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Contains(id), TimeSpan.FromSeconds(10), "the new product");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Contains(id), "the new product", TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.NoContent, (await Shop.Catalog.DeleteAsync($"/api/v1/products/{id}")).StatusCode);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Count == 0, TimeSpan.FromSeconds(2), "the deleted product gone");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Count == 0, "the deleted product gone", TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -287,10 +287,10 @@ public abstract class SearchBehaviour(SearchFixture fixture)
     {
         var sku = "STK-" + Guid.NewGuid().ToString("N")[..8];
         var id = await Shop.CreateProductAsync(sku, "Stocky Candle", "Wax.", fixture.FirstCategory, 7_000, 3);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku) + "&in_stock=true")).Contains(id), TimeSpan.FromSeconds(10), "the product in stock");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku) + "&in_stock=true")).Contains(id), "the product in stock", TimeSpan.FromSeconds(10));
         var put = await Shop.Catalog.PutAsync($"/api/v1/products/{id}/inventory", Json.Of(new { available = 0 }));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku) + "&in_stock=true")).Count == 0, TimeSpan.FromSeconds(2), "the product out of stock");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku) + "&in_stock=true")).Count == 0, "the product out of stock", TimeSpan.FromSeconds(2));
         Assert.Equal([id], await Shop.SearchIdsAsync(Q(sku)));
     }
 
@@ -299,10 +299,10 @@ public abstract class SearchBehaviour(SearchFixture fixture)
     {
         var sku = "DRF-" + Guid.NewGuid().ToString("N")[..8];
         var id = await Shop.CreateProductAsync(sku, "Hidden Vase", "Draft.", fixture.FirstCategory, 7_000, 3);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Contains(id), TimeSpan.FromSeconds(10), "the product");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Contains(id), "the product", TimeSpan.FromSeconds(10));
         var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = Json.Raw("{\"status\": \"draft\"}", "application/merge-patch+json") };
         Assert.Equal(HttpStatusCode.OK, (await Shop.Catalog.SendAsync(patch)).StatusCode);
-        await Shop.WaitUntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Count == 0, TimeSpan.FromSeconds(2), "the draft hidden");
+        await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Count == 0, "the draft hidden", TimeSpan.FromSeconds(2));
     }
 
     // ---- rebuild ----

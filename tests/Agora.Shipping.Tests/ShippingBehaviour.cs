@@ -13,6 +13,16 @@ namespace Agora.Shipping.Tests;
 public abstract partial class ShippingBehaviour(ShippingFixture fixture)
 {
     private ShippingApp App => fixture.App;
+
+    /// <summary>What Ordering's stand-in received: emptied for each test (a late answer of an earlier test is dropped).</summary>
+    private readonly ProbeRecorder _received = fixture.App.Probe.Received.Cleared();
+
+    /// <summary>
+    /// How long a test watches for an answer that must not come (a second ShipmentDispatched, a delivery refused with
+    /// 409). Nothing announces that a message will never be sent, so this is a bounded wait (Poll.StaysAsync); Shipping
+    /// publishes within the request that decides, so a wrong answer would leave its outbox well within it.
+    /// </summary>
+    private static readonly TimeSpan NothingMoreWindow = TimeSpan.FromSeconds(1);
     private HttpClient Client => fixture.Client;
 
     private static string NewOrderId() => "ord_" + Guid.NewGuid().ToString("N");
@@ -26,12 +36,12 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
     private async Task<ShipmentCreated> CreatedAsync(string orderId, string customerId = "usr_buyer", ShippingAddress? address = null)
     {
         await App.Probe.SendAsync(Create(orderId, customerId, address));
-        return await ProbeRecorder.WaitForAsync<ShipmentCreated>(e => e.OrderId == orderId, "ShipmentCreated for " + orderId);
+        return await _received.WaitForAsync<ShipmentCreated>(e => e.OrderId == orderId, "ShipmentCreated for " + orderId);
     }
 
     private async Task<HttpResponseMessage> CallbackAsync(object body, string secret = ShippingApp.Secret, long? timestamp = null, Action<HttpRequestMessage>? tweak = null)
     {
-        var raw = Encoding.UTF8.GetBytes(Json.Of(body).ReadAsStringAsync().GetAwaiter().GetResult());
+        var raw = Encoding.UTF8.GetBytes(await Json.Of(body).ReadAsStringAsync());
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/carrier-callbacks") { Content = new ByteArrayContent(raw) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(CarrierSignature.HeaderName, CarrierSignature.Header(secret, timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), raw));
@@ -104,13 +114,8 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         await App.Probe.SendAsync(Create(orderId));
         await App.Probe.SendAsync(Create(orderId));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (ProbeRecorder.All<ShipmentCreated>(e => e.OrderId == orderId).Count < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        var answers = ProbeRecorder.All<ShipmentCreated>(e => e.OrderId == orderId);
+        var answers = await Poll.UntilAsync(() => Task.FromResult(_received.All<ShipmentCreated>(e => e.OrderId == orderId)), a => a.Count >= 2,
+            "both answers");
         Assert.Equal(2, answers.Count);
         Assert.Single(answers.Select(a => (a.ShipmentId, a.TrackingNumber)).Distinct());
         var list = await GetAsAdminAsync($"/api/v1/shipments?order_id={orderId}");
@@ -124,16 +129,16 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         var orderId = NewOrderId();
         await App.Probe.SendAsync(Create(orderId, address: Address(postalCode: "00000")));
 
-        var failed = await ProbeRecorder.WaitForAsync<ShipmentFailed>(e => e.OrderId == orderId, "ShipmentFailed");
+        var failed = await _received.WaitForAsync<ShipmentFailed>(e => e.OrderId == orderId, "ShipmentFailed");
         Assert.Equal("address not serviceable", failed.Reason);
-        Assert.Empty(ProbeRecorder.All<ShipmentCreated>(e => e.OrderId == orderId));
+        Assert.Empty(_received.All<ShipmentCreated>(e => e.OrderId == orderId));
         var shipment = Assert.Single((await GetAsAdminAsync($"/api/v1/shipments?order_id={orderId}"))["data"]!.AsArray())!;
         Assert.Equal("failed", (string?)shipment["status"]);
         Assert.Null((string?)shipment["tracking_number"]);
 
         // Asked again, the answer is the same failure: nothing is booked on a second try.
         await App.Probe.SendAsync(Create(orderId, address: Address(postalCode: "00000")));
-        await WaitUntilAsync(() => ProbeRecorder.All<ShipmentFailed>(e => e.OrderId == orderId).Count == 2, "the second ShipmentFailed");
+        await Poll.UntilAsync(() => _received.All<ShipmentFailed>(e => e.OrderId == orderId).Count == 2, "the second ShipmentFailed");
     }
 
     [Fact]
@@ -144,7 +149,7 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
 
         await App.Probe.SendAsync(new CancelShipment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "payment declined"));
 
-        var cancelled = await ProbeRecorder.WaitForAsync<ShipmentCancelled>(e => e.OrderId == orderId, "ShipmentCancelled");
+        var cancelled = await _received.WaitForAsync<ShipmentCancelled>(e => e.OrderId == orderId, "ShipmentCancelled");
         Assert.Equal(created.ShipmentId, cancelled.ShipmentId);
         var shipment = (await GetAsAdminAsync($"/api/v1/shipments/{created.ShipmentId}"))["data"]!;
         Assert.Equal("cancelled", (string?)shipment["status"]);
@@ -160,12 +165,12 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
     {
         var orderId = NewOrderId();
         await App.Probe.SendAsync(new CancelShipment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "order cancelled"));
-        await ProbeRecorder.WaitForAsync<ShipmentCancelled>(e => e.OrderId == orderId, "ShipmentCancelled for an unknown order");
+        await _received.WaitForAsync<ShipmentCancelled>(e => e.OrderId == orderId, "ShipmentCancelled for an unknown order");
 
         await App.Probe.SendAsync(Create(orderId));
 
-        await WaitUntilAsync(() => ProbeRecorder.All<ShipmentCancelled>(e => e.OrderId == orderId).Count == 2, "the late create answered as cancelled");
-        Assert.Empty(ProbeRecorder.All<ShipmentCreated>(e => e.OrderId == orderId));
+        await Poll.UntilAsync(() => _received.All<ShipmentCancelled>(e => e.OrderId == orderId).Count == 2, "the late create answered as cancelled");
+        Assert.Empty(_received.All<ShipmentCreated>(e => e.OrderId == orderId));
     }
 
     [Fact]
@@ -174,12 +179,12 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         var orderId = NewOrderId();
         var created = await CreatedAsync(orderId);
         (await CallbackAsync(Step(created.TrackingNumber, "dispatched"))).EnsureSuccessStatusCode();
-        await ProbeRecorder.WaitForAsync<ShipmentDispatched>(e => e.OrderId == orderId, "ShipmentDispatched");
+        await _received.WaitForAsync<ShipmentDispatched>(e => e.OrderId == orderId, "ShipmentDispatched");
 
         await App.Probe.SendAsync(new CancelShipment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "too late"));
 
-        await WaitUntilAsync(() => ProbeRecorder.All<ShipmentDispatched>(e => e.OrderId == orderId).Count == 2, "the current state as the answer");
-        Assert.Empty(ProbeRecorder.All<ShipmentCancelled>(e => e.OrderId == orderId));
+        await Poll.UntilAsync(() => _received.All<ShipmentDispatched>(e => e.OrderId == orderId).Count == 2, "the current state as the answer");
+        Assert.Empty(_received.All<ShipmentCancelled>(e => e.OrderId == orderId));
         Assert.Equal("dispatched", (string?)(await GetAsAdminAsync($"/api/v1/shipments/{created.ShipmentId}"))["data"]!["status"]);
     }
 
@@ -192,18 +197,18 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         var dispatched = await CallbackAsync(Step(created.TrackingNumber, "dispatched", "Seoul Gangnam"));
         Assert.Equal(HttpStatusCode.OK, dispatched.StatusCode);
         Assert.Equal("dispatched", (string?)(await dispatched.BodyAsync())["data"]!["status"]);
-        var pickedUp = await ProbeRecorder.WaitForAsync<ShipmentDispatched>(e => e.OrderId == orderId, "ShipmentDispatched");
+        var pickedUp = await _received.WaitForAsync<ShipmentDispatched>(e => e.OrderId == orderId, "ShipmentDispatched");
         Assert.Equal((created.ShipmentId, "CJ Logistics", created.TrackingNumber), (pickedUp.ShipmentId, pickedUp.Carrier, pickedUp.TrackingNumber));
 
         (await CallbackAsync(Step(created.TrackingNumber, "in_transit", "Daejeon Hub"))).EnsureSuccessStatusCode();
-        var moving = await ProbeRecorder.WaitForAsync<ShipmentInTransit>(e => e.OrderId == orderId, "ShipmentInTransit");
+        var moving = await _received.WaitForAsync<ShipmentInTransit>(e => e.OrderId == orderId, "ShipmentInTransit");
         Assert.Equal("Daejeon Hub", moving.Location);
 
         (await CallbackAsync(Step(created.TrackingNumber, "in_transit", "Busan Hub"))).EnsureSuccessStatusCode();
-        await WaitUntilAsync(() => ProbeRecorder.All<ShipmentInTransit>(e => e.OrderId == orderId && e.Location == "Busan Hub").Count == 1, "the second hub");
+        await Poll.UntilAsync(() => _received.All<ShipmentInTransit>(e => e.OrderId == orderId && e.Location == "Busan Hub").Count == 1, "the second hub");
 
         (await CallbackAsync(Step(created.TrackingNumber, "delivered", "Busan"))).EnsureSuccessStatusCode();
-        await ProbeRecorder.WaitForAsync<ShipmentDelivered>(e => e.OrderId == orderId && e.ShipmentId == created.ShipmentId, "ShipmentDelivered");
+        await _received.WaitForAsync<ShipmentDelivered>(e => e.OrderId == orderId && e.ShipmentId == created.ShipmentId, "ShipmentDelivered");
 
         var shipment = (await GetAsAdminAsync($"/api/v1/shipments/{created.ShipmentId}"))["data"]!;
         Assert.Equal("delivered", (string?)shipment["status"]);
@@ -228,9 +233,8 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.False((bool)(await first.BodyAsync())["data"]!["duplicate"]!);
         Assert.True((bool)(await second.BodyAsync())["data"]!["duplicate"]!);
-        await ProbeRecorder.WaitForAsync<ShipmentDispatched>(e => e.OrderId == orderId, "ShipmentDispatched");
-        await Task.Delay(1000);
-        Assert.Single(ProbeRecorder.All<ShipmentDispatched>(e => e.OrderId == orderId));
+        await _received.WaitForAsync<ShipmentDispatched>(e => e.OrderId == orderId, "ShipmentDispatched");
+        await Poll.StaysAsync(() => _received.All<ShipmentDispatched>(e => e.OrderId == orderId).Count == 1, "one ShipmentDispatched", NothingMoreWindow);
         var tracking = (await GetAsAdminAsync($"/api/v1/shipments/{created.ShipmentId}"))["data"]!["tracking"]!.AsArray();
         Assert.Equal(2, tracking.Count);
     }
@@ -268,9 +272,9 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         await missing.AssertErrorAsync(401, "INVALID_SIGNATURE");
 
         // Signed for one body, sent with another: the signature covers the exact bytes.
+        var other = Encoding.UTF8.GetBytes(await Json.Of(Step(created.TrackingNumber, "delivered")).ReadAsStringAsync());
         var tampered = await CallbackAsync(Step(created.TrackingNumber, "dispatched"), tweak: r =>
         {
-            var other = Encoding.UTF8.GetBytes(Json.Of(Step(created.TrackingNumber, "delivered")).ReadAsStringAsync().GetAwaiter().GetResult());
             r.Content = new ByteArrayContent(other);
             r.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         });
@@ -287,8 +291,7 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         var response = await CallbackAsync(Step(created.TrackingNumber, "delivered"));
 
         await response.AssertErrorAsync(409, "INVALID_TRANSITION");
-        await Task.Delay(500);
-        Assert.Empty(ProbeRecorder.All<ShipmentDelivered>(e => e.OrderId == orderId));
+        await Poll.StaysAsync(() => _received.All<ShipmentDelivered>(e => e.OrderId == orderId).Count == 0, "no ShipmentDelivered", NothingMoreWindow);
     }
 
     [Fact]
@@ -371,20 +374,6 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
         while (cursor is not null);
 
         Assert.Equal(Enumerable.Reverse(ids), seen);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException("Timed out waiting for " + what + ".");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
 

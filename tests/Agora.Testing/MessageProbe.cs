@@ -13,8 +13,8 @@ namespace Agora.Testing;
 /// Stands in for the services around a service under test, over the real transport of the mode: in the embedded mode a
 /// Wolverine host on a free TCP port (the app's peers point at it), in the distributed mode a Wolverine host on the test
 /// RabbitMQ, in the app's messaging namespace, publishing to and binding the same fan-out exchanges the services use.
-/// It sends the commands and events a test gives it and records what it receives (in <see cref="ProbeRecorder"/>, via
-/// the handler types the test names, since Wolverine needs a concrete handler per message type).
+/// It sends the commands and events a test gives it and records what it receives (in its own <see cref="Received"/>,
+/// via the handler types the test names, since Wolverine needs a concrete handler per message type).
 /// </summary>
 /// <remarks>
 /// Create it before the app, call <see cref="ReceiveFor{T}"/> while configuring the app (embedded: the app's peers must
@@ -23,6 +23,9 @@ namespace Agora.Testing;
 public sealed class MessageProbe(AgoraMode mode) : IAsyncDisposable
 {
     private IHost? _host;
+
+    /// <summary>What this probe received (its handlers record here).</summary>
+    public ProbeRecorder Received { get; } = new();
 
     /// <summary>Embedded mode: the TCP port the probe listens on.</summary>
     public int Port { get; } = TestServers.FreePort();
@@ -48,7 +51,7 @@ public sealed class MessageProbe(AgoraMode mode) : IAsyncDisposable
     public async Task StartAsync<T>(ServiceApp<T> app, Type[] handlers, Type[] sends, Type[] receives) where T : class
     {
         _ = app.Services; // the app is running before anything is sent to it
-        _host = Host.CreateDefaultBuilder().UseWolverine(opts =>
+        _host = Host.CreateDefaultBuilder().ConfigureServices(s => s.AddSingleton(Received)).UseWolverine(opts =>
         {
             opts.ServiceName = "probe";
             opts.ApplicationAssembly = handlers.FirstOrDefault()?.Assembly ?? typeof(MessageProbe).Assembly;
@@ -107,31 +110,32 @@ public sealed class MessageProbe(AgoraMode mode) : IAsyncDisposable
     }
 }
 
-/// <summary>What every probe received, in arrival order (static: probe handlers are static Wolverine handlers).</summary>
-public static class ProbeRecorder
+/// <summary>
+/// What one probe (or stand-in service) received, in arrival order. Each probe host registers its own recorder, and its
+/// handlers take it as a parameter (<c>Handle(T message, ProbeRecorder recorder)</c>), so two probes, or the two modes'
+/// fixtures running in parallel, never see each other's messages. <see cref="Cleared"/> gives a test a fresh start.
+/// </summary>
+public sealed class ProbeRecorder
 {
-    private static readonly ConcurrentQueue<object> Received = new();
+    private readonly ConcurrentQueue<object> _received = new();
 
     /// <summary>Called by a probe's handlers.</summary>
-    public static void Record(object message) => Received.Enqueue(message);
+    public void Record(object message) => _received.Enqueue(message);
+
+    /// <summary>Every received message, in arrival order.</summary>
+    public IReadOnlyList<object> All() => _received.ToList();
 
     /// <summary>Every received message of type <typeparamref name="T"/> matching <paramref name="match"/>.</summary>
-    public static IReadOnlyList<T> All<T>(Func<T, bool> match) => Received.OfType<T>().Where(match).ToList();
+    public IReadOnlyList<T> All<T>(Func<T, bool> match) => _received.OfType<T>().Where(match).ToList();
 
     /// <summary>Waits for a matching message; fails the test with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task<T> WaitForAsync<T>(Func<T, bool> match, string what, TimeSpan? timeout = null)
+    public Task<T> WaitForAsync<T>(Func<T, bool> match, string what, TimeSpan? timeout = null) where T : class =>
+        Poll.UntilFoundAsync(() => _received.OfType<T>().FirstOrDefault(match), $"{what} ({typeof(T).Name})", timeout);
+
+    /// <summary>Forgets what was received (a test's fresh start); returns this recorder.</summary>
+    public ProbeRecorder Cleared()
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Received.OfType<T>().FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what} ({typeof(T).Name}).");
+        _received.Clear();
+        return this;
     }
 }

@@ -9,9 +9,12 @@ namespace Agora.Testing;
 /// <summary>
 /// A service in-process (TestServer) on a real store: its own SQLite file in a temp directory (embedded), or its own
 /// database on the test PostgreSQL with RabbitMQ and Redis (distributed). The Wolverine TCP listener gets a free port.
+/// Start it with <see cref="InitializeAsync"/> (from a fixture's own InitializeAsync, never blocking on it): what it
+/// depends on (an Identity double) starts first, then the app.
 /// </summary>
 public class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
+    private bool _initialized;
     private readonly Dictionary<string, string?> _settings = new();
     private readonly List<Action<IServiceCollection>> _services = [];
 
@@ -85,8 +88,27 @@ public class ServiceApp<TEntryPoint> : WebApplicationFactory<TEntryPoint> where 
         return this;
     }
 
+    /// <summary>Starts what the app depends on (its Identity double), then the app itself.</summary>
+    public virtual async Task InitializeAsync()
+    {
+        await StartDependenciesAsync();
+        _initialized = true;
+        _ = Server;
+    }
+
+    /// <summary>What must listen before the app starts; an app that has such dependencies overrides this.</summary>
+    protected virtual Task StartDependenciesAsync() => Task.CompletedTask;
+
+    /// <summary>Whether the app may only start through <see cref="InitializeAsync"/> (it has dependencies to start first).</summary>
+    protected virtual bool HasDependencies => false;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (HasDependencies && !_initialized)
+        {
+            throw new InvalidOperationException($"Start {GetType().Name} with 'await app.InitializeAsync()' before using it: what it depends on is not listening yet.");
+        }
+
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in _settings)
         {

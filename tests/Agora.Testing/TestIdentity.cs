@@ -136,16 +136,38 @@ public sealed class TestIdentity : IAsyncDisposable
     public int DiscoveryFetches => Volatile.Read(ref _discoveryFetches);
     public int AttackerFetches => Volatile.Read(ref _attackerFetches);
 
-    public static async Task<TestIdentity> StartAsync()
+    /// <summary>
+    /// An Identity double on a loopback port chosen now, so its <see cref="Issuer"/> can go into an app's settings
+    /// before anything starts; it answers once <see cref="ListenAsync"/> has run.
+    /// </summary>
+    public static TestIdentity Create()
     {
         // Empty: no appsettings.json (the test directory has Catalog's, whose Kestrel endpoints would win over UseUrls).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        var port = TestServers.FreePort();
+        builder.WebHost.UseKestrelCore().UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddRoutingCore();
-        var identity = new TestIdentity(builder.Build());
-        await identity._app.StartAsync();
-        var address = new Uri(identity._app.Urls.First());
-        identity.Issuer = $"http://127.0.0.1:{address.Port}/";
+        return new TestIdentity(builder.Build()) { Issuer = $"http://127.0.0.1:{port}/" };
+    }
+
+    /// <summary>Starts serving the discovery document and the JWKS.</summary>
+    public async Task ListenAsync()
+    {
+        if (!Listening)
+        {
+            await _app.StartAsync();
+            Listening = true;
+        }
+    }
+
+    /// <summary>Whether <see cref="ListenAsync"/> has run.</summary>
+    public bool Listening { get; private set; }
+
+    /// <summary>An Identity double, listening.</summary>
+    public static async Task<TestIdentity> StartAsync()
+    {
+        var identity = Create();
+        await identity.ListenAsync();
         return identity;
     }
 

@@ -16,13 +16,17 @@ public sealed class CatalogApp : ServiceApp<Program>
     {
         With("Catalog:ExpirySweepInterval", "01:00:00");
 
-        // Last: nothing above may throw and leave the issuer's Kestrel running.
-        Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
+        // Its port is chosen now; it listens when the app starts (InitializeAsync).
+        Identity = TestIdentity.Create();
         With("Agora:Auth:Authority", Identity.Issuer);
     }
 
     /// <summary>The Identity double whose keys this Catalog trusts.</summary>
     public TestIdentity Identity { get; }
+
+    protected override bool HasDependencies => true;
+
+    protected override Task StartDependenciesAsync() => Identity.ListenAsync();
 
     /// <summary>Adds a configuration value before the app starts.</summary>
     public new CatalogApp With(string key, string? value)
@@ -68,6 +72,9 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
     public CatalogApp App { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The app's clock: real time, moved forward by a test that needs a deadline (a reservation's TTL) to pass.</summary>
+    public ShiftableClock Clock { get; } = new();
+
     /// <summary>A service's client (client credentials, write:inventory and write:catalog): reservations.</summary>
     public HttpClient Service { get; private set; } = null!;
 
@@ -76,13 +83,13 @@ public abstract class CatalogFixture(AgoraMode mode) : IAsyncLifetime
     {
     }
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        App = new CatalogApp(mode);
+        App = new CatalogApp(mode).WithServices(s => s.AddSingleton<TimeProvider>(Clock));
         Configure(App);
+        await App.InitializeAsync();
         Client = App.CreateAdminClient();
         Service = App.CreateServiceClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await App.DisposeAsync();

@@ -66,8 +66,7 @@ public sealed class CatalogProcess : IAsyncLifetime
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        await Poll.UntilAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -76,20 +75,13 @@ public sealed class CatalogProcess : IAsyncLifetime
 
             try
             {
-                if ((await Client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return (await Client.GetAsync("/health/ready")).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
-                // not listening yet
+                return false; // not listening yet
             }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("Catalog did not become ready in 90 s:\n" + string.Join('\n', Lines.TakeLast(40)));
+        }, "Catalog ready (its log: " + Lines.Count + " lines so far)", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
     }
 
     public async Task DisposeAsync()

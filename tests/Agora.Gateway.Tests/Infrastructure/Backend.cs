@@ -35,6 +35,7 @@ public sealed class Backend : IAsyncDisposable
             Interlocked.Increment(ref _hits);
             if (Delay > TimeSpan.Zero)
             {
+                // Not a wait in a test: the simulated service is slow on purpose (timeouts, hedging, slow upstreams).
                 await Task.Delay(Delay, context.RequestAborted);
             }
 

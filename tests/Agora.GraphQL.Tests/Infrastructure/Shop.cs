@@ -124,25 +124,17 @@ public abstract class ShopFixture(AgoraMode mode) : IAsyncLifetime
                 },
             };
             var key = Guid.NewGuid().ToString();
-            HttpResponseMessage response;
-            JsonNode body;
-            var attempt = 0;
-            do
-            {
-                // On a busy machine Catalog's price check can miss its 2 s deadline: Ordering answers 503 and asks for
-                // a retry with the same Idempotency-Key, which is what a client does.
-                if (attempt++ > 0)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(attempt));
-                }
 
+            // On a busy machine Catalog's price check can miss its 2 s deadline: Ordering answers 503 and asks for a
+            // retry with the same Idempotency-Key, which is what a client does (here once a second, for 20 s at most).
+            var (response, body) = await Poll.UntilAsync(async () =>
+            {
                 using var send = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Json.Of(order) };
                 send.Headers.Authorization = new("Bearer", token);
                 send.Headers.Add("Idempotency-Key", key);
-                response = await client.SendAsync(send);
-                body = await response.BodyAsync();
-            }
-            while (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5);
+                var answer = await client.SendAsync(send);
+                return (answer, await answer.BodyAsync());
+            }, r => r.answer.StatusCode != HttpStatusCode.ServiceUnavailable, "the order taken (not 503)", TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(1));
 
             Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
             orders.Add((string)body["data"]!["id"]!);

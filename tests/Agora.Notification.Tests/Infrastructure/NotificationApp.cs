@@ -54,7 +54,7 @@ public sealed class NotificationApp : ServiceApp<Program>
         }
         catch
         {
-            // Nothing started here may outlive a failed start (the sink is a Node process).
+            // Nothing started here may outlive a failed start (the SMTP sink and the webhook listen on real ports).
             if (app is not null)
             {
                 await app.DisposeAsync();

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
+using System.Net.Sockets;
+using Agora.DevInbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 
 namespace Agora.Notification.Tests.Infrastructure;
@@ -15,176 +18,144 @@ public sealed record ReceivedEmail(string? From, IReadOnlyList<string> To, MimeM
 }
 
 /// <summary>
-/// A real SMTP server: <c>smtp-sink/sink.js</c> (the npm package smtp-server) run with Node on a loopback port. It prints
-/// each message it accepts as a JSON line; this class parses them with MimeKit. It can be stopped (the port then refuses
-/// connections, as a mail server that is down) and started again on the same port. The first sink of a test run installs
-/// its package (<c>npm ci</c>) when <c>node_modules</c> is missing.
+/// A real SMTP server: the repository's development inbox (<c>src/Services/DevInbox</c>, the SmtpServer library) run
+/// in-process on a loopback port. It keeps each message's envelope and writes the message as it arrived to an
+/// <c>.eml</c> file, which this class parses with MimeKit. It can be stopped (the port then refuses connections, as a
+/// mail server that is down) and started again on the same port; what it received before is kept.
 /// </summary>
-public sealed class SmtpSink : IAsyncDisposable
+public sealed class SmtpSink(int port) : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
-    private static bool _installed;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "agora-tests", "smtp-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly ConcurrentDictionary<string, ReceivedEmail> _parsed = new(StringComparer.Ordinal);
+    private readonly List<ReceivedEmail> _before = [];
+    private WebApplication? _app;
+    private string _directory = "";
+    private int _runs;
 
-    private readonly ConcurrentQueue<ReceivedEmail> _received = new();
-    private Process? _process;
+    public int Port { get; } = port;
 
-    public SmtpSink(int port) => Port = port;
-
-    public int Port { get; }
-
-    public IReadOnlyList<ReceivedEmail> Received => _received.ToList();
+    /// <summary>Every email received so far (across restarts), in arrival order.</summary>
+    public IReadOnlyList<ReceivedEmail> Received
+    {
+        get
+        {
+            lock (_before)
+            {
+                return [.. _before, .. Current()];
+            }
+        }
+    }
 
     public IReadOnlyList<ReceivedEmail> To(string address) =>
-        _received.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
+        Received.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).ToList();
 
+    /// <summary>Starts the inbox and returns once its SMTP port accepts connections.</summary>
     public async Task StartAsync()
     {
-        var dir = SinkDirectory();
-        await EnsureInstalledAsync(dir);
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new StringBuilder();
-        var process = new Process
+        _directory = Path.Combine(_root, "run" + ++_runs);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        builder.Services.AddLogging();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            StartInfo = new ProcessStartInfo("node")
-            {
-                ArgumentList = { "sink.js", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                WorkingDirectory = dir,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-            },
-            EnableRaisingEvents = true,
-        };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (string.IsNullOrEmpty(e.Data))
-            {
-                return;
-            }
-
-            using var doc = JsonDocument.Parse(e.Data);
-            var root = doc.RootElement;
-            switch (root.GetProperty("type").GetString())
-            {
-                case "listening":
-                    listening.TrySetResult();
-                    break;
-                case "message":
-                    var raw = root.GetProperty("raw").GetString() ?? "";
-                    var message = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(raw)));
-                    var to = root.GetProperty("to").EnumerateArray().Select(t => t.GetString() ?? "").ToList();
-                    _received.Enqueue(new ReceivedEmail(root.GetProperty("from").GetString(), to, message));
-                    break;
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (errors)
-                {
-                    errors.AppendLine(e.Data);
-                }
-            }
-        };
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The SMTP sink exited: " + errors));
-        if (!process.Start())
-        {
-            throw new InvalidOperationException("Could not start node for the SMTP sink.");
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            ["DevInbox:SmtpPort"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DevInbox:Directory"] = _directory,
+        });
+        var app = DevInboxProgram.Build(builder);
+        await app.StartAsync();
+        _app = app;
+        await Poll.UntilAsync(AcceptsAsync, $"the SMTP sink listening on {Port}", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Stops the server: connections to its port are refused until it is started again.</summary>
     public async Task StopAsync()
     {
-        if (_process is not { } process)
+        if (_app is not { } app)
         {
             return;
         }
 
-        _process = null;
-        if (!process.HasExited)
+        lock (_before)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            _before.AddRange(Current());
         }
 
-        process.Dispose();
+        _app = null;
+        await app.StopAsync();
+        await app.DisposeAsync();
     }
 
     /// <summary>Waits for an email to <paramref name="address"/> matching <paramref name="match"/>.</summary>
-    public async Task<ReceivedEmail> WaitForAsync(string address, Func<ReceivedEmail, bool>? match = null, TimeSpan? timeout = null)
+    public Task<ReceivedEmail> WaitForAsync(string address, Func<ReceivedEmail, bool>? match = null, TimeSpan? timeout = null) =>
+        Poll.UntilFoundAsync(() => To(address).FirstOrDefault(m => match?.Invoke(m) ?? true), $"an email to {address}", timeout);
+
+    public async ValueTask DisposeAsync()
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (To(address).FirstOrDefault(m => match?.Invoke(m) ?? true) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"No email to {address} reached the SMTP sink (it has {_received.Count} for others).");
-    }
-
-    public async ValueTask DisposeAsync() => await StopAsync();
-
-    /// <summary><c>tests/Agora.Notification.Tests/smtp-sink</c>, found upwards from the test binaries.</summary>
-    private static string SinkDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "smtp-sink");
-            if (File.Exists(Path.Combine(candidate, "sink.js")) && File.Exists(Path.Combine(candidate, "package-lock.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("smtp-sink/ (sink.js, package-lock.json) not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task EnsureInstalledAsync(string dir)
-    {
-        await InstallLock.WaitAsync();
+        await StopAsync();
         try
         {
-            if (_installed || Directory.Exists(Path.Combine(dir, "node_modules", "smtp-server")))
-            {
-                _installed = true;
-                return;
-            }
-
-            var npm = new ProcessStartInfo("npm")
-            {
-                ArgumentList = { "ci", "--no-audit", "--no-fund", "--loglevel=error" },
-                WorkingDirectory = dir,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(npm) ?? throw new InvalidOperationException("Could not start npm (Node 20+ and npm are needed).");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm ci in {dir} failed ({process.ExitCode}): {await stderr}{await stdout}");
-            }
-
-            _installed = true;
+            Directory.Delete(_root, recursive: true);
         }
-        finally
+        catch (DirectoryNotFoundException)
         {
-            InstallLock.Release();
+        }
+    }
+
+    /// <summary>What the running inbox caught, each once its <c>.eml</c> is written (the inbox lists it just before).</summary>
+    private List<ReceivedEmail> Current()
+    {
+        if (_app is not { } app)
+        {
+            return [];
+        }
+
+        var caught = app.Services.GetRequiredService<Inbox>().Find("email", null, int.MaxValue).Reverse();
+        var emails = new List<ReceivedEmail>();
+        foreach (var message in caught)
+        {
+            var file = Path.Combine(_directory, $"{message.Id:D6}.eml");
+            if (_parsed.TryGetValue(file, out var parsed))
+            {
+                emails.Add(parsed);
+            }
+            else if (File.Exists(file))
+            {
+                try
+                {
+                    parsed = new ReceivedEmail(message.From, message.To, MimeMessage.Load(file));
+                }
+                catch (IOException)
+                {
+                    break; // still being written: it and those after it count on the next look
+                }
+
+                if (parsed.Subject != (message.Subject ?? "") || (parsed.Message.HtmlBody ?? "") != (message.Html ?? ""))
+                {
+                    break; // only part of it written yet
+                }
+
+                emails.Add(_parsed.GetOrAdd(file, parsed));
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return emails;
+    }
+
+    private async Task<bool> AcceptsAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }

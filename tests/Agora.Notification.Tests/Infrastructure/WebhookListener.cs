@@ -40,21 +40,8 @@ public sealed class WebhookListener : IAsyncDisposable
         return listener;
     }
 
-    public async Task<WebhookCall> WaitForAsync(Func<WebhookCall, bool> match, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_calls.FirstOrDefault(match) is { } call)
-            {
-                return call;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"The webhook never received {what}.");
-    }
+    public Task<WebhookCall> WaitForAsync(Func<WebhookCall, bool> match, string what) =>
+        Poll.UntilFoundAsync(() => _calls.FirstOrDefault(match), what + " at the webhook");
 
     public async ValueTask DisposeAsync()
     {

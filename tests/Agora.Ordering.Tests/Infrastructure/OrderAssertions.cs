@@ -3,37 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace Agora.Ordering.Tests.Infrastructure;
 
-/// <summary>Polling with a deadline, for outcomes that arrive over the bus.</summary>
-public static class Eventually
-{
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(45);
-
-    /// <summary>Polls <paramref name="probe"/> until it returns a value; fails naming <paramref name="what"/> and the last value seen.</summary>
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null, Func<string>? lastSeen = null) where T : class
-    {
-        var limit = timeout ?? DefaultTimeout;
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out after {limit.TotalSeconds} s waiting for {what}." + (lastSeen is null ? "" : " Last seen: " + lastSeen()));
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Polls until <paramref name="condition"/> holds.</summary>
-    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
-        GetAsync(() => Task.FromResult(condition() ? "" : null), what, timeout);
-}
-
 /// <summary>What the tests send and read, in the API's own terms.</summary>
 public static class Orders
 {

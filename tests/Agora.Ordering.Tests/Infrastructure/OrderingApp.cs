@@ -20,6 +20,9 @@ public sealed class OrderingApp : ServiceApp<Program>
     public static readonly TimeSpan PaymentDeadline = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StockHold = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a test waits for an outcome that arrives over the bus (generous: a saga runs several steps).</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
     public OrderingApp(AgoraMode mode, string catalogAddress)
         : base("ordering", mode)
     {
@@ -35,8 +38,8 @@ public sealed class OrderingApp : ServiceApp<Program>
         WithServices(s => s.AddSingleton<ILoggerProvider>(Failures));
         WithServices(s => s.ConfigureDbContext<Agora.Ordering.Infrastructure.OrderingDbContext>(o => o.AddInterceptors(Saves), ServiceLifetime.Singleton));
 
-        // Last: nothing above may throw and leave the issuer's Kestrel running.
-        Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
+        // Its port is chosen now; it listens when the app starts (InitializeAsync).
+        Identity = TestIdentity.Create();
         With("Agora:Auth:Authority", Identity.Issuer);
     }
 
@@ -48,6 +51,10 @@ public sealed class OrderingApp : ServiceApp<Program>
 
     /// <summary>The Identity double whose keys this Ordering trusts.</summary>
     public TestIdentity Identity { get; }
+
+    protected override bool HasDependencies => true;
+
+    protected override Task StartDependenciesAsync() => Identity.ListenAsync();
 
     /// <summary>Embedded mode: the saga's peers (and Notification, and a listener for OrderPlaced) are at <paramref name="port"/>.</summary>
     public OrderingApp WithPeersAt(int port)
@@ -115,7 +122,7 @@ public abstract class OrderingFixture(AgoraMode mode) : IAsyncLifetime
             Peer = await ScriptedPeer.StartDistributedAsync(App.MessagingNamespace);
         }
 
-        _ = App.Server; // start it now: the first test should not pay for (or time out on) the start
+        await App.InitializeAsync(); // start it now: the first test should not pay for (or time out on) the start
         await WarmUpAsync();
     }
 
@@ -142,11 +149,8 @@ public abstract class OrderingFixture(AgoraMode mode) : IAsyncLifetime
 
         foreach (var id in ids)
         {
-            await Eventually.GetAsync(async () =>
-            {
-                var order = await Orders.DataAsync(client, $"/api/v1/orders/{id}");
-                return Orders.IsSettled(order) ? order : null;
-            }, "the warm-up order " + id, TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => Orders.DataAsync(client, $"/api/v1/orders/{id}"), Orders.IsSettled, "the warm-up order " + id,
+                TimeSpan.FromSeconds(90));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Agora.Contracts.Messaging;
 using Agora.Contracts.Orders;
 using Agora.ServiceDefaults;
@@ -27,11 +26,15 @@ public sealed class FakeOrdering : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private FakeOrdering(IHost host) => _host = host;
+    private FakeOrdering(IHost host, ProbeRecorder received) => (_host, Received) = (host, received);
+
+    /// <summary>Every answer this stand-in received, in arrival order (its own: never another fixture's).</summary>
+    public ProbeRecorder Received { get; }
 
     public static async Task<FakeOrdering> StartAsync(PaymentApp app)
     {
-        var host = Host.CreateDefaultBuilder().UseWolverine(opts =>
+        var received = new ProbeRecorder();
+        var host = Host.CreateDefaultBuilder().ConfigureServices(s => s.AddSingleton(received)).UseWolverine(opts =>
         {
             opts.ServiceName = "fake-ordering";
             opts.ApplicationAssembly = typeof(FakeOrderingHandler).Assembly;
@@ -63,31 +66,21 @@ public sealed class FakeOrdering : IAsyncDisposable
             }
         }).Build();
         await host.StartAsync();
-        return new FakeOrdering(host);
+        return new FakeOrdering(host, received);
     }
 
     public Task SendAsync(IAgoraCommand command) => _host.Services.GetRequiredService<IMessageBus>().PublishAsync(command).AsTask();
 
     /// <summary>Every answer received so far about <paramref name="orderId"/>, in arrival order.</summary>
-    public static List<object> AnswersFor(string orderId) => FakeOrderingHandler.Received.Where(m => OrderIdOf(m) == orderId).ToList();
+    public List<object> AnswersFor(string orderId) => Received.All().Where(m => OrderIdOf(m) == orderId).ToList();
 
     /// <summary>Waits until <paramref name="count"/> answers of type <typeparamref name="T"/> arrived for the order.</summary>
-    public static async Task<T> WaitForAsync<T>(string orderId, int count = 1, TimeSpan? timeout = null) where T : class
+    public async Task<T> WaitForAsync<T>(string orderId, int count = 1, TimeSpan? timeout = null) where T : class
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            var matching = AnswersFor(orderId).OfType<T>().ToList();
-            if (matching.Count >= count)
-            {
-                return matching[count - 1];
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException(
-            $"Timed out waiting for {typeof(T).Name} #{count} for {orderId}; received: {string.Join(", ", AnswersFor(orderId).Select(a => a.GetType().Name))}");
+        var matching = await Poll.UntilAsync(() => Task.FromResult(AnswersFor(orderId).OfType<T>().ToList()), m => m.Count >= count,
+            $"{typeof(T).Name} #{count} for {orderId} (all answers: {string.Join(", ", AnswersFor(orderId).Select(a => a.GetType().Name))})",
+            timeout ?? TimeSpan.FromSeconds(30));
+        return matching[count - 1];
     }
 
     public static string OrderIdOf(object message) => message switch
@@ -109,16 +102,14 @@ public sealed class FakeOrdering : IAsyncDisposable
     }
 }
 
-/// <summary>Records what Payment answered (shared by every fake Ordering; tests tell theirs apart by order id).</summary>
+/// <summary>Records what Payment answered, in the recorder of the fake Ordering whose host handles it.</summary>
 public static class FakeOrderingHandler
 {
-    public static readonly ConcurrentQueue<object> Received = new();
-
-    public static void Handle(PaymentAuthorized m) => Received.Enqueue(m);
-    public static void Handle(PaymentDeclined m) => Received.Enqueue(m);
-    public static void Handle(PaymentPending m) => Received.Enqueue(m);
-    public static void Handle(PaymentCaptured m) => Received.Enqueue(m);
-    public static void Handle(PaymentCaptureFailed m) => Received.Enqueue(m);
-    public static void Handle(PaymentVoided m) => Received.Enqueue(m);
-    public static void Handle(PaymentRefunded m) => Received.Enqueue(m);
+    public static void Handle(PaymentAuthorized m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(PaymentDeclined m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(PaymentPending m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(PaymentCaptured m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(PaymentCaptureFailed m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(PaymentVoided m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(PaymentRefunded m, ProbeRecorder recorder) => recorder.Record(m);
 }

@@ -27,8 +27,8 @@ public sealed class PaymentApp : ServiceApp<Program>
         With("Payment:RetryDelays:2", "00:00:01");
         With("Payment:MaxRetryDelay", "00:00:01");
 
-        // Last: nothing above may throw and leave the issuer's Kestrel running.
-        Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
+        // Its port is chosen now; it listens when the app starts (InitializeAsync).
+        Identity = TestIdentity.Create();
         With("Agora:Auth:Authority", Identity.Issuer);
     }
 
@@ -38,6 +38,10 @@ public sealed class PaymentApp : ServiceApp<Program>
     public int OrderingPort { get; }
 
     public TestIdentity Identity { get; }
+
+    protected override bool HasDependencies => true;
+
+    protected override Task StartDependenciesAsync() => Identity.ListenAsync();
 
     public new PaymentApp With(string key, string? value)
     {
@@ -73,6 +77,13 @@ public sealed class PaymentApp : ServiceApp<Program>
 /// <summary>One simulator, one Payment and one fake Ordering per test class (per mode), shared by its tests.</summary>
 public abstract class PaymentFixture(AgoraMode mode) : IAsyncLifetime
 {
+    /// <summary>
+    /// How long a test watches for something that must not happen (a second authorization, a repeated answer). Nothing
+    /// announces that a message will never come, so this is a bounded wait (Poll.StaysAsync): a duplicate would be
+    /// decided by the handlers already running when the first answer arrived.
+    /// </summary>
+    public static readonly TimeSpan AnswerWindow = TimeSpan.FromSeconds(1.5);
+
     /// <summary>Always declined by this fixture's simulator.</summary>
     public const string DeclinedCustomer = "usr_declined";
 
@@ -89,7 +100,7 @@ public abstract class PaymentFixture(AgoraMode mode) : IAsyncLifetime
         Psp = await PspSimulatorHost.StartAsync(new Dictionary<string, string?> { ["Psp:Behaviour:DeclineCustomers:0"] = DeclinedCustomer });
         App = new PaymentApp(mode, Psp);
         Configure(App);
-        _ = App.Server; // start (and so bind its queue) before Ordering sends anything
+        await App.InitializeAsync(); // start (and so bind its queue) before Ordering sends anything
         Ordering = await FakeOrdering.StartAsync(App);
     }
 

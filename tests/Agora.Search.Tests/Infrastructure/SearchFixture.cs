@@ -45,9 +45,8 @@ public abstract class SearchFixture(AgoraMode mode) : IAsyncLifetime
                 item.SecondCategory ? SecondCategory : FirstCategory, item.Price, item.Stock);
         }
 
-        await Shop.WaitUntilAsync(async () => await Shop.SearchTotalAsync("") >= ShopUnderTest.SeededActiveProducts + Corpus.Items.Length
-                && (await Shop.SearchIdsAsync("q=BUD-EAR-01&in_stock=false")).Count == 1,
-            TimeSpan.FromSeconds(30), "the corpus in the index");
+        await Poll.UntilAsync(async () => await Shop.SearchTotalAsync("") >= ShopUnderTest.SeededActiveProducts + Corpus.Items.Length
+                && (await Shop.SearchIdsAsync("q=BUD-EAR-01&in_stock=false")).Count == 1, "the corpus in the index", TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()

@@ -70,7 +70,7 @@ public sealed class ShopUnderTest : IAsyncDisposable
         _ = catalog.Server; // Catalog first: seeded, listening for gRPC, its outbox ready
         _ = search.Server;
         var shop = new ShopUnderTest(identity, catalog, search);
-        await shop.WaitUntilAsync(async () => (await shop.SearchTotalAsync("")) >= SeededActiveProducts, TimeSpan.FromSeconds(60), "the initial build from Catalog");
+        await Poll.UntilAsync(async () => (await shop.SearchTotalAsync("")) >= SeededActiveProducts, "the initial build from Catalog", TimeSpan.FromSeconds(60));
         return shop;
     }
 
@@ -105,23 +105,6 @@ public sealed class ShopUnderTest : IAsyncDisposable
         (await SearchAsync(query))["data"]!["items"]!.AsArray().Select(i => (string)i!["id"]!).ToList();
 
     public async Task<long> SearchTotalAsync(string query) => (long)(await SearchAsync(query))["pagination"]!["total"]!;
-
-    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds; fails after <paramref name="timeout"/>.</summary>
-    public async Task<TimeSpan> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (started.Elapsed < timeout)
-        {
-            if (await condition())
-            {
-                return started.Elapsed;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Timed out after {timeout.TotalSeconds} s waiting for {what}.");
-    }
 
     /// <summary>Distributed mode: where a Search test app keeps its index (embedded apps have a temp data directory already).</summary>
     public static string IndexDirectoryOf(ServiceApp<Program> search) => Path.Combine(Path.GetTempPath(), "agora-tests", search.Name);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Agora.ServiceDefaults.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Agora.ServiceDefaults.Tests.Auth;
@@ -38,11 +39,17 @@ public sealed class CachingJsonWebTokenHandlerTests
     [Fact]
     public async Task CachedValidation_ExpiredToken_IsRejectedAfterItsExp()
     {
-        var handler = new CachingJsonWebTokenHandler(TimeProvider.System);
+        // One clock for the cache and for the token's lifetime check, moved past the token's exp instead of waited for.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var parameters = Parameters();
+        parameters.LifetimeValidator = (notBefore, expires, _, _) => expires > clock.GetUtcNow().UtcDateTime;
+        var handler = new CachingJsonWebTokenHandler(clock);
         var token = Token(TimeSpan.FromSeconds(2));
-        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        Assert.False((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.True((await handler.ValidateTokenAsync(token, parameters)).IsValid);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await handler.ValidateTokenAsync(token, parameters)).IsValid);
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.False((await handler.ValidateTokenAsync(token, parameters)).IsValid);
     }
 
     [Fact]

@@ -24,18 +24,24 @@ public sealed class ShippingApp : ServiceApp<Program>
         With("Shipping:CarrierWebhookSecret", Secret);
         Probe = new MessageProbe(mode);
         Probe.ReceiveFor(this, "ordering");
-        Identity = TestIdentity.StartAsync().GetAwaiter().GetResult();
+        // Its port is chosen now; it listens when the app starts (InitializeAsync).
+        Identity = TestIdentity.Create();
         With("Agora:Auth:Authority", Identity.Issuer);
     }
 
     public TestIdentity Identity { get; }
 
+    protected override bool HasDependencies => true;
+
+    protected override Task StartDependenciesAsync() => Identity.ListenAsync();
+
     /// <summary>Ordering's stand-in.</summary>
     public MessageProbe Probe { get; }
 
-    public async Task StartAsync()
+    /// <summary>Starts the app (its Identity, migrations, Wolverine listeners), then the probe.</summary>
+    public override async Task InitializeAsync()
     {
-        _ = Server; // starts the app (migrations, Wolverine listeners)
+        await base.InitializeAsync();
         await Probe.StartAsync(this, [typeof(OrderingProbeHandler)], [typeof(CreateShipment), typeof(CancelShipment)], Answers);
     }
 
@@ -54,12 +60,12 @@ public sealed class ShippingApp : ServiceApp<Program>
 /// <summary>Ordering's side of the saga, as far as these tests need it: it records Shipping's answers.</summary>
 public static class OrderingProbeHandler
 {
-    public static void Handle(ShipmentCreated m) => ProbeRecorder.Record(m);
-    public static void Handle(ShipmentFailed m) => ProbeRecorder.Record(m);
-    public static void Handle(ShipmentCancelled m) => ProbeRecorder.Record(m);
-    public static void Handle(ShipmentDispatched m) => ProbeRecorder.Record(m);
-    public static void Handle(ShipmentInTransit m) => ProbeRecorder.Record(m);
-    public static void Handle(ShipmentDelivered m) => ProbeRecorder.Record(m);
+    public static void Handle(ShipmentCreated m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(ShipmentFailed m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(ShipmentCancelled m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(ShipmentDispatched m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(ShipmentInTransit m, ProbeRecorder recorder) => recorder.Record(m);
+    public static void Handle(ShipmentDelivered m, ProbeRecorder recorder) => recorder.Record(m);
 }
 
 /// <summary>One started Shipping (and probe) per test class and mode.</summary>
@@ -71,7 +77,7 @@ public abstract class ShippingFixture(AgoraMode mode) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         App = new ShippingApp(mode);
-        await App.StartAsync();
+        await App.InitializeAsync();
         Client = App.CreateClient();
     }
 

@@ -6,26 +6,9 @@ using Wolverine.Persistence.Durability.DeadLetterManagement;
 
 namespace Agora.Payment.Tests.Infrastructure;
 
-internal static class Eventually
+/// <summary>What a test reads from Payment's own store: the payment of an order, the dead letters.</summary>
+internal static class PaymentQueries
 {
-    public static async Task<T> Async<T>(Func<Task<T?>> probe, Func<T, bool> done, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        T? last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await probe();
-            if (last is not null && done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"Timed out after {timeout.TotalSeconds} s waiting for {what}; last: {last}");
-    }
-
     public static async Task<PaymentRecord?> StoredAsync(this PaymentApp app, string orderId)
     {
         await using var scope = app.Services.CreateAsyncScope();
