@@ -1,6 +1,6 @@
 using Agora.Contracts.Messaging;
 using Agora.Contracts.Orders;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;
