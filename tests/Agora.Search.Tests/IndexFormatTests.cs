@@ -1,5 +1,5 @@
 using Agora.Search;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Agora.ServiceDefaults;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;

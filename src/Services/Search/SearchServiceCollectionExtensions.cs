@@ -1,6 +1,6 @@
 using Agora.Contracts.Catalog.V1;
 using Agora.Search.Features.Rebuild;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Resilience;
 

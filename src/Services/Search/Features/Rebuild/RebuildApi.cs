@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Agora.ServiceDefaults.Http;
 using Grpc.Core;
 

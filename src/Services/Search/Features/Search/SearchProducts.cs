@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Agora.ServiceDefaults.Http;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
