@@ -2,8 +2,8 @@ using Agora.Identity.Features.Keys;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Agora.Hosting;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Identity.Tests;

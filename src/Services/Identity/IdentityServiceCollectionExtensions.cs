@@ -5,7 +5,7 @@ using Agora.Identity.Features.Connect;
 using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Agora.Identity;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 
 namespace Agora.Catalog.Features.Categories;
 

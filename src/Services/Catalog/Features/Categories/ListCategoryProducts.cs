@@ -1,6 +1,6 @@
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

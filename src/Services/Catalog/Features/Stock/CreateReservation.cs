@@ -1,6 +1,7 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Primitives;
 using Microsoft.Extensions.Options;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Catalog.Features.Stock;
 

@@ -1,5 +1,5 @@
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Stock;

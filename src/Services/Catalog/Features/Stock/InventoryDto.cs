@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Features.Products;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 
 namespace Agora.Catalog.Features.Stock;
 

@@ -1,8 +1,8 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using Agora.Catalog.Infrastructure;
+using System.ComponentModel;
 using Agora.Catalog.Features.Products;
-using Agora.ServiceDefaults.Http;
+using Agora.Catalog.Infrastructure;
+using Agora.Http;
 
 namespace Agora.Catalog.Features.Stock;
 

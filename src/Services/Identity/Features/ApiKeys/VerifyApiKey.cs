@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Features.ApiKeys;

@@ -1,5 +1,5 @@
+using Agora.Hosting;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

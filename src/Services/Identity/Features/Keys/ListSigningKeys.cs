@@ -1,5 +1,5 @@
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Features.Keys;

@@ -1,5 +1,5 @@
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Identity.Features.Keys;
 

@@ -1,7 +1,8 @@
 using System.Security.Claims;
+using Agora.Auth;
+using Agora.Http;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notification.Features.Deliveries;

@@ -1,5 +1,6 @@
+using Agora.Http;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 
 namespace Agora.Notification.Features.Templates;
 

@@ -1,5 +1,5 @@
+using Agora.Http;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notification.Features.Templates;

@@ -1,7 +1,7 @@
+using Agora.Http;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Notification.Features.Templates;
 

@@ -1,7 +1,7 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
+using Agora.Http;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agora.Notification.Features.Templates;

@@ -1,6 +1,6 @@
+using Agora.Http;
 using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Ordering.Features.Admin;
 

@@ -1,9 +1,10 @@
 using System.Security.Claims;
+using Agora.Auth;
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 
 namespace Agora.Ordering.Features.Orders;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Ordering.Features.Orders;
 

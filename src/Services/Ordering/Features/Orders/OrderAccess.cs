@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Auth;
+using Agora.Http;
 
 namespace Agora.Ordering.Features.Orders;
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Auth;
+using Agora.Http;
+using Agora.Primitives;
 using Agora.Shipping.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

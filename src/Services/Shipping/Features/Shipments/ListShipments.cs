@@ -1,9 +1,9 @@
 using System.Security.Claims;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Auth;
+using Agora.Http;
 using Agora.Shipping.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Shipping.Features.Shipments;
 

@@ -1,6 +1,6 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using Agora.ServiceDefaults.Http;
+using System.ComponentModel;
+using Agora.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agora.Shipping.Features.Shipments;

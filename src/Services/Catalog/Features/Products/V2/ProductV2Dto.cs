@@ -1,7 +1,8 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Primitives;
 
 namespace Agora.Catalog.Features.Products.V2;
 
