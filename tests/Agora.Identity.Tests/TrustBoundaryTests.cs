@@ -1,3 +1,4 @@
+using Agora.Identity.Features.Keys;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;

@@ -1,5 +1,5 @@
 using Agora.Contracts.Events;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 
 namespace Agora.Search.Tests;
 

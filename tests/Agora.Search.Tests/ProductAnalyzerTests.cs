@@ -1,4 +1,4 @@
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 
 namespace Agora.Search.Tests;
 

@@ -1,6 +1,8 @@
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.ApiKeys;
 using Agora.Identity.Features.Clients;
+using Agora.Identity.Features.Connect;
+using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
 using Agora.Storage;

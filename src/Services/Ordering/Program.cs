@@ -3,6 +3,8 @@ using Agora.Hosting;
 using Agora.Messaging;
 using Agora.Ordering;
 using Agora.Ordering.Domain;
+using Agora.Ordering.Features.Admin;
+using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Infrastructure;
 using Agora.ServiceDefaults;
 using Agora.Storage;
@@ -18,7 +20,8 @@ builder.AddOrdering();
 
 var app = builder.Build();
 
-app.MapOrderingApi();
+app.MapOrdersApi();
+app.MapOrderingAdminApi();
 app.MapDefaultEndpoints();
 
 return await app.RunAgoraAsync(args);

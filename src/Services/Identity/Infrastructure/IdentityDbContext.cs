@@ -63,7 +63,7 @@ public sealed class SigningKey
     public KeyStatus Status { get; set; }
 
     /// <summary>
-    /// The private key (PKCS#8 PEM) encrypted with ASP.NET Core Data Protection (<see cref="KeyProtection"/>); never
+    /// The private key (PKCS#8 PEM) encrypted with ASP.NET Core Data Protection (<see cref="Features.Keys.KeyProtection"/>); never
     /// stored in the clear.
     /// </summary>
     public required string ProtectedPrivateKey { get; set; }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Claims;
 using Agora.Http;
 using Agora.Catalog.Infrastructure;
@@ -76,12 +77,8 @@ internal static class ListProducts
         v.Require(query.MaxPrice is null or >= 0, "max_price", "Must not be negative.");
         v.Require(query.MinPrice is null || query.MaxPrice is null || query.MinPrice <= query.MaxPrice, "max_price", "Must not be below min_price.");
         v.Require(query.Q is null || query.Q.Length <= 100, "q", "At most 100 characters.");
-        Position? position = null;
-        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position) || position!.S != sort
-            || !IsSortValue(key, position.K)))
-        {
-            v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
-        }
+        var position = Keyset.ReadCursor<Position>(query.Cursor, v, p => p.S == sort && IsSortValue(key, p.K),
+            "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
 
         if (!v.IsValid)
         {
@@ -144,13 +141,7 @@ internal static class ListProducts
         }
 
         var items = await page.Take(perPage + 1).ToListAsync(ct);
-        string? next = null;
-        if (items.Count > perPage)
-        {
-            items.RemoveAt(perPage);
-            var last = items[^1];
-            next = Paging.EncodeCursor(new Position(sort, SortValue(last, key), last.Id));
-        }
+        var next = Keyset.TrimToPage(items, perPage, p => new Position(sort, SortValue(p, key), p.Id));
 
         var result = new ProductPage(items.Select(ProductDto.From).ToList(), Paging.Info(perPage, total, next, query.Page));
         if (cacheKey is not null)
@@ -164,50 +155,24 @@ internal static class ListProducts
     /// <summary>True when <paramref name="value"/> is a sort key <see cref="SortValue"/> could have written.</summary>
     private static bool IsSortValue(string key, string value) => key switch
     {
-        "price" => long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _),
+        "price" => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
         "name" => true,
-        _ => long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) && Paging.IsTicks(ticks),
+        _ => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && Paging.IsTicks(ticks),
     };
 
     private static string SortValue(Product p, string key) => key switch
     {
-        "price" => p.PriceMinor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "price" => p.PriceMinor.ToString(CultureInfo.InvariantCulture),
         "name" => p.Name,
-        _ => p.CreatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => p.CreatedAt.Ticks.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static IQueryable<Product> ApplyKeyset(IQueryable<Product> q, string key, bool descending, Position? after)
+    private static IQueryable<Product> ApplyKeyset(IQueryable<Product> q, string key, bool descending, Position? after) => key switch
     {
-        switch (key)
-        {
-            case "price":
-                if (after is not null && long.TryParse(after.K, out var price))
-                {
-                    q = descending
-                        ? q.Where(p => p.PriceMinor < price || (p.PriceMinor == price && string.Compare(p.Id, after.Id) < 0))
-                        : q.Where(p => p.PriceMinor > price || (p.PriceMinor == price && string.Compare(p.Id, after.Id) > 0));
-                }
-
-                return descending ? q.OrderByDescending(p => p.PriceMinor).ThenByDescending(p => p.Id) : q.OrderBy(p => p.PriceMinor).ThenBy(p => p.Id);
-            case "name":
-                if (after is not null)
-                {
-                    q = descending
-                        ? q.Where(p => string.Compare(p.Name, after.K) < 0 || (p.Name == after.K && string.Compare(p.Id, after.Id) < 0))
-                        : q.Where(p => string.Compare(p.Name, after.K) > 0 || (p.Name == after.K && string.Compare(p.Id, after.Id) > 0));
-                }
-
-                return descending ? q.OrderByDescending(p => p.Name).ThenByDescending(p => p.Id) : q.OrderBy(p => p.Name).ThenBy(p => p.Id);
-            default:
-                if (after is not null && long.TryParse(after.K, out var ticks))
-                {
-                    var at = new DateTime(ticks, DateTimeKind.Utc);
-                    q = descending
-                        ? q.Where(p => p.CreatedAt < at || (p.CreatedAt == at && string.Compare(p.Id, after.Id) < 0))
-                        : q.Where(p => p.CreatedAt > at || (p.CreatedAt == at && string.Compare(p.Id, after.Id) > 0));
-                }
-
-                return descending ? q.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id) : q.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id);
-        }
-    }
+        "price" => q.OrderAfter(p => p.PriceMinor, p => p.Id, descending,
+            after is not null && long.TryParse(after.K, CultureInfo.InvariantCulture, out var price) ? (price, after.Id) : null),
+        "name" => q.OrderAfter(p => p.Name, p => p.Id, descending, after is null ? null : (after.K, after.Id)),
+        _ => q.OrderAfter(p => p.CreatedAt, p => p.Id, descending,
+            after is not null && long.TryParse(after.K, CultureInfo.InvariantCulture, out var ticks) ? (new DateTime(ticks, DateTimeKind.Utc), after.Id) : null),
+    };
 }

@@ -6,23 +6,13 @@ namespace Agora.Catalog.Features.Stock;
 /// <summary>Returns the stock of reservations nobody committed or released before they expired.</summary>
 internal sealed partial class ReservationExpiryService(
     IServiceScopeFactory scopes, TimeProvider clock, IOptions<CatalogOptions> options, ILogger<ReservationExpiryService> logger)
-    : BackgroundService
+    : PeriodicBackgroundService(clock)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ExpirySweepInterval, clock);
-        while (await timer.NextTickOrStopAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, ex);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.ExpirySweepInterval;
+
+    protected override Task RunStepAsync(CancellationToken ct) => SweepOnceAsync(ct);
+
+    protected override void OnStepFailed(Exception exception) => LogSweepFailed(logger, exception);
 
     /// <summary>One sweep; public to tests and to anyone who wants it now.</summary>
     public async Task<int> SweepOnceAsync(CancellationToken ct)

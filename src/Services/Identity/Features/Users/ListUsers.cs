@@ -75,12 +75,8 @@ internal static class ListUsers
         v.Require(query.Role is null || UserValidation.KnownRoles.Contains(query.Role, StringComparer.Ordinal), "role",
             $"One of {string.Join(", ", UserValidation.KnownRoles)}.");
         v.Require(query.Q is null || query.Q.Length <= 100, "q", "At most 100 characters.");
-        Position? position = null;
-        if (!string.IsNullOrEmpty(query.Cursor) && (!Paging.TryDecodeCursor(query.Cursor, out position)
-            || position!.S != sort || position.T is < 0 || position.T > DateTime.MaxValue.Ticks || position.Id is null))
-        {
-            v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
-        }
+        var position = Keyset.ReadCursor<Position>(query.Cursor, v, p => p.S == sort && Paging.IsTicks(p.T) && p.Id is not null,
+            "Invalid cursor; use pagination.next_cursor of a response with the same sort.");
 
         if (!v.IsValid)
         {
@@ -110,34 +106,16 @@ internal static class ListUsers
         }
 
         var total = await filtered.LongCountAsync(ct);
-        var page = ApplyKeyset(filtered, sort[0] == '-', position);
+        var after = position is null ? null : ((DateTime, string)?)(new DateTime(position.T, DateTimeKind.Utc), position.Id);
+        var page = filtered.OrderAfter(u => u.CreatedAt, u => u.Id, descending: sort[0] == '-', after);
         if (query.Page is { } pageNumber)
         {
             page = page.Skip((pageNumber - 1) * perPage);
         }
 
         var items = await page.Take(perPage + 1).ToListAsync(ct);
-        string? next = null;
-        if (items.Count > perPage)
-        {
-            items.RemoveAt(perPage);
-            var last = items[^1];
-            next = Paging.EncodeCursor(new Position(sort, last.CreatedAt.Ticks, last.Id));
-        }
+        var next = Keyset.TrimToPage(items, perPage, u => new Position(sort, u.CreatedAt.Ticks, u.Id));
 
         return ApiResults.Page<UserDto>(items.Select(UserDto.From).ToList(), Paging.Info(perPage, total, next, query.Page));
-    }
-
-    private static IQueryable<User> ApplyKeyset(IQueryable<User> q, bool descending, Position? after)
-    {
-        if (after is not null)
-        {
-            var at = new DateTime(after.T, DateTimeKind.Utc);
-            q = descending
-                ? q.Where(u => u.CreatedAt < at || (u.CreatedAt == at && string.Compare(u.Id, after.Id) < 0))
-                : q.Where(u => u.CreatedAt > at || (u.CreatedAt == at && string.Compare(u.Id, after.Id) > 0));
-        }
-
-        return descending ? q.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id) : q.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id);
     }
 }

@@ -58,12 +58,12 @@ internal static class UsersApi
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
 
         var addresses = users.MapGroup("/{id}/addresses").WithTags("Addresses");
-        addresses.MapGet("/", ReadAddresses.List).RequireAuthorization(UsersAuthorization.ReadPolicy).WithName("ListAddresses")
+        addresses.MapGet("/", ListAddresses.Handle).RequireAuthorization(UsersAuthorization.ReadPolicy).WithName("ListAddresses")
             .WithSummary("A user's addresses, the default first")
             .WithDescription("Every address of the user (at most 20, so one page), the default first." + Scopes)
             .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "ACCOUNT_SUSPENDED")
             .ProducesError(StatusCodes.Status404NotFound, "USER_NOT_FOUND");
-        addresses.MapGet("/{addressId}", ReadAddresses.Get).RequireAuthorization(UsersAuthorization.ReadPolicy).WithName("GetAddress")
+        addresses.MapGet("/{addressId}", GetAddress.Handle).RequireAuthorization(UsersAuthorization.ReadPolicy).WithName("GetAddress")
             .WithSummary("One address (ETag; If-None-Match gives 304)")
             .WithDescription("One address with its ETag." + Scopes)
             .WithETag()

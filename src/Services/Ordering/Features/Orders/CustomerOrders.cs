@@ -50,7 +50,7 @@ internal static class CustomerOrders
             return validator.ToError();
         }
 
-        var visible = ids.Where(i => ReadOrders.MaySee(http.User, i)).ToList();
+        var visible = ids.Where(i => OrderAccess.MaySee(http.User, i)).ToList();
         var take = limit ?? 20;
         if (visible.Count == 0)
         {

@@ -1,5 +1,4 @@
 using Agora.Contracts.Events;
-using Agora.Search.Indexing;
 using Wolverine.Attributes;
 
 namespace Agora.Search.Features.Indexing;

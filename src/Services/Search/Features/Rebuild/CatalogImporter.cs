@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Agora.Contracts.Catalog.V1;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Grpc.Core;
 
 namespace Agora.Search.Features.Rebuild;

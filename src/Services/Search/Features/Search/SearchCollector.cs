@@ -1,4 +1,4 @@
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;

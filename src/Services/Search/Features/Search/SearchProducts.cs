@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Agora.Http;
 using Agora.Primitives;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Lucene.Net.Index;
-using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search;
 using Microsoft.AspNetCore.Mvc;
 using Validator = Agora.Http.Validator;
 

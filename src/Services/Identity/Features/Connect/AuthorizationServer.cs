@@ -1,0 +1,93 @@
+using Agora.Identity.Features.Keys;
+using Agora.Identity.Infrastructure;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Agora.Identity.Features.Connect;
+
+internal static class AuthorizationServer
+{
+    /// <summary>
+    /// OpenIddict as the OAuth 2.0 / OIDC server, following RFC 9700: authorization code with PKCE (S256 only, every
+    /// client), client credentials, rotating refresh tokens kept server-side (reference tokens; a replayed one revokes
+    /// the whole authorization), no implicit or password grant; RS256 JWT access tokens, unencrypted so APIs can
+    /// validate them, 15 minutes; keys from the <see cref="KeyRing"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddAuthorizationServer(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
+        builder.Services.AddSingleton<KeyRing>();
+        builder.Services.AddSingleton<VerifiedSecretCache>();
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerOptions>();
+
+        builder.Services.AddAuthentication(IdentityDefaults.LoginScheme)
+            .AddCookie(IdentityDefaults.LoginScheme, o =>
+            {
+                o.LoginPath = "/account/login";
+                o.LogoutPath = "/account/logout";
+                o.Cookie.Name = "agora.login";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "agora.antiforgery");
+
+        builder.Services.AddOpenIddict()
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<IdentityDbContext>();
+                o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CachingApplicationManager>();
+            })
+            .AddServer(o =>
+            {
+                o.SetIssuer(options.Issuer);
+                o.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/endsession");
+
+                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowClientCredentialsFlow()
+                    .AllowRefreshTokenFlow();
+                o.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. Features.Connect.ScopePolicy.ApiScopes]);
+                // Scopes a client may not ask for are dropped (not refused) by ConnectEndpoints, which intersects what
+                // was asked with the client's permissions and the user's roles (ScopePolicy); OpenIddict would refuse
+                // the whole request instead.
+                o.IgnoreScopePermissions();
+
+                o.SetAccessTokenLifetime(IdentityDefaults.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(IdentityDefaults.RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(IdentityDefaults.AuthorizationCodeLifetime);
+                o.DisableAccessTokenEncryption();
+                o.UseReferenceRefreshTokens();
+                // No grace window: a second use of a refresh token is a replay and revokes its whole authorization.
+                o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+
+                // Keys come from KeyRingServerOptions; nothing temporary.
+                o.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                o.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    // Loopback http in development and tests; TLS terminates at the edge in production.
+                    .DisableTransportSecurityRequirement();
+            })
+            .AddValidation(o =>
+            {
+                // The users API accepts only tokens issued for Agora's APIs (RFC 8725: validate aud).
+                o.AddAudiences(IdentityDefaults.Audience);
+                o.UseLocalServer();
+                o.UseAspNetCore();
+            });
+        return builder;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Security.Claims;
+using Agora.Identity.Features.Clients;
+using Agora.Identity.Infrastructure;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Agora.Identity.Features.Connect;
+
+/// <summary><c>/connect/endsession</c> (GET, POST): signs out of the login session and back to the client.</summary>
+internal static class EndSession
+{
+    public static async Task<IResult> HandleAsync(HttpContext context)
+    {
+        await context.SignOutAsync(IdentityDefaults.LoginScheme);
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+}
