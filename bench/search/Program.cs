@@ -3,7 +3,7 @@ using System.Globalization;
 using Agora.Contracts.Events;
 using Agora.Hosting;
 using Agora.Search;
-using Agora.Search.Indexing;
+using Agora.Search.Features.Indexing;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using Agora.Search;
 using Agora.Search.Features.Indexing;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
