@@ -49,7 +49,7 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
 
     private async Task<JsonNode> DeliveryAsync(string customerId, string channel, Func<JsonNode, bool> until) =>
         (await Poll.UntilAsync(async () => (await NotificationsOfAsync(customerId)).FirstOrDefault(n => (string?)n!["channel"] == channel),
-            last => last is not null && until(last), $"the {channel} delivery of {customerId}", interval: TimeSpan.FromMilliseconds(100)))!;
+            last => last is not null && until(last), $"the {channel} delivery of {customerId}", NotificationApp.Patience, TimeSpan.FromMilliseconds(100)))!;
 
     /// <summary>
     /// How long a test watches for a message that must not be sent (a second email, an SMS nobody asked for). Nothing

@@ -11,6 +11,9 @@ namespace Agora.Notification.Tests.Infrastructure;
 /// </summary>
 public sealed class NotificationApp : ServiceApp<Program>
 {
+    /// <summary>How long a test waits for a notification to go out (the first event a handler sees is slow on a busy machine).</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
     public static readonly Type[] Events =
         [typeof(OrderConfirmed), typeof(OrderCancelled), typeof(OrderPaymentFailed), typeof(OrderShipped), typeof(OrderDelivered)];
 

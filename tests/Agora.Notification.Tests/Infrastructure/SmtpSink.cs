@@ -87,7 +87,7 @@ public sealed class SmtpSink(int port) : IAsyncDisposable
 
     /// <summary>Waits for an email to <paramref name="address"/> matching <paramref name="match"/>.</summary>
     public Task<ReceivedEmail> WaitForAsync(string address, Func<ReceivedEmail, bool>? match = null, TimeSpan? timeout = null) =>
-        Poll.UntilFoundAsync(() => To(address).FirstOrDefault(m => match?.Invoke(m) ?? true), $"an email to {address}", timeout);
+        Poll.UntilFoundAsync(() => To(address).FirstOrDefault(m => match?.Invoke(m) ?? true), $"an email to {address}", timeout ?? NotificationApp.Patience);
 
     public async ValueTask DisposeAsync()
     {
@@ -124,7 +124,7 @@ public sealed class SmtpSink(int port) : IAsyncDisposable
                 {
                     parsed = new ReceivedEmail(message.From, message.To, MimeMessage.Load(file));
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or FormatException)
                 {
                     break; // still being written: it and those after it count on the next look
                 }

@@ -41,7 +41,7 @@ public sealed class WebhookListener : IAsyncDisposable
     }
 
     public Task<WebhookCall> WaitForAsync(Func<WebhookCall, bool> match, string what) =>
-        Poll.UntilFoundAsync(() => _calls.FirstOrDefault(match), what + " at the webhook");
+        Poll.UntilFoundAsync(() => _calls.FirstOrDefault(match), what + " at the webhook", NotificationApp.Patience);
 
     public async ValueTask DisposeAsync()
     {
