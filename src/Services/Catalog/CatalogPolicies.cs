@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Agora.Auth;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Agora.Catalog;

@@ -1,9 +1,5 @@
-using Agora.Http;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Features.Stock;
-using Agora.Catalog.Infrastructure;
-using Agora.Primitives;
-using Agora.Storage;
 
 namespace Agora.Catalog;
 

@@ -1,14 +1,8 @@
-using Agora.Auth;
 using Agora.Catalog;
 using Agora.Catalog.Features.Categories;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Grpc;
-using Agora.Catalog.Infrastructure;
-using Agora.Hosting;
-using Agora.Messaging;
-using Agora.ServiceDefaults;
-using Agora.Storage;
 using Agora.Catalog.Features.Products.V2;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,7 +1,5 @@
-using Agora.Http;
 using Agora.Auth;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Agora.Identity;

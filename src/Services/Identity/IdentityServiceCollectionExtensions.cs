@@ -4,8 +4,6 @@ using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Connect;
 using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
-using Agora.Identity.Infrastructure;
-using Agora.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Agora.Identity;

@@ -1,4 +1,3 @@
-using Agora.Hosting;
 using Agora.Identity;
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.ApiKeys;
@@ -7,10 +6,6 @@ using Agora.Identity.Features.Connect;
 using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Grpc;
-using Agora.Identity.Infrastructure;
-using Agora.Messaging;
-using Agora.ServiceDefaults;
-using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

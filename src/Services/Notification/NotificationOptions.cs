@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Agora.Notification.Infrastructure;
 
 namespace Agora.Notification;
 

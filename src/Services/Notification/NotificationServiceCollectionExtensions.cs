@@ -1,9 +1,5 @@
-using Agora.Http;
 using Agora.Notification.Channels;
 using Agora.Notification.Features.Deliveries;
-using Agora.Notification.Infrastructure;
-using Agora.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Notification;
 

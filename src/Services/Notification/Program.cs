@@ -1,12 +1,6 @@
-using Agora.Auth;
-using Agora.Hosting;
-using Agora.Messaging;
 using Agora.Notification;
 using Agora.Notification.Features.Deliveries;
 using Agora.Notification.Features.Templates;
-using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults;
-using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

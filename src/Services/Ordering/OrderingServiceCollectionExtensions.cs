@@ -1,5 +1,4 @@
 using Agora.Contracts.Catalog.V1;
-using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
 using Agora.ServiceDefaults.Resilience;

@@ -1,13 +1,7 @@
-using Agora.Auth;
-using Agora.Hosting;
-using Agora.Messaging;
 using Agora.Ordering;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Admin;
 using Agora.Ordering.Features.Orders;
-using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults;
-using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

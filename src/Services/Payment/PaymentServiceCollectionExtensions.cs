@@ -1,4 +1,3 @@
-using Agora.Http;
 using Agora.Payment.Features.Payments;
 using Agora.Payment.Features.Psp;
 

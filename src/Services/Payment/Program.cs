@@ -1,13 +1,7 @@
-using Agora.Auth;
-using Agora.Hosting;
-using Agora.Messaging;
 using Agora.Payment;
 using Agora.Payment.Features.Payments;
 using Agora.Payment.Features.Psp;
 using Agora.Payment.Grpc;
-using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults;
-using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

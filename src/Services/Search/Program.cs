@@ -1,12 +1,6 @@
-using Agora.Auth;
-using Agora.Hosting;
-using Agora.Messaging;
 using Agora.Search;
 using Agora.Search.Features.Rebuild;
 using Agora.Search.Features.Search;
-using Agora.Search.Infrastructure;
-using Agora.ServiceDefaults;
-using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,4 +1,3 @@
-using Agora.Auth;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Agora.Search;

@@ -1,5 +1,4 @@
 using Agora.Contracts.Catalog.V1;
-using Agora.Http;
 using Agora.Search.Features.Indexing;
 using Agora.Search.Features.Rebuild;
 using Agora.ServiceDefaults.Resilience;

@@ -1,12 +1,6 @@
-using Agora.Auth;
-using Agora.Hosting;
-using Agora.Messaging;
-using Agora.ServiceDefaults;
 using Agora.Shipping;
 using Agora.Shipping.Features.CarrierCallbacks;
 using Agora.Shipping.Features.Shipments;
-using Agora.Shipping.Infrastructure;
-using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

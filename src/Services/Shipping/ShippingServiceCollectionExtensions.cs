@@ -1,7 +1,5 @@
-using Agora.Http;
 using Agora.Shipping.Features.CarrierCallbacks;
 using Agora.Shipping.Features.Shipments;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Shipping;
 

@@ -1,6 +1,3 @@
-using Agora.Storage;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Catalog.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Agora.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace Agora.Catalog.Infrastructure;
 
 /// <summary>

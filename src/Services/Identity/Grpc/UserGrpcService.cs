@@ -1,11 +1,7 @@
-using Agora.Http;
 using Agora.Contracts.Users;
 using Agora.Identity.Features.Users;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Grpc;
 

@@ -1,12 +1,6 @@
-using Agora.Http;
-using Agora.Hosting;
 using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Connect;
-using Agora.Primitives;
-using Agora.Storage;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Infrastructure;
 
 /// <summary>The lifecycle of an account; only active users can sign in or get tokens.</summary>

@@ -1,8 +1,6 @@
 using Agora.Notification.Features.Templates;
-using Agora.Notification.Infrastructure;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Agora.Notification.Channels;

@@ -1,5 +1,3 @@
-using Agora.Notification.Infrastructure;
-
 namespace Agora.Notification.Channels;
 
 /// <summary>One rendered notification, ready for its channel.</summary>

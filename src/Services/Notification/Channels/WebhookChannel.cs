@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Agora.Notification.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Notification.Channels;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Agora.Notification.Infrastructure;
 
 /// <summary>The wire names of events and channels (snake_case), parsed leniently (<c>OrderShipped</c> works too).</summary>

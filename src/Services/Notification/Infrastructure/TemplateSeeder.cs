@@ -1,8 +1,3 @@
-using Agora.Http;
-using Agora.Primitives;
-using Agora.Storage;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Notification.Infrastructure;
 
 /// <summary>

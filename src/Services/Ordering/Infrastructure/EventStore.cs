@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Agora.Ordering.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Infrastructure;
 

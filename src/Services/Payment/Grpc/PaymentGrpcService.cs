@@ -1,15 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Http;
-using Agora.Auth;
 using Agora.Payment.Features.Payments;
-using Agora.Payment.Infrastructure;
-using Agora.Primitives;
-using Agora.Storage;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;
 using Agora.Contracts.Payment.V1;
 using PaymentMessage = Agora.Contracts.Payment.V1.Payment;

@@ -1,4 +1,3 @@
-using Agora.Storage;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Agora.Payment.Infrastructure;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Search.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Catalog.Features.Categories;
 
 /// <summary><c>/api/v1/categories</c>: maps the category operations (one file each in this folder).</summary>

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Features.Products;
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
 
 namespace Agora.Catalog.Features.Categories;
 

@@ -1,7 +1,3 @@
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Catalog.Features.Categories;
 
 /// <summary><c>GET /api/v1/categories</c>: every category, by name, in one page.</summary>

@@ -1,8 +1,4 @@
 using Agora.Catalog.Features.Products;
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Categories;
 

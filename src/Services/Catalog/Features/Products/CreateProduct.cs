@@ -1,10 +1,4 @@
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Agora.Primitives;
-using Agora.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Products;

@@ -1,7 +1,4 @@
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Microsoft.EntityFrameworkCore;
 using Wolverine.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Products;

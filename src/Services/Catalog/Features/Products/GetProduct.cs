@@ -1,8 +1,3 @@
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Catalog.Features.Products;
 
 internal static class GetProduct

@@ -1,13 +1,7 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using System.Globalization;
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
-using Agora.Primitives;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Catalog.Features.Products;

@@ -1,9 +1,6 @@
 using System.ComponentModel;
-using Agora.Catalog.Infrastructure;
 using Agora.ServiceDefaults.Caching;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Products;
 

@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
-using Agora.Primitives;
+using System.ComponentModel;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Catalog.Features.Products;

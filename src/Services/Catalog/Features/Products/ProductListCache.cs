@@ -1,9 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Products;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Catalog.Features.Products;
 
 internal static class ProductsApi

@@ -1,13 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agora.Http;
-using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Agora.Primitives;
-using Agora.Storage;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Products;

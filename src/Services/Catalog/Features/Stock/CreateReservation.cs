@@ -1,6 +1,3 @@
-using Agora.Http;
-using Agora.Primitives;
-using Microsoft.Extensions.Options;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Catalog.Features.Stock;

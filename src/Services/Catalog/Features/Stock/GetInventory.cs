@@ -1,7 +1,3 @@
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary><c>GET /api/v1/products/{id}/inventory</c>: units available to reserve and units held.</summary>

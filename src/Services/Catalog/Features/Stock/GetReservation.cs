@@ -1,7 +1,3 @@
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary><c>GET /api/v1/reservations/{id}</c>: one reservation with its status and lines.</summary>

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary><c>/api/v1/products/{id}/inventory</c> and <c>/api/v1/reservations</c>: maps the stock operations (one file each in this folder).</summary>

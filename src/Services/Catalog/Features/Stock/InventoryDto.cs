@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Agora.Catalog.Features.Products;
-using Agora.Http;
 
 namespace Agora.Catalog.Features.Stock;
 

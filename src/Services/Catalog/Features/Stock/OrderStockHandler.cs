@@ -1,4 +1,3 @@
-using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Orders;
 using Wolverine.Attributes;
 

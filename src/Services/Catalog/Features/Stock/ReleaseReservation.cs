@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary><c>POST /api/v1/reservations/{id}/release</c>: returns the reserved stock (idempotent).</summary>

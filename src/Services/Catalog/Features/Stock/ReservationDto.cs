@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
 using Agora.Catalog.Features.Products;
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
 
 namespace Agora.Catalog.Features.Stock;
 

@@ -1,6 +1,3 @@
-using Agora.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary>Returns the stock of reservations nobody committed or released before they expired.</summary>

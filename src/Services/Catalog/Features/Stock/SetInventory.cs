@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Catalog.Features.Stock;
 
 /// <summary><c>PUT /api/v1/products/{id}/inventory</c>: sets the units available (a stock count); reserved units are not touched.</summary>

@@ -1,7 +1,4 @@
-using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Stock;

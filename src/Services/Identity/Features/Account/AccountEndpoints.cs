@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Security.Claims;
 using Agora.Identity.Features.Users;
-using Agora.Identity.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Account;

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using Agora.Identity.Infrastructure;
 
 namespace Agora.Identity.Features.ApiKeys;
 

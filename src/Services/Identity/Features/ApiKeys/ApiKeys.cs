@@ -1,10 +1,6 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Http;
 using Agora.Identity.Features.Users;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Identity.Features.ApiKeys;
 
 /// <summary><c>/api/v1/api-keys</c>: maps the partner API key operations (one file each in this folder).</summary>

@@ -1,9 +1,5 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
-using Agora.Http;
 using Agora.Identity.Features.Users;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.ApiKeys;

@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.ApiKeys;
 
 /// <summary><c>GET /api/v1/api-keys/{id}</c>: one key, without the key or its hash.</summary>

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.ApiKeys;
 
 /// <summary><c>GET /api/v1/api-keys</c>: every key, newest first, without the key or its hash.</summary>

@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.ApiKeys;
 
 /// <summary><c>DELETE /api/v1/api-keys/{id}</c>: revokes a key at once; revoking a revoked key changes nothing.</summary>

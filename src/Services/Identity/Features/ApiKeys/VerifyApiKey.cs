@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Features.ApiKeys;
 

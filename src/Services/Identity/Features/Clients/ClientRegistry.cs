@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Agora.Identity.Features.Connect;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;

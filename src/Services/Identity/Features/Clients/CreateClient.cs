@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Agora.Http;
 using OpenIddict.Abstractions;
 using Validator = Agora.Http.Validator;
 

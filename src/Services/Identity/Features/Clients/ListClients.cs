@@ -1,4 +1,3 @@
-using Agora.Http;
 using OpenIddict.Abstractions;
 
 namespace Agora.Identity.Features.Clients;

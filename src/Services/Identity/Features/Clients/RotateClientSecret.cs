@@ -1,4 +1,3 @@
-using Agora.Http;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

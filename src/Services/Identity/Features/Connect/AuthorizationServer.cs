@@ -1,7 +1,5 @@
 using Agora.Identity.Features.Keys;
-using Agora.Identity.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

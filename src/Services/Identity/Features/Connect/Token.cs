@@ -1,9 +1,6 @@
-using System.Security.Claims;
 using Agora.Identity.Features.Clients;
-using Agora.Identity.Infrastructure;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;

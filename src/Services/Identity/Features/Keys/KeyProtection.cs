@@ -1,4 +1,3 @@
-using Agora.Identity.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;

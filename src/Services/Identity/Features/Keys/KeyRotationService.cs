@@ -1,8 +1,3 @@
-using Agora.Hosting;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace Agora.Identity.Features.Keys;
 
 /// <summary>

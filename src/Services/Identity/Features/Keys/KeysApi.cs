@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Identity.Features.Keys;
 
 /// <summary>Admin view and rotation of the authorization server's keys (never the private parts).</summary>

@@ -1,7 +1,3 @@
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.Keys;
 
 /// <summary><c>GET /api/v1/admin/signing-keys</c>: every key, oldest first; never a private part.</summary>

@@ -1,6 +1,3 @@
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-
 namespace Agora.Identity.Features.Keys;
 
 /// <summary><c>POST /api/v1/admin/signing-keys/rotate</c>: the next key starts signing; answers the keys afterwards.</summary>

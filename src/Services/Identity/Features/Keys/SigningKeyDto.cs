@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Agora.Identity.Infrastructure;
 
 namespace Agora.Identity.Features.Keys;
 

@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.Users;
 
 /// <summary><c>GET /api/v1/users/{id}</c> and <c>GET /api/v1/users/me</c>.</summary>

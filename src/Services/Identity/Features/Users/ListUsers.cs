@@ -1,10 +1,6 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
+using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Users;

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Identity.Features.Users;
 
 /// <summary>

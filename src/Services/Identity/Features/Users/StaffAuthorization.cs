@@ -1,7 +1,5 @@
 using Agora.Identity.Features.Connect;
-using Agora.Identity.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,14 +1,6 @@
-using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
-using Agora.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace Agora.Identity.Features.Users;
@@ -83,105 +75,28 @@ internal static partial class UpdateUser
         string id, Func<User, (UserInput? Input, ApiError? Error)> build, HttpRequest request, ClaimsPrincipal principal,
         IdentityDbContext db, Services services, CancellationToken ct)
     {
-        var (caller, denied) = await Caller.ResolveAsync(principal, db, ct);
-        if (denied is not null)
+        var (caller, user, notFound) = await LoadAsync(id, request, principal, db, ct);
+        if (notFound is not null)
         {
-            return denied;
+            return notFound;
         }
 
-        var userId = caller!.Target(id);
-        if (userId is null || !caller.CanWrite(userId))
-        {
-            return userId is null ? UserErrors.NotFound(id) : caller.Denied(userId);
-        }
-
-        var user = userId == caller.User!.Id
-            ? caller.User
-            : Ids.HasPrefix(userId, "usr") ? await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) : null;
-        if (user is null)
-        {
-            return UserErrors.NotFound(id);
-        }
-
-        if (Preconditions.IfMatchFails(request, Preconditions.ETag(user.Version)))
-        {
-            return ApiResults.PreconditionFailed();
-        }
-
-        var (input, error) = build(user);
+        var (input, error) = build(user!);
         if (error is not null)
         {
             return error;
         }
 
-        // Privileges first: a customer sending someone else's role is refused (403) whatever else is wrong with the body.
-        var self = user.Id == caller.Subject;
         var v = new Validator();
         var roles = UserValidation.Roles(input!.Roles, v);
-        var rolesChange = roles is not null && !roles.SequenceEqual(user.RoleList.Order(StringComparer.Ordinal), StringComparer.Ordinal);
-        var statusChange = input.Status is { } status && status != user.Status;
-        var forbidden = new List<FieldError>();
-        if (rolesChange && !caller.IsAdmin)
-        {
-            forbidden.Add(new FieldError("roles", "Only an administrator may change roles."));
-        }
+        var change = new Change(input, roles, user!.Id == caller!.Subject,
+            RolesChange: roles is not null && !roles.SequenceEqual(user.RoleList.Order(StringComparer.Ordinal), StringComparer.Ordinal),
+            StatusChange: input.Status is { } status && status != user.Status);
 
-        if (statusChange && !caller.IsAdmin)
+        // Privileges first: a customer sending someone else's role is refused (403) whatever else is wrong with the body.
+        if ((Forbidden(caller, change) ?? Invalid(user, change, services, v)) is { } refused)
         {
-            forbidden.Add(new FieldError("status", "Only an administrator may change the status."));
-        }
-
-        if (input.Password is not null && !self)
-        {
-            forbidden.Add(new FieldError("password", "Only the account holder may change their password."));
-        }
-
-        if (forbidden.Count > 0)
-        {
-            return ApiResults.Error(StatusCodes.Status403Forbidden, "FIELD_FORBIDDEN", "You may not change these fields.", forbidden);
-        }
-
-        UserValidation.Name(input.Name, v);
-        UserValidation.Email(input.Email, v);
-        UserValidation.Locale(input.Locale, v);
-        v.Require(input.Status is null || Enum.IsDefined(input.Status.Value), "status", "One of active, suspended.");
-        if (self && rolesChange && !roles!.Contains(UsersAuthorization.AdminRole))
-        {
-            v.Add("roles", "An administrator cannot remove their own admin role; another administrator must.");
-        }
-
-        if (self && statusChange && input.Status == UserStatus.Suspended)
-        {
-            v.Add("status", "An administrator cannot suspend their own account.");
-        }
-
-        var passwordChange = input.Password is not null;
-        if (passwordChange)
-        {
-            UserValidation.Password(input.Password, input.Email, v);
-        }
-
-        if (input.CurrentPassword is { Length: > UserValidation.MaxPasswordLength })
-        {
-            // No password this service accepts is longer, so there is nothing to hash (and no 100 KB hashed per request).
-            v.Add("current_password", $"At most {UserValidation.MaxPasswordLength} characters.");
-        }
-        else if (passwordChange)
-        {
-            if (string.IsNullOrEmpty(input.CurrentPassword))
-            {
-                v.Add("current_password", "Required to change the password.");
-            }
-            else if (services.Hasher.VerifyHashedPassword(user, user.PasswordHash, input.CurrentPassword) == PasswordVerificationResult.Failed)
-            {
-                LogWrongCurrentPassword(services.Logger);
-                v.Add("current_password", "Does not match the current password.");
-            }
-        }
-
-        if (!v.IsValid)
-        {
-            return v.ToError();
+            return refused;
         }
 
         var normalized = UserValidation.Normalize(input.Email!);
@@ -190,14 +105,127 @@ internal static partial class UpdateUser
             return UserErrors.EmailTaken();
         }
 
+        Apply(user, change, normalized, services);
+        return await SaveAsync(user, change, db, services, ct);
+    }
+
+    /// <summary>The fields an update asks to change, and who asks.</summary>
+    private sealed record Change(UserInput Input, IReadOnlyList<string>? Roles, bool Self, bool RolesChange, bool StatusChange)
+    {
+        public bool PasswordChange => Input.Password is not null;
+    }
+
+    /// <summary>The caller and the user they may write, or the answer that stops here (denied, 404, 412).</summary>
+    private static async Task<(Caller? Caller, User? User, ApiError? Error)> LoadAsync(
+        string id, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db, CancellationToken ct)
+    {
+        var (caller, denied) = await Caller.ResolveAsync(principal, db, ct);
+        if (denied is not null)
+        {
+            return (null, null, denied);
+        }
+
+        var userId = caller!.Target(id);
+        if (userId is null || !caller.CanWrite(userId))
+        {
+            return (null, null, userId is null ? UserErrors.NotFound(id) : caller.Denied(userId));
+        }
+
+        var user = userId == caller.User!.Id
+            ? caller.User
+            : Ids.HasPrefix(userId, "usr") ? await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) : null;
+        if (user is null)
+        {
+            return (null, null, UserErrors.NotFound(id));
+        }
+
+        return Preconditions.IfMatchFails(request, Preconditions.ETag(user.Version))
+            ? (null, null, ApiResults.PreconditionFailed())
+            : (caller, user, null);
+    }
+
+    /// <summary>403 FIELD_FORBIDDEN naming the fields the caller may not change, or null.</summary>
+    private static ApiError? Forbidden(Caller caller, Change change)
+    {
+        var forbidden = new List<FieldError>();
+        if (change.RolesChange && !caller.IsAdmin)
+        {
+            forbidden.Add(new FieldError("roles", "Only an administrator may change roles."));
+        }
+
+        if (change.StatusChange && !caller.IsAdmin)
+        {
+            forbidden.Add(new FieldError("status", "Only an administrator may change the status."));
+        }
+
+        if (change.PasswordChange && !change.Self)
+        {
+            forbidden.Add(new FieldError("password", "Only the account holder may change their password."));
+        }
+
+        return forbidden.Count > 0
+            ? ApiResults.Error(StatusCodes.Status403Forbidden, "FIELD_FORBIDDEN", "You may not change these fields.", forbidden)
+            : null;
+    }
+
+    /// <summary>422 with every invalid field (the roles' errors already in <paramref name="v"/>), or null.</summary>
+    private static ApiError? Invalid(User user, Change change, Services services, Validator v)
+    {
+        var input = change.Input;
+        UserValidation.Name(input.Name, v);
+        UserValidation.Email(input.Email, v);
+        UserValidation.Locale(input.Locale, v);
+        v.Require(input.Status is null || Enum.IsDefined(input.Status.Value), "status", "One of active, suspended.");
+        if (change.Self && change.RolesChange && !change.Roles!.Contains(UsersAuthorization.AdminRole))
+        {
+            v.Add("roles", "An administrator cannot remove their own admin role; another administrator must.");
+        }
+
+        if (change.Self && change.StatusChange && input.Status == UserStatus.Suspended)
+        {
+            v.Add("status", "An administrator cannot suspend their own account.");
+        }
+
+        if (change.PasswordChange)
+        {
+            UserValidation.Password(input.Password, input.Email, v);
+        }
+
+        CheckCurrentPassword(user, change, services, v);
+        return v.IsValid ? null : v.ToError();
+    }
+
+    /// <summary>A new password needs the current one, which must match (and is never hashed when it could not).</summary>
+    private static void CheckCurrentPassword(User user, Change change, Services services, Validator v)
+    {
+        var current = change.Input.CurrentPassword;
+        if (current is { Length: > UserValidation.MaxPasswordLength })
+        {
+            // No password this service accepts is longer, so there is nothing to hash (and no 100 KB hashed per request).
+            v.Add("current_password", $"At most {UserValidation.MaxPasswordLength} characters.");
+        }
+        else if (change.PasswordChange && string.IsNullOrEmpty(current))
+        {
+            v.Add("current_password", "Required to change the password.");
+        }
+        else if (change.PasswordChange && services.Hasher.VerifyHashedPassword(user, user.PasswordHash, current!) == PasswordVerificationResult.Failed)
+        {
+            LogWrongCurrentPassword(services.Logger);
+            v.Add("current_password", "Does not match the current password.");
+        }
+    }
+
+    private static void Apply(User user, Change change, string normalizedEmail, Services services)
+    {
+        var input = change.Input;
         user.Name = input.Name!.Trim();
         user.Email = input.Email!.Trim();
-        user.EmailNormalized = normalized;
+        user.EmailNormalized = normalizedEmail;
         user.Locale = input.Locale;
         user.MarketingOptIn = input.MarketingOptIn ?? false;
-        if (roles is not null)
+        if (change.Roles is not null)
         {
-            user.Roles = string.Join(' ', roles);
+            user.Roles = string.Join(' ', change.Roles);
         }
 
         if (input.Status is { } newStatus)
@@ -205,13 +233,19 @@ internal static partial class UpdateUser
             user.Status = newStatus;
         }
 
-        if (passwordChange)
+        if (change.PasswordChange)
         {
             user.PasswordHash = services.Hasher.HashPassword(user, input.Password!);
         }
 
         user.UpdatedAt = services.Clock.GetUtcNow().UtcDateTime;
         user.Version++;
+    }
+
+    /// <summary>Saves; a new password or a suspension then signs the account out everywhere.</summary>
+    private static async Task<Results<ApiOk<UserDto>, ApiError>> SaveAsync(
+        User user, Change change, IdentityDbContext db, Services services, CancellationToken ct)
+    {
         try
         {
             await db.SaveChangesAsync(ct);
@@ -225,7 +259,7 @@ internal static partial class UpdateUser
             return UserErrors.EmailTaken();
         }
 
-        if (passwordChange || (statusChange && user.Status == UserStatus.Suspended))
+        if (change.PasswordChange || (change.StatusChange && user.Status == UserStatus.Suspended))
         {
             // Sign the account out everywhere: its refresh tokens stop working now; access tokens expire within 15 minutes.
             await services.Tokens.RevokeBySubjectAsync(user.Id, CancellationToken.None);

@@ -1,9 +1,4 @@
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
-using Agora.Storage;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Features.Users;
 

@@ -1,9 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Users;

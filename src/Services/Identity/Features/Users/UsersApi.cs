@@ -1,4 +1,3 @@
-using Agora.Http;
 using Agora.Identity.Features.Users.Addresses;
 
 namespace Agora.Identity.Features.Users;

@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using Agora.Auth;
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Notification.Features.Deliveries;
 
 /// <summary><c>GET /api/v1/notifications/{id}</c>: one notification; another customer's is 404.</summary>

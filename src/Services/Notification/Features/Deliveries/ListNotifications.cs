@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Agora.Auth;
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Notification.Features.Deliveries;

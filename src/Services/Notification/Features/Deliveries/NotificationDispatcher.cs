@@ -1,11 +1,5 @@
-using Agora.Http;
 using Agora.Notification.Channels;
 using Agora.Notification.Features.Templates;
-using Agora.Notification.Infrastructure;
-using Agora.Primitives;
-using Agora.Storage;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Notification.Features.Deliveries;
 

@@ -1,8 +1,5 @@
 using System.Globalization;
-using Agora.Http;
 using Agora.Contracts.Orders;
-using Agora.Notification.Infrastructure;
-using Agora.Primitives;
 
 namespace Agora.Notification.Features.Deliveries;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Notification.Features.Deliveries;
 
 /// <summary><c>/api/v1/notifications</c>: the delivery log, a customer's own (token <c>sub</c>), or anyone's for staff.</summary>

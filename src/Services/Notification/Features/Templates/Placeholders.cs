@@ -1,5 +1,3 @@
-using Agora.Notification.Infrastructure;
-
 namespace Agora.Notification.Features.Templates;
 
 /// <summary>A value a template can show; on the wire and in templates snake_case (<c>{{tracking_number}}</c>).</summary>

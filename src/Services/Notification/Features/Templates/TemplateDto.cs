@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
-using Agora.Http;
-using Agora.Notification.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agora.Notification.Features.Templates;

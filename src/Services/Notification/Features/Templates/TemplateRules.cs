@@ -1,8 +1,3 @@
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-using Agora.Primitives;
-using Agora.Storage;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Notification.Features.Templates;

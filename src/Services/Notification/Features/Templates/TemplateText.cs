@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Agora.Http;
-using Agora.Primitives;
 
 namespace Agora.Notification.Features.Templates;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Notification.Features.Templates;
 
 /// <summary>
@@ -15,24 +13,24 @@ internal static class TemplatesApi
     {
         var group = app.MapGroup(Route).WithTags("Notification templates")
             .RequireAuthorization(NotificationPolicies.Admin);
-        group.MapGet("/", ListTemplates.Handle).WithName("ListNotificationTemplates")
+        group.MapGet("/", ListNotificationTemplates.Handle).WithName("ListNotificationTemplates")
             .WithSummary("Templates, filtered by event, channel and locale; cursor-paged")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
-        group.MapGet("/{id}", GetTemplate.Handle).WithName("GetNotificationTemplate").WithSummary("A template (ETag)")
+        group.MapGet("/{id}", GetNotificationTemplate.Handle).WithName("GetNotificationTemplate").WithSummary("A template (ETag)")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "TEMPLATE_NOT_FOUND");
-        group.MapPost("/", CreateTemplate.Handle).WithName("CreateNotificationTemplate").WithSummary("Add a template")
+        group.MapPost("/", CreateNotificationTemplate.Handle).WithName("CreateNotificationTemplate").WithSummary("Add a template")
             .WithDescription("One template per event, channel and locale (another is 409 TEMPLATE_EXISTS). Placeholders are "
                 + "{{name}} with a name the event offers (see placeholders of any template of that event); others are 422.")
             .WithETag()
             .ProducesError(StatusCodes.Status409Conflict, "TEMPLATE_EXISTS")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
-        group.MapPut("/{id}", ReplaceTemplate.Handle).WithName("ReplaceNotificationTemplate").WithSummary("Replace a template (If-Match honoured)")
+        group.MapPut("/{id}", ReplaceNotificationTemplate.Handle).WithName("ReplaceNotificationTemplate").WithSummary("Replace a template (If-Match honoured)")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "TEMPLATE_NOT_FOUND")
             .ProducesError(StatusCodes.Status409Conflict, "TEMPLATE_EXISTS")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
-        group.MapDelete("/{id}", DeleteTemplate.Handle).WithName("DeleteNotificationTemplate").WithSummary("Remove a template (If-Match honoured)")
+        group.MapDelete("/{id}", DeleteNotificationTemplate.Handle).WithName("DeleteNotificationTemplate").WithSummary("Remove a template (If-Match honoured)")
             .WithDescription("Removes a template. Notifications for its event, channel and locale then use the fallback locale's.")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "TEMPLATE_NOT_FOUND");

@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Orders;
-using Agora.Ordering.Infrastructure;
 
 namespace Agora.Ordering.Features.Admin;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Ordering.Features.Admin;
 
 /// <summary><c>/api/v1/admin</c> (sagas, projections): maps the operators' operations.</summary>

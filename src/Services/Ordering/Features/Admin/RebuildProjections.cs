@@ -1,6 +1,4 @@
-using Agora.Http;
 using Agora.Ordering.Features.Orders;
-using Agora.Ordering.Infrastructure;
 
 namespace Agora.Ordering.Features.Admin;
 

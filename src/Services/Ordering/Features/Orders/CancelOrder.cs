@@ -1,10 +1,5 @@
-using System.Security.Claims;
-using Agora.Auth;
-using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
-using Agora.Ordering.Infrastructure;
-using Agora.Primitives;
 
 namespace Agora.Ordering.Features.Orders;
 

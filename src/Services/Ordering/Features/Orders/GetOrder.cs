@@ -1,11 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Text.Json;
-using Agora.Http;
 using Agora.Ordering.Domain;
-using Agora.Ordering.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;

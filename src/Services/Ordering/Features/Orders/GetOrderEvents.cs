@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
-using Agora.Http;
 using Agora.Ordering.Domain;
-using Agora.Ordering.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Features.Orders;
 

@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
-using Agora.Auth;
-using Agora.Http;
 using Agora.Ordering.Domain;
-using Agora.Ordering.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;

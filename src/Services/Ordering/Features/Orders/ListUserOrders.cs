@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Agora.Http;
 using Agora.Ordering.Domain;
-using Agora.Ordering.Infrastructure;
 
 namespace Agora.Ordering.Features.Orders;
 

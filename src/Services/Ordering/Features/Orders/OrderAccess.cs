@@ -1,7 +1,3 @@
-using System.Security.Claims;
-using Agora.Auth;
-using Agora.Http;
-
 namespace Agora.Ordering.Features.Orders;
 
 /// <summary>Who may see an order, and the answer everyone else gets.</summary>

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Ordering.Features.Orders;
 
 /// <summary><c>/api/v1/orders</c>, <c>/api/v1/users/{id}/orders</c>, <c>/api/v1/customer-orders</c>: maps the order operations (one file each in this folder).</summary>
@@ -39,7 +37,7 @@ internal static class OrdersApi
             .ProducesError(StatusCodes.Status404NotFound, "USER_NOT_FOUND")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
 
-        app.MapGet("/api/v1/customer-orders", CustomerOrders.Handle).RequireAuthorization(OrderingPolicies.Read)
+        app.MapGet("/api/v1/customer-orders", ListCustomerOrders.Handle).RequireAuthorization(OrderingPolicies.Read)
             .WithTags("Orders").WithName("ListCustomerOrders")
             .WithSummary("The newest orders (with items) of up to 100 customers in one call; staff see anyone's, a customer only their own.")
             .WithDescription("customer_ids: 1–100 customer ids separated by commas; limit: orders per customer (1–100, default 20). "

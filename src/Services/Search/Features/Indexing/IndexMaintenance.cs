@@ -1,6 +1,3 @@
-using Agora.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace Agora.Search.Features.Indexing;
 
 /// <summary>The refresh loop (changes become searchable) and the commit loop (changes become durable).</summary>

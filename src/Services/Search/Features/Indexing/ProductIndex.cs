@@ -1,7 +1,5 @@
 using Agora.Contracts.Events;
-using Agora.Hosting;
 using Lucene.Net.Search;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Search.Features.Indexing;
 

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
-using Agora.Http;
 using Agora.Search.Features.Indexing;
 using Grpc.Core;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-using Agora.Primitives;
 using Lucene.Net.Search.Highlight;
 
 namespace Agora.Search.Features.Search;

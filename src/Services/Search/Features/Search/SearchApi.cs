@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Search.Features.Search;
 
 internal static class SearchApi

@@ -1,8 +1,6 @@
-using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.ComponentModel;
 using System.Text.Json.Serialization;
-using Agora.Http;
-using Agora.Primitives;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agora.Search.Features.Search;

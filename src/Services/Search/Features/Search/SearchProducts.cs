@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Http;
-using Agora.Primitives;
 using Agora.Search.Features.Indexing;
 using Lucene.Net.Index;
 using Lucene.Net.Search.Highlight;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Agora.Contracts.Orders;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Shipping.Features.Shipments;
 

@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using Agora.Auth;
-using Agora.Http;
-using Agora.Primitives;
-using Agora.Shipping.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Shipping.Features.Shipments;
 
 /// <summary><c>GET /api/v1/shipments/{id}</c>: a shipment with its tracking history; another customer's is 404.</summary>

@@ -1,9 +1,5 @@
-using Agora.Http;
 using Agora.Contracts.Events;
 using Agora.Contracts.Orders;
-using Agora.Primitives;
-using Agora.Shipping.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Shipping.Features.Shipments;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Agora.Shipping.Infrastructure;
 
 namespace Agora.Shipping.Features.Shipments;
 

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
-using Agora.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agora.Shipping.Features.Shipments;

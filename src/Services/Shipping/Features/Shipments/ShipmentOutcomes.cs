@@ -1,6 +1,5 @@
 using Agora.Contracts.Events;
 using Agora.Contracts.Orders;
-using Agora.Shipping.Infrastructure;
 
 namespace Agora.Shipping.Features.Shipments;
 

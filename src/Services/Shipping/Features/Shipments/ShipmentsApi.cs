@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Shipping.Features.Shipments;
 
 /// <summary><c>/api/v1/shipments</c>: a customer's own shipments (others' are 404), every shipment for staff.</summary>

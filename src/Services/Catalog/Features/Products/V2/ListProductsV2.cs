@@ -1,8 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.ComponentModel;
-using Agora.Catalog.Infrastructure;
-using Agora.Http;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Products.V2;
 

@@ -1,5 +1,3 @@
-using Agora.Http;
-
 namespace Agora.Catalog.Features.Products.V2;
 
 /// <summary>

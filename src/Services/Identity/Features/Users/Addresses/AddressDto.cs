@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Users.Addresses;

@@ -1,9 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Agora.Primitives;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.Users.Addresses;
 
 /// <summary><c>POST /api/v1/users/{id}/addresses</c>: a user's first address becomes the default.</summary>

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.Users.Addresses;
 
 /// <summary><c>GET /api/v1/users/{id}/addresses/{addressId}</c>: one address with its ETag (If-None-Match gives 304).</summary>

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Identity.Features.Users.Addresses;
 
 /// <summary><c>GET /api/v1/users/{id}/addresses</c>: every address of the user, the default first, then oldest first.</summary>

@@ -1,11 +1,5 @@
-using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agora.Http;
-using Agora.Identity.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agora.Identity.Features.Users.Addresses;
 

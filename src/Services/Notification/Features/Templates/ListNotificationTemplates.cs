@@ -1,12 +1,9 @@
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Notification.Features.Templates;
 
 /// <summary><c>GET /api/v1/admin/notification-templates</c>: templates filtered by event, channel and locale, cursor-paged by id.</summary>
-internal static class ListTemplates
+internal static class ListNotificationTemplates
 {
     public static async Task<Results<ApiOk<IReadOnlyList<TemplateDto>>, ApiError>> Handle(
         [AsParameters] TemplateListQuery query, NotificationDbContext db, CancellationToken ct)

@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
-using Agora.Http;
-using Agora.Auth;
-using Agora.Ordering.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;
@@ -12,7 +7,7 @@ namespace Agora.Ordering.Features.Orders;
 /// <summary>One customer's newest orders (full detail views) and how many orders the customer has in all.</summary>
 public sealed record CustomerOrdersDto(
     [property: MaxLength(64)] string CustomerId,
-    [property: MaxLength(CustomerOrders.MaxLimit)] IReadOnlyList<OrderDto> Orders,
+    [property: MaxLength(ListCustomerOrders.MaxLimit)] IReadOnlyList<OrderDto> Orders,
     [property: Range(0, long.MaxValue)] long Total);
 
 /// <summary>
@@ -22,7 +17,7 @@ public sealed record CustomerOrdersDto(
 /// a customer only their own; a customer the caller may not see is left out of the answer, exactly as if it had no
 /// entry (no existence leak). Three queries whatever the number of customers.
 /// </summary>
-internal static class CustomerOrders
+internal static class ListCustomerOrders
 {
     /// <summary>Most customers in one call.</summary>
     public const int MaxCustomers = 100;

@@ -1,11 +1,7 @@
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-using Agora.Primitives;
-
 namespace Agora.Notification.Features.Templates;
 
 /// <summary><c>POST /api/v1/admin/notification-templates</c>: one template per event, channel and locale.</summary>
-internal static class CreateTemplate
+internal static class CreateNotificationTemplate
 {
     public static async Task<Results<ApiCreated<TemplateDto>, ApiError>> Handle(
         TemplateInput input, NotificationDbContext db, TimeProvider clock, CancellationToken ct)

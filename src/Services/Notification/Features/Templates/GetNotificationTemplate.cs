@@ -1,10 +1,7 @@
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-
 namespace Agora.Notification.Features.Templates;
 
 /// <summary><c>GET /api/v1/admin/notification-templates/{id}</c>: one template with its ETag.</summary>
-internal static class GetTemplate
+internal static class GetNotificationTemplate
 {
     public static async Task<Results<ApiOk<TemplateDto>, ApiError>> Handle(string id, NotificationDbContext db, CancellationToken ct)
     {

@@ -1,11 +1,7 @@
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-
 namespace Agora.Notification.Features.Templates;
 
 /// <summary><c>DELETE /api/v1/admin/notification-templates/{id}</c>: removes a template (If-Match honoured); its locale then falls back.</summary>
-internal static class DeleteTemplate
+internal static class DeleteNotificationTemplate
 {
     public static async Task<Results<NoContent, ApiError>> Handle(string id, HttpRequest request, NotificationDbContext db, CancellationToken ct)
     {

@@ -1,10 +1,7 @@
-using Agora.Http;
-using Agora.Notification.Infrastructure;
-
 namespace Agora.Notification.Features.Templates;
 
 /// <summary><c>PUT /api/v1/admin/notification-templates/{id}</c>: replaces a template (If-Match honoured).</summary>
-internal static class ReplaceTemplate
+internal static class ReplaceNotificationTemplate
 {
     public static async Task<Results<ApiOk<TemplateDto>, ApiError>> Handle(
         string id, TemplateInput input, HttpRequest request, NotificationDbContext db, TimeProvider clock, CancellationToken ct)
