@@ -153,9 +153,12 @@ public sealed class GatewayResilienceOptions
     [Range(1, 1000)]
     public int BreakerMinimumCalls { get; set; } = 5;
 
-    /// <summary>Breaker: how long it stays open before trial calls. Default 30 s.</summary>
+    /// <summary>
+    /// Breaker: how long it stays open before trial calls. Default 5 s: short, so that a service back from a restart gets
+    /// traffic again within seconds of being ready (a failed trial opens it for another 5 s).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Breaker: trial calls let through half-open; all must succeed to close. Default 3.</summary>
     [Range(1, 100)]

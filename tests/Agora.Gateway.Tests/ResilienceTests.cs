@@ -317,7 +317,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unreachable_NoReplicaListening_502InTheEnvelope()
+    public async Task Unreachable_NoReplicaListening_503NotListeningInTheEnvelope()
     {
         var gone = (await BackendsAsync("gone"))[0];
         using var client = Gateway().Cluster("svc", [gone]).Route("r", "/api/{**rest}", "svc").Start();
@@ -325,8 +325,8 @@ public sealed class ResilienceTests : IAsyncLifetime
 
         var (status, body) = await SendAsync(client, HttpMethod.Post, "/api/x", "{}");
 
-        Assert.Equal(HttpStatusCode.BadGateway, status);
-        Assert.Equal("BAD_GATEWAY", (string?)body!["error"]!["code"]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("SERVICE_NOT_LISTENING", (string?)body!["error"]!["code"]);
     }
 
     [Fact]
