@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Agora.Contracts.Topology;
 using Agora.ServiceDefaults.Caching;
 using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Messaging;
@@ -14,6 +15,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +35,13 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         Hosting.DemoSecrets.EnsureNoneOutsideDevelopment(builder.Configuration, builder.Environment);
+        // The service's ports from the one table (Agora.Contracts.Topology), as the lowest-precedence source: whatever is
+        // configured (the AppHost, a ConfigMap, a test's own listener) wins.
+        if (ServiceTable.Find(serviceName) is not null)
+        {
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ServiceTable.KestrelDefaults(serviceName) });
+        }
+
         builder.Configuration[$"{AgoraOptions.SectionName}:{nameof(AgoraOptions.ServiceName)}"] ??= serviceName;
         builder.Services.AddOptions<AgoraOptions>()
             .Bind(builder.Configuration.GetSection(AgoraOptions.SectionName))
