@@ -18,7 +18,7 @@
 //                 code reads by name, a YARP cluster/destination of the service table, or one of the
 //                 host's own (ASPNETCORE_*, Kestrel endpoints, ConnectionStrings, Logging); a renamed option fails
 //   topology      Services expose grpc exactly for the table's gRPC services; the gateway's ConfigMap addresses every
-//                 cluster of the table (src/Agora.Contracts/Topology/services.json) at an existing Service
+//                 cluster of the table (src/Agora.Hosting/Topology/services.json) at an existing Service
 //   Istio         VirtualService hosts are Services, their subsets exist in the DestinationRule and select pods;
 //                 AuthorizationPolicy principals are ServiceAccounts of the namespace
 // NAME containing "migrate": also one Job per service with a database, running "<service> migrate".
@@ -41,7 +41,9 @@ const SERVICES = {
   search: ["src/Services/Search"], gateway: ["src/Agora.Gateway", "src/Agora.Gateway.RateLimiting", "src/Agora.GraphQL"],
   pspsimulator: ["src/Services/PspSimulator"], devinbox: ["src/Services/DevInbox"],
 };
-const SHARED = ["src/Agora.ServiceDefaults"];
+// The platform projects every service with ServiceDefaults builds on (their options classes count for each).
+const SHARED = ["src/Agora.ServiceDefaults", "src/Agora.Hosting", "src/Agora.Http", "src/Agora.OpenApi", "src/Agora.Auth",
+  "src/Agora.Storage", "src/Agora.Messaging", "src/Agora.Primitives"];
 const NO_DEFAULTS = new Set(["pspsimulator", "devinbox"]); // no ServiceDefaults: their own settings only
 const DB_SERVICES = ["identity", "catalog", "ordering", "payment", "shipping", "notification", "search"];
 const GUIDE = { readiness: [10, 5], liveness: [30, 10] };
@@ -105,8 +107,8 @@ function resolveType(settings, type, segments) {
   return next !== undefined && resolveType(settings, next, segments.slice(1));
 }
 
-// The one table of services (src/Agora.Contracts/Topology/services.json): ports, gRPC, whom each calls.
-const TABLE = JSON.parse(readFileSync(join(root, "src/Agora.Contracts/Topology/services.json"), "utf8")).services;
+// The one table of services (src/Agora.Hosting/Topology/services.json): ports, gRPC, whom each calls.
+const TABLE = JSON.parse(readFileSync(join(root, "src/Agora.Hosting/Topology/services.json"), "utf8")).services;
 
 // The gateway's clusters: one per service it calls, destination <name>-1 (src/Agora.Gateway/Features/Routing/TopologyClusters.cs).
 function gatewayClusters() {
@@ -154,7 +156,7 @@ function checkKey(service, settings, key, problems) {
     const [, kind, id, what, dest, field] = path;
     const c = kind === "Clusters" && clusters[id];
     if (service !== "gateway" || !c || what !== "Destinations" || !c.Destinations?.[dest] || field !== "Address") {
-      problems.push(`${service}: ${key} names no cluster destination of the service table (src/Agora.Contracts/Topology/services.json)`);
+      problems.push(`${service}: ${key} names no cluster destination of the service table (src/Agora.Hosting/Topology/services.json)`);
     }
     return;
   }

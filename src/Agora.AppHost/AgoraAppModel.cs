@@ -1,5 +1,4 @@
-using Agora.Contracts;
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
@@ -8,7 +7,7 @@ namespace Agora.AppHost;
 /// <summary>
 /// The Agora app model: reads the mode and data directory once, then adds each service with one line
 /// (<see cref="AddService{TProject}(string)"/>), its ports and the services it calls taken from the service table
-/// (<see cref="ServiceTable"/>, src/Agora.Contracts/Topology/services.json). Each service starts once the services it calls
+/// (<see cref="ServiceTable"/>, src/Agora.Hosting/Topology/services.json). Each service starts once the services it calls
 /// are healthy (the gateway last). Only projects and connection strings: no containers (docs/architecture.md §2).
 /// </summary>
 public sealed class AgoraAppModel
@@ -244,7 +243,7 @@ public sealed class AgoraAppModel
         if (missing.Count > 0)
         {
             throw new AgoraConfigurationException(
-                $"The gateway fronts {string.Join(", ", missing)} (src/Agora.Contracts/Topology/services.json), which the app model has not added: add them before the gateway.");
+                $"The gateway fronts {string.Join(", ", missing)} (src/Agora.Hosting/Topology/services.json), which the app model has not added: add them before the gateway.");
         }
 
         var gateway = ConfigureGateway(AddService<TProject>(info.Name), info);

@@ -1,5 +1,5 @@
 using Agora.AppHost;
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 
 // dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
 // dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
@@ -18,7 +18,7 @@ catch (AgoraConfigurationException e)
     return 1;
 }
 
-// One line per service; ports and what each calls come from the service table (src/Agora.Contracts/Topology/services.json).
+// One line per service; ports and what each calls come from the service table (src/Agora.Hosting/Topology/services.json).
 // A service starts once the services it calls are healthy: Identity first, the gateway last.
 var identity = agora.WithDemoAccounts(agora.AddService<Projects.Agora_Identity>("identity"));
 // The external payment provider's stand-in, with failure injection (GET/PUT /admin/behaviour).

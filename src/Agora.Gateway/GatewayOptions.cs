@@ -86,7 +86,7 @@ public sealed class ApiKeyOptions
 {
     /// <summary>Identity's base URL. Default its local address from the service table (<c>http://localhost:5101/</c>).</summary>
     [Required]
-    public string IdentityUrl { get; set; } = Agora.Contracts.Topology.ServiceTable.Get("identity").HttpUrl() + "/";
+    public string IdentityUrl { get; set; } = Agora.Hosting.ServiceTable.Get("identity").HttpUrl() + "/";
 
     /// <summary>The gateway's OAuth client (client credentials, scope <c>verify:api-keys</c>). Unset: API keys are refused.</summary>
     public string? ClientId { get; set; }

@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Agora.AppHost;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Agora.EndToEnd.Tests;
 
 /// <summary>
-/// Tests that start the whole AppHost. Its services bind the fixed ports of the service table (Agora.Contracts.Topology), so only one AppHost can
+/// Tests that start the whole AppHost. Its services bind the fixed ports of the service table (Agora.Hosting.ServiceTable), so only one AppHost can
 /// run at a time on a machine: the collections never run in parallel with anything, and each waits for the ports.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

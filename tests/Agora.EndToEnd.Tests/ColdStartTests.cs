@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 
 namespace Agora.EndToEnd.Tests;
 

@@ -2,8 +2,7 @@ extern alias gateway;
 
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Agora.Contracts.Diagnostics;
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 using Agora.Gateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy;
@@ -115,7 +114,7 @@ public sealed partial class TopologyTests
             var where = Path.GetRelativePath(Root, file);
             if (!LogEventIds.Ranges.TryGetValue(assembly, out var own))
             {
-                problems.Add($"{where}: assembly {assembly} has no range in src/Agora.Contracts/Diagnostics/LogEventIds.cs");
+                problems.Add($"{where}: assembly {assembly} has no range in src/Agora.Hosting/LogEventIds.cs");
                 continue;
             }
 

@@ -1,6 +1,6 @@
 using Agora.Contracts.Events;
 using Agora.Contracts.Orders;
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 
 namespace Agora.Contracts.Messaging;
 

@@ -1,4 +1,4 @@
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 using Agora.Contracts.Messaging;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -30,7 +30,7 @@ public static class GrpcResilience
 
     /// <summary>
     /// Registers a typed gRPC client for <paramref name="service"/>. Address: <c>Agora:Services:{service}:Grpc</c>,
-    /// default its gRPC (h2c) port in the service table (<c>Agora.Contracts.Topology.ServiceTable</c>).
+    /// default its gRPC (h2c) port in the service table (<c>Agora.Hosting.ServiceTable</c>).
     /// </summary>
     public static IHttpClientBuilder AddAgoraGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string service)
         where TClient : class

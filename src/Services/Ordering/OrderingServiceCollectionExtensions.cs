@@ -1,7 +1,7 @@
 using Agora.Contracts.Catalog.V1;
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
-using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Resilience;
 
 namespace Agora.Ordering;

@@ -45,7 +45,7 @@ public sealed class PspOptions
 {
     /// <summary>The provider's base URL. Default the PSP simulator's local address from the service table (<c>http://localhost:5190/</c>).</summary>
     [Required]
-    public string BaseUrl { get; set; } = Agora.Contracts.Topology.ServiceTable.Get("psp").HttpUrl() + "/";
+    public string BaseUrl { get; set; } = Agora.Hosting.ServiceTable.Get("psp").HttpUrl() + "/";
 
     /// <summary>Timeout of one attempt. Default 2 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);

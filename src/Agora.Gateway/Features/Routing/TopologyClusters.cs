@@ -1,5 +1,5 @@
 using System.Globalization;
-using Agora.Contracts.Topology;
+using Agora.Hosting;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Agora.Gateway.Features.Routing;
