@@ -11,37 +11,8 @@ namespace Agora.Gateway.Tests;
 /// dependency, a service that is not listening yet, and one route's failures do not close the service to everyone.
 /// </summary>
 [Collection("resilience")]
-public sealed class BreakerIsolationTests : IAsyncLifetime
+public sealed class BreakerIsolationTests : GatewayScenario
 {
-    private TestIdentity _identity = null!;
-    private readonly List<IAsyncDisposable> _owned = [];
-
-    public async Task InitializeAsync() => _identity = await TestIdentity.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        await _identity.DisposeAsync();
-    }
-
-    private async Task<Backend> BackendAsync(string name, int port = 0)
-    {
-        var backend = await Backend.StartAsync(name, port);
-        _owned.Add(backend);
-        return backend;
-    }
-
-    private GatewayApp Gateway()
-    {
-        var app = new GatewayApp(_identity);
-        _owned.Add(app);
-        return app;
-    }
-
     private static async Task<(HttpStatusCode Status, string? Code, HttpResponseMessage Response)> PostAsync(HttpClient client, string path, string? key = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
@@ -164,8 +135,7 @@ public sealed class BreakerIsolationTests : IAsyncLifetime
         var catalog = await BackendAsync("catalog");
         var port = catalog.Port;
         using var client = Gateway().Cluster("catalog", [catalog]).Route("products", "/api/v1/products/{**rest}", "catalog").Start();
-        await catalog.DisposeAsync();
-        _owned.Remove(catalog);
+        await StopAsync(catalog);
 
         for (var i = 0; i < 20; i++)
         {

@@ -18,41 +18,17 @@ namespace Agora.Gateway.Tests;
 /// not depend on the mode (no store is involved), so these run in the embedded mode only.
 /// </summary>
 [Collection("resilience")]
-public sealed class ResilienceTests : IAsyncLifetime
+public sealed class ResilienceTests : GatewayScenario
 {
-    private TestIdentity _identity = null!;
-    private readonly List<IAsyncDisposable> _owned = [];
-
-    public async Task InitializeAsync() => _identity = await TestIdentity.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        await _identity.DisposeAsync();
-    }
-
     private async Task<Backend[]> BackendsAsync(params string[] names)
     {
         var backends = new List<Backend>();
         foreach (var name in names)
         {
-            var backend = await Backend.StartAsync(name);
-            _owned.Add(backend);
-            backends.Add(backend);
+            backends.Add(await BackendAsync(name));
         }
 
         return [.. backends];
-    }
-
-    private GatewayApp Gateway()
-    {
-        var app = new GatewayApp(_identity);
-        _owned.Add(app);
-        return app;
     }
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient client, HttpMethod method, string path, string? body = null)
