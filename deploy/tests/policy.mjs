@@ -15,8 +15,10 @@
 //   references    ServiceAccounts, ConfigMaps and (where the overlay carries them) Secrets and their keys exist
 //   config keys   every key of an Agora service's ConfigMap and Secret reference is a setting that service reads:
 //                 a property path of one of its options classes (found by SectionName in its source), a key its
-//                 code reads by name, a YARP cluster/destination of the gateway's appsettings.json, or one of the
+//                 code reads by name, a YARP cluster/destination of the service table, or one of the
 //                 host's own (ASPNETCORE_*, Kestrel endpoints, ConnectionStrings, Logging); a renamed option fails
+//   topology      Services expose grpc exactly for the table's gRPC services; the gateway's ConfigMap addresses every
+//                 cluster of the table (src/Agora.Hosting/Topology/services.json) at an existing Service
 //   Istio         VirtualService hosts are Services, their subsets exist in the DestinationRule and select pods;
 //                 AuthorizationPolicy principals are ServiceAccounts of the namespace
 // NAME containing "migrate": also one Job per service with a database, running "<service> migrate".
@@ -105,9 +107,32 @@ function resolveType(settings, type, segments) {
   return next !== undefined && resolveType(settings, next, segments.slice(1));
 }
 
+// The one table of services (src/Agora.Hosting/Topology/services.json): ports, gRPC, whom each calls.
+const TABLE = JSON.parse(readFileSync(join(root, "src/Agora.Hosting/Topology/services.json"), "utf8")).services;
+
+// The gateway's clusters: one per service it calls, destination <name>-1 (src/Agora.Gateway/Features/Routing/TopologyClusters.cs).
 function gatewayClusters() {
-  const json = JSON.parse(readFileSync(join(root, "src/Agora.Gateway/appsettings.json"), "utf8"));
-  return json.ReverseProxy?.Clusters ?? {};
+  const gateway = TABLE.find((s) => s.name === "gateway");
+  return Object.fromEntries(gateway.calls.map((c) => [c, { Destinations: { [`${c}-1`]: {} } }]));
+}
+
+// The manifests against the table: a Service of a table service exposes grpc (8081) exactly when the service speaks
+// gRPC; the gateway's ConfigMap points every cluster of the table at a Service that exists.
+function checkTopology(docs, p) {
+  const services = new Map(docs.filter((d) => d.kind === "Service").map((d) => [d.metadata.name, d]));
+  for (const t of TABLE) {
+    const svc = services.get(t.name);
+    if (!svc) continue;
+    const grpc = (svc.spec.ports ?? []).some((port) => port.name === "grpc");
+    if (grpc !== (t.grpc !== undefined)) p(`Service/${t.name}: ${grpc ? "exposes" : "lacks"} a grpc port, but services.json says it ${t.grpc !== undefined ? "speaks" : "does not speak"} gRPC`);
+  }
+  const config = docs.find((d) => d.kind === "ConfigMap" && d.metadata.name === "gateway-config");
+  if (!config) return;
+  for (const c of TABLE.find((s) => s.name === "gateway").calls) {
+    const address = config.data?.[`ReverseProxy__Clusters__${c}__Destinations__${c}-1__Address`];
+    if (!address) p(`ConfigMap/gateway-config: no address for cluster ${c} (the gateway calls it: services.json)`);
+    else if (!services.has(new URL(address).hostname)) p(`ConfigMap/gateway-config: cluster ${c} points at ${address}, no Service of that name`);
+  }
 }
 
 const HOST_KEYS = [
@@ -131,7 +156,7 @@ function checkKey(service, settings, key, problems) {
     const [, kind, id, what, dest, field] = path;
     const c = kind === "Clusters" && clusters[id];
     if (service !== "gateway" || !c || what !== "Destinations" || !c.Destinations?.[dest] || field !== "Address") {
-      problems.push(`${service}: ${key} names no cluster destination of src/Agora.Gateway/appsettings.json`);
+      problems.push(`${service}: ${key} names no cluster destination of the service table (src/Agora.Hosting/Topology/services.json)`);
     }
     return;
   }
@@ -169,6 +194,7 @@ function checkOverlay(name, docs, settingsOf) {
   const podOwners = [...workloads, ...of("Job")];
   const named = (kind, n) => docs.find((d) => d.kind === kind && d.metadata.name === n);
   const hasSecrets = of("Secret").length > 0;
+  checkTopology(docs, p);
 
   for (const w of podOwners) {
     const id = `${w.kind}/${w.metadata.name}`;

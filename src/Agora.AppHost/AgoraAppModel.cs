@@ -1,24 +1,14 @@
+using Agora.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace Agora.AppHost;
 
-/// <summary>Where one service listens. Every port is fixed so the shop looks the same on every machine (docs/architecture.md §1).</summary>
-/// <param name="Name">Resource and service name (<c>catalog</c>).</param>
-/// <param name="HttpPort">REST, OpenAPI, health and metrics (HTTP/1.1).</param>
-/// <param name="GrpcPort">gRPC over h2c, if the service speaks it.</param>
-public sealed record AgoraServiceInfo(string Name, int HttpPort, int? GrpcPort)
-{
-    /// <summary>Embedded mode: the Wolverine TCP port the service receives messages on (HTTP port + 1000).</summary>
-    public int MessagePort => HttpPort + 1000;
-
-    /// <summary>Whether the service uses messaging (the gateway does not). Default true.</summary>
-    public bool HasMessaging { get; init; } = true;
-}
-
 /// <summary>
 /// The Agora app model: reads the mode and data directory once, then adds each service with one line
-/// (<see cref="AddService{TProject}"/>). Only projects and connection strings: no containers (docs/architecture.md §2).
+/// (<see cref="AddService{TProject}(string)"/>), its ports and the services it calls taken from the service table
+/// (<see cref="ServiceTable"/>, src/Agora.Hosting/Topology/services.json). Each service starts once the services it calls
+/// are healthy (the gateway last). Only projects and connection strings: no containers (docs/architecture.md §2).
 /// </summary>
 public sealed class AgoraAppModel
 {
@@ -27,11 +17,12 @@ public sealed class AgoraAppModel
 
     private readonly IDistributedApplicationBuilder _builder;
     private readonly List<IResourceBuilder<IResourceWithConnectionString>> _servers = [];
-    private readonly List<AgoraServiceInfo> _services = [];
-    private readonly List<(AgoraServiceInfo Stable, AgoraServiceInfo Canary, double Weight)> _canaries = [];
+    private readonly List<AgoraService> _services = [];
+    private readonly List<(AgoraService Stable, AgoraService Canary, double Weight)> _canaries = [];
 
-    private readonly List<(AgoraServiceInfo First, AgoraServiceInfo Replica)> _replicas = [];
+    private readonly List<(AgoraService First, AgoraService Replica)> _replicas = [];
     private readonly List<IResourceBuilder<ProjectResource>> _resources = [];
+    private readonly Dictionary<string, IResourceBuilder<ProjectResource>> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _grpcReplicas = [];
 
     /// <summary>A canary listens on its stable version's ports + 10 (Catalog's on 5112 and 7112).</summary>
@@ -62,48 +53,54 @@ public sealed class AgoraAppModel
     public AgoraSettings Settings { get; }
 
     /// <summary>The services added so far, in order.</summary>
-    public IReadOnlyList<AgoraServiceInfo> Services => _services;
+    public IReadOnlyList<AgoraService> Services => _services;
 
     /// <summary>Reads the AppHost's configuration; throws <see cref="AgoraConfigurationException"/> if it cannot start.</summary>
     public static AgoraAppModel Create(IDistributedApplicationBuilder builder) =>
         new(builder, AgoraSettings.From(builder.Configuration, builder.AppHostDirectory));
 
     /// <summary>
-    /// Adds a service project with fixed, unproxied ports (the service binds them itself, as its own Kestrel
-    /// configuration says), the mode, the data directory, the distributed-mode connection strings and a readiness check.
-    /// OTLP export to the dashboard (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) is set by Aspire for every project.
+    /// Adds the service <paramref name="name"/> of the service table: its project with the table's fixed, unproxied ports
+    /// (the service binds them itself, as <c>Kestrel__Endpoints__*</c> says), the mode, the data directory, the
+    /// distributed-mode connection strings and a readiness check; it starts once every service it calls (the table's
+    /// <c>calls</c>) that the model holds is healthy. OTLP export to the dashboard (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) is
+    /// set by Aspire for every project.
     /// </summary>
-    /// <param name="name">Resource and service name.</param>
-    /// <param name="httpPort">REST port.</param>
-    /// <param name="grpcPort">gRPC (h2c) port, if the service speaks it.</param>
-    /// <param name="messaging">Whether the service sends or receives messages (embedded mode: it listens on HTTP port + 1000).</param>
-    public IResourceBuilder<ProjectResource> AddService<TProject>(string name, int httpPort, int? grpcPort = null, bool messaging = true)
+    public IResourceBuilder<ProjectResource> AddService<TProject>(string name)
         where TProject : IProjectMetadata, new()
     {
-        var info = new AgoraServiceInfo(name, httpPort, grpcPort) { HasMessaging = messaging };
-        _services.Add(info);
-
-        // Convention: a service declares Kestrel:Endpoints "Http" (Http1) and, if it speaks gRPC, "Grpc" (Http2) in its
-        // appsettings.json. Aspire turns them into endpoints named after those keys; the ports are pinned here and
-        // passed on as Kestrel__Endpoints__<name>__Url (below); unproxied, the service binds them itself.
-        var service = _builder.AddProject<TProject>(name)
-            .WithEndpoint(HttpEndpoint, e => PinPort(e, httpPort, "http"), createIfNotExists: true);
-        if (grpcPort is { } grpc)
+        var service = AddService<TProject>(ServiceTable.Get(name));
+        foreach (var callee in ServiceTable.Get(name).Calls)
         {
-            // h2c needs an endpoint speaking only HTTP/2, which Aspire cannot express: the service declares it.
-            if (!service.Resource.Annotations.OfType<EndpointAnnotation>().Any(e =>
-                    string.Equals(e.Name, GrpcEndpoint, StringComparison.OrdinalIgnoreCase) && e.Transport == "http2"))
+            if (_byName.TryGetValue(callee, out var dependency))
             {
-                throw new AgoraConfigurationException(
-                    $"Service '{name}' speaks gRPC on {grpc}: declare Kestrel:Endpoints:Grpc " +
-                    $"{{ \"Url\": \"http://localhost:{grpc}\", \"Protocols\": \"Http2\" }} in its appsettings.json.");
+                service.WaitFor(dependency);
             }
-
-            service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2"))
-                .WithEnvironment("Kestrel__Endpoints__Grpc__Url", LocalUrl(grpc));
         }
 
-        if (Settings.Mode == AgoraMode.Embedded && messaging)
+        return service;
+    }
+
+    /// <summary>Adds one instance (the first, a canary or a replica) on the ports <paramref name="info"/> gives.</summary>
+    private IResourceBuilder<ProjectResource> AddService<TProject>(AgoraService info)
+        where TProject : IProjectMetadata, new()
+    {
+        _services.Add(info);
+        var name = info.Name;
+
+        // The service binds the ports named here (Kestrel__Endpoints__Http/Grpc, below); the endpoints make them known to
+        // Aspire (dashboard, references, health checks), unproxied.
+        var service = _builder.AddProject<TProject>(name)
+            .WithEndpoint(HttpEndpoint, e => PinPort(e, info.HttpPort, "http"), createIfNotExists: true);
+        if (info.GrpcPort is { } grpc)
+        {
+            // h2c needs an endpoint speaking only HTTP/2.
+            service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2"), createIfNotExists: true)
+                .WithEnvironment("Kestrel__Endpoints__Grpc__Url", LocalUrl(grpc))
+                .WithEnvironment("Kestrel__Endpoints__Grpc__Protocols", "Http2");
+        }
+
+        if (Settings.Mode == AgoraMode.Embedded && info.Messaging)
         {
             // Shown in the dashboard only; Wolverine opens it.
             service.WithEndpoint(MessagingEndpoint, e =>
@@ -118,7 +115,8 @@ public sealed class AgoraAppModel
             .WithEndpointsInEnvironment(e => e.Name is HttpEndpoint or GrpcEndpoint)
             // The URLs Kestrel binds, explicitly: Aspire does not override the Kestrel:Endpoints a project's
             // appsettings.json declares, so a second instance of a project (a canary) would bind the first one's ports.
-            .WithEnvironment("Kestrel__Endpoints__Http__Url", LocalUrl(httpPort))
+            .WithEnvironment("Kestrel__Endpoints__Http__Url", LocalUrl(info.HttpPort))
+            .WithEnvironment("Kestrel__Endpoints__Http__Protocols", "Http1")
             // Aspire stops the dashboard first; a service's last OTLP flush then waits out the export timeout (10 s by
             // default) before the process exits. Exports to the local dashboard take milliseconds, so 1 s is plenty.
             .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000")
@@ -141,6 +139,7 @@ public sealed class AgoraAppModel
         }
 
         _resources.Add(service);
+        _byName[name] = service;
         return service;
     }
 
@@ -161,7 +160,7 @@ public sealed class AgoraAppModel
         }
 
         var info = _services.Single(s => s.Name == stable.Resource.Name);
-        var canary = AddService<TProject>(info.Name + "-canary", info.HttpPort + CanaryPortOffset, info.GrpcPort + CanaryPortOffset, info.HasMessaging)
+        var canary = AddService<TProject>(Offset(info, info.Name + "-canary", CanaryPortOffset))
             .WaitFor(stable);
         _canaries.Add((info, _services[^1], share));
         return canary;
@@ -188,7 +187,7 @@ public sealed class AgoraAppModel
         for (var n = 2; n <= Settings.Replicas; n++)
         {
             var offset = ReplicaPortOffset * (n - 1);
-            var replica = AddService<TProject>($"{info.Name}-{n}", info.HttpPort + offset, info.GrpcPort + offset, info.HasMessaging)
+            var replica = AddService<TProject>(Offset(info, $"{info.Name}-{n}", offset))
                 .WithEnvironment("Agora__Database__MigrateOnStart", "false")
                 // Its own writable directory, as a pod's volume is its own (files such as Search's index are per process).
                 .WithEnvironment("Agora__DataDirectory", Path.Combine(Settings.DataDirectory, $"{info.Name}-{n}"))
@@ -231,37 +230,47 @@ public sealed class AgoraAppModel
         .WithEnvironment("DevInbox__SmtpPort", DevInboxSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithEnvironment("DevInbox__Directory", Path.Combine(Settings.DataDirectory, "mail"));
 
-    /// <summary>The gateway's port: every client's one door (docs/architecture.md §1).</summary>
-    public const int GatewayPort = 8080;
-
     /// <summary>
-    /// The gateway: a service without messaging on <see cref="GatewayPort"/>, referencing the services it routes to (its
-    /// routes name their fixed ports in its own configuration), with the development client it verifies API keys with.
+    /// The gateway (<c>gateway</c> in the service table): every client's one door. It references and waits for every
+    /// service it calls (the table's <c>calls</c>, which are also its YARP clusters), so its first answer comes from a shop
+    /// whose services are all ready; and it gets the development client it verifies API keys with.
     /// </summary>
-    public IResourceBuilder<ProjectResource> AddGateway<TProject>(string name, params IResourceBuilder<ProjectResource>[] services)
+    public IResourceBuilder<ProjectResource> AddGateway<TProject>()
         where TProject : IProjectMetadata, new()
     {
-        var gateway = ConfigureGateway(AddService<TProject>(name, GatewayPort, messaging: false), services);
+        var info = ServiceTable.Get("gateway");
+        var missing = info.Calls.Where(c => !_byName.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AgoraConfigurationException(
+                $"The gateway fronts {string.Join(", ", missing)} (src/Agora.Hosting/Topology/services.json), which the app model has not added: add them before the gateway.");
+        }
+
+        var gateway = ConfigureGateway(AddService<TProject>(info.Name), info);
 
         // Replicas of the gateway itself (Kubernetes puts a Service in front of them; here the door stays 8080 and the
         // others answer on 8100 and 8120).
         for (var n = 2; n <= Settings.Replicas; n++)
         {
-            ConfigureGateway(AddService<TProject>($"{name}-{n}", GatewayPort + ReplicaPortOffset * (n - 1), messaging: false), services)
+            var replica = ConfigureGateway(AddService<TProject>(Offset(info, $"{info.Name}-{n}", ReplicaPortOffset * (n - 1))), info)
                 .WaitFor(gateway);
+            foreach (var callee in info.Calls)
+            {
+                replica.WaitFor(_byName[callee]);
+            }
         }
 
         return gateway;
     }
 
-    private IResourceBuilder<ProjectResource> ConfigureGateway(IResourceBuilder<ProjectResource> gateway, IResourceBuilder<ProjectResource>[] services)
+    private IResourceBuilder<ProjectResource> ConfigureGateway(IResourceBuilder<ProjectResource> gateway, AgoraService info)
     {
         gateway = gateway
             .WithEnvironment("Gateway__ApiKeys__ClientId", _builder.Configuration["Agora:GatewayClientId"] ?? "agora-scripts")
             .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"));
-        foreach (var service in services)
+        foreach (var callee in info.Calls)
         {
-            gateway.WithReference(service);
+            gateway.WithReference(_byName[callee]);
         }
 
         // A canary is a cluster of its own, named in the stable cluster's metadata (CanarySplit): every route to the
@@ -313,6 +322,10 @@ public sealed class AgoraAppModel
     public IResourceBuilder<ProjectResource> WithDemoAccounts(IResourceBuilder<ProjectResource> identity) =>
         Settings.DemoAccounts is { } demo ? identity.WithEnvironment("Identity__SeedDemoAccounts", demo ? "true" : "false") : identity;
 
+    /// <summary>Another instance of <paramref name="info"/>: its ports moved by <paramref name="offset"/>.</summary>
+    private static AgoraService Offset(AgoraService info, string name, int offset) =>
+        info with { Name = name, HttpPort = info.HttpPort + offset, GrpcPort = info.GrpcPort + offset, HttpsPort = info.HttpsPort + offset };
+
     private static string LocalUrl(int port) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{port}");
 
     private static void PinPort(EndpointAnnotation endpoint, int port, string transport)
@@ -347,7 +360,7 @@ public sealed class AgoraAppModel
             var http = $"http://localhost:{s.HttpPort}";
             lines.Add($"  {s.Name,-11} REST {http}/api/v1/"
                       + (s.GrpcPort is { } g ? $"   gRPC http://localhost:{g} (h2c)" : "")
-                      + (Settings.Mode == AgoraMode.Embedded && s.HasMessaging ? $"   messages tcp://localhost:{s.MessagePort}" : ""));
+                      + (Settings.Mode == AgoraMode.Embedded && s.Messaging ? $"   messages tcp://localhost:{s.MessagePort}" : ""));
             lines.Add($"  {"",-11} OpenAPI {http}/openapi/v1.json   health {http}/health/ready (/health/live)   metrics {http}/metrics");
         }
 

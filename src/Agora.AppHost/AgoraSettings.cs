@@ -1,16 +1,7 @@
+using Agora.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Agora.AppHost;
-
-/// <summary>How the whole shop runs (docs/architecture.md §2). Mirrors <c>Agora.Hosting.AgoraMode</c>.</summary>
-public enum AgoraMode
-{
-    /// <summary>One SQLite file per service, Wolverine TCP between the processes, in-process cache. The default.</summary>
-    Embedded,
-
-    /// <summary>PostgreSQL, RabbitMQ and Redis, named by connection strings in the AppHost's configuration.</summary>
-    Distributed,
-}
 
 /// <summary>A server the distributed mode needs: the connection-string name every service reads, and what it is.</summary>
 public sealed record AgoraServer(string ConnectionName, string Product);

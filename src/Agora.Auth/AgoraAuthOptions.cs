@@ -16,10 +16,10 @@ public sealed class AgoraAuthOptions
 
     /// <summary>
     /// Identity's issuer URL; its discovery document is at <c>{Authority}.well-known/openid-configuration</c>.
-    /// Default <c>http://localhost:5101/</c> (Identity in the embedded mode).
+    /// Default Identity's local address from the service table (<c>http://localhost:5101/</c>).
     /// </summary>
     [Required]
-    public string Authority { get; set; } = "http://localhost:5101/";
+    public string Authority { get; set; } = Agora.Hosting.ServiceTable.Get("identity").HttpUrl() + "/";
 
     /// <summary>
     /// The exact <c>iss</c> Identity writes into its tokens. Default: <see cref="Authority"/>. OpenIddict writes its

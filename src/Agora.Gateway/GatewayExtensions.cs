@@ -21,7 +21,8 @@ internal static class GatewayExtensions
     public const string CorsPolicy = "agora";
 
     /// <summary>
-    /// YARP with the routes and clusters of <c>ReverseProxy</c> (reloaded when the file changes), edge authentication,
+    /// YARP with the routes of <c>ReverseProxy</c> (reloaded when the file changes) and clusters from the service table
+    /// (<see cref="TopologyClusters"/>), edge authentication,
     /// transforms, CORS, timeouts, the resilient forwarding client, outlier ejection and the deprecation phases.
     /// </summary>
     public static IHostApplicationBuilder AddAgoraGateway(this IHostApplicationBuilder builder)
@@ -31,6 +32,7 @@ internal static class GatewayExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.AddEdgeAuthentication();
+        TopologyClusters.AddTo(builder.Configuration);
 
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<ClusterResilience>();

@@ -11,6 +11,12 @@ public sealed class GatewayOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Gateway";
 
+    /// <summary>
+    /// Whether the YARP clusters come from the service table, one per service the gateway calls (see
+    /// <c>Features/Routing/TopologyClusters.cs</c>; <c>ReverseProxy:Clusters</c> adds to them). Default true. Read at start.
+    /// </summary>
+    public bool ClustersFromTopology { get; set; } = true;
+
     /// <summary>Browser origins allowed to call the API (CORS), such as <c>http://localhost:3000</c>. Default none.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
@@ -78,9 +84,9 @@ public sealed class DocsEntry
 /// </summary>
 public sealed class ApiKeyOptions
 {
-    /// <summary>Identity's base URL. Default <c>http://localhost:5101/</c>.</summary>
+    /// <summary>Identity's base URL. Default its local address from the service table (<c>http://localhost:5101/</c>).</summary>
     [Required]
-    public string IdentityUrl { get; set; } = "http://localhost:5101/";
+    public string IdentityUrl { get; set; } = Agora.Hosting.ServiceTable.Get("identity").HttpUrl() + "/";
 
     /// <summary>The gateway's OAuth client (client credentials, scope <c>verify:api-keys</c>). Unset: API keys are refused.</summary>
     public string? ClientId { get; set; }
@@ -153,9 +159,12 @@ public sealed class GatewayResilienceOptions
     [Range(1, 1000)]
     public int BreakerMinimumCalls { get; set; } = 5;
 
-    /// <summary>Breaker: how long it stays open before trial calls. Default 30 s.</summary>
+    /// <summary>
+    /// Breaker: how long it stays open before trial calls. Default 5 s: short, so that a service back from a restart gets
+    /// traffic again within seconds of being ready (a failed trial opens it for another 5 s).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Breaker: trial calls let through half-open; all must succeed to close. Default 3.</summary>
     [Range(1, 100)]

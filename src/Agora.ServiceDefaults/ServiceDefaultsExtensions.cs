@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -32,6 +33,13 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         DemoSecrets.EnsureNoneOutsideDevelopment(builder.Configuration, builder.Environment);
+        // The service's ports from the one table (Agora.Hosting.ServiceTable), as the lowest-precedence source: whatever is
+        // configured (the AppHost, a ConfigMap, a test's own listener) wins.
+        if (ServiceTable.Find(serviceName) is not null)
+        {
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ServiceTable.KestrelDefaults(serviceName) });
+        }
+
         builder.Configuration[$"{AgoraOptions.SectionName}:{nameof(AgoraOptions.ServiceName)}"] ??= serviceName;
         builder.Services.AddOptions<AgoraOptions>()
             .Bind(builder.Configuration.GetSection(AgoraOptions.SectionName))

@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using Agora.AppHost;
 using Microsoft.Extensions.Configuration;
 

@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Agora.AppHost;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Agora.EndToEnd.Tests;
 
 /// <summary>
-/// Tests that start the whole AppHost. Its services bind fixed ports (Identity 5101, 7101, 6101; Catalog 5102, 7102, 6102), so only one AppHost can
+/// Tests that start the whole AppHost. Its services bind the fixed ports of the service table (Agora.Hosting.ServiceTable), so only one AppHost can
 /// run at a time on a machine: the collections never run in parallel with anything, and each waits for the ports.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -107,9 +108,15 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
         _ports = projects.SelectMany(p => p.Annotations.OfType<EndpointAnnotation>()).Select(e => e.Port).OfType<int>().Distinct().ToArray();
         await WaitForPortsAsync(_ports, free: true, cts.Token);
         await _app.StartAsync(cts.Token);
+        await WaitUntilHealthyAsync(projects, cts.Token);
+    }
+
+    /// <summary>Waits until every project resource is healthy (a fixture of its own may watch the shop meanwhile).</summary>
+    protected virtual async Task WaitUntilHealthyAsync(IReadOnlyList<ProjectResource> projects, CancellationToken cancellationToken)
+    {
         foreach (var project in projects)
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(project.Name, cts.Token);
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(project.Name, cancellationToken);
         }
     }
 

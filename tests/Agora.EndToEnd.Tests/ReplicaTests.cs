@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;

@@ -18,41 +18,17 @@ namespace Agora.Gateway.Tests;
 /// not depend on the mode (no store is involved), so these run in the embedded mode only.
 /// </summary>
 [Collection("resilience")]
-public sealed class ResilienceTests : IAsyncLifetime
+public sealed class ResilienceTests : GatewayScenario
 {
-    private TestIdentity _identity = null!;
-    private readonly List<IAsyncDisposable> _owned = [];
-
-    public async Task InitializeAsync() => _identity = await TestIdentity.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        await _identity.DisposeAsync();
-    }
-
     private async Task<Backend[]> BackendsAsync(params string[] names)
     {
         var backends = new List<Backend>();
         foreach (var name in names)
         {
-            var backend = await Backend.StartAsync(name);
-            _owned.Add(backend);
-            backends.Add(backend);
+            backends.Add(await BackendAsync(name));
         }
 
         return [.. backends];
-    }
-
-    private GatewayApp Gateway()
-    {
-        var app = new GatewayApp(_identity);
-        _owned.Add(app);
-        return app;
     }
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient client, HttpMethod method, string path, string? body = null)
@@ -324,7 +300,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unreachable_NoReplicaListening_502InTheEnvelope()
+    public async Task Unreachable_NoReplicaListening_503NotListeningInTheEnvelope()
     {
         var gone = (await BackendsAsync("gone"))[0];
         using var client = Gateway().Cluster("svc", [gone]).Route("r", "/api/{**rest}", "svc").Start();
@@ -332,8 +308,8 @@ public sealed class ResilienceTests : IAsyncLifetime
 
         var (status, body) = await SendAsync(client, HttpMethod.Post, "/api/x", "{}");
 
-        Assert.Equal(HttpStatusCode.BadGateway, status);
-        Assert.Equal("BAD_GATEWAY", (string?)body!["error"]!["code"]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("SERVICE_NOT_LISTENING", (string?)body!["error"]!["code"]);
     }
 
     [Fact]

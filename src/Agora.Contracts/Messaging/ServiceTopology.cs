@@ -1,31 +1,22 @@
 using Agora.Contracts.Events;
 using Agora.Contracts.Orders;
+using Agora.Hosting;
 
 namespace Agora.Contracts.Messaging;
 
 /// <summary>
 /// Who listens where and who subscribes to what (docs/architecture.md §1, §4). In the embedded mode every event is pushed
-/// from the publisher's outbox to each subscriber's TCP port (HTTP port + 1000); in the distributed mode each event
+/// from the publisher's outbox to each subscriber's TCP port (<see cref="AgoraService.MessagePort"/>); in the distributed mode each event
 /// type is a RabbitMQ fan-out exchange and each subscriber binds its own queue.
 /// </summary>
 public static class ServiceTopology
 {
-    /// <summary>Default HTTP port of each service.</summary>
-    public static readonly IReadOnlyDictionary<string, int> HttpPorts = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["gateway"] = 8080,
-        ["identity"] = 5101,
-        ["catalog"] = 5102,
-        ["ordering"] = 5103,
-        ["payment"] = 5104,
-        ["shipping"] = 5105,
-        ["notification"] = 5106,
-        ["search"] = 5107,
-        ["psp"] = 5190,
-    };
+    /// <summary>Default HTTP port of each service (from <see cref="ServiceTable"/>).</summary>
+    public static IReadOnlyDictionary<string, int> HttpPorts { get; } =
+        ServiceTable.All.ToDictionary(s => s.Name, s => s.HttpPort, StringComparer.Ordinal);
 
-    /// <summary>The embedded-mode message port of a service: its HTTP port + 1000.</summary>
-    public static int MessagePort(string service) => HttpPorts[service] + 1000;
+    /// <summary>The embedded-mode message port of a service (<see cref="AgoraService.MessagePort"/>).</summary>
+    public static int MessagePort(string service) => ServiceTable.Get(service).MessagePort;
 
     /// <summary>
     /// Every message type and the services that receive it. Events may have any number of subscribers (a service

@@ -106,6 +106,6 @@ internal sealed partial class RestBackend(IHttpClientFactory factory, CallerCont
         }
     }
 
-    [LoggerMessage(EventId = 7100, Level = LogLevel.Warning, Message = "GraphQL: {Service} unavailable for {Method} {Path}: {Reason}")]
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Warning, Message = "GraphQL: {Service} unavailable for {Method} {Path}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string service, string method, string path, string reason);
 }

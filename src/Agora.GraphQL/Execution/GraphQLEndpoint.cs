@@ -176,6 +176,6 @@ internal static partial class GraphQLEndpoint
         await serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [error] }, http.RequestAborted);
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Error, Message = "GraphQL: unhandled error in {Field} (request {RequestId})")]
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Error, Message = "GraphQL: unhandled error in {Field} (request {RequestId})")]
     private static partial void LogUnhandled(ILogger logger, string field, string requestId, Exception exception);
 }

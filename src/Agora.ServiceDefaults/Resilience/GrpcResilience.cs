@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using Agora.Contracts.Messaging;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -29,12 +30,12 @@ public static class GrpcResilience
 
     /// <summary>
     /// Registers a typed gRPC client for <paramref name="service"/>. Address: <c>Agora:Services:{service}:Grpc</c>,
-    /// default <c>http://localhost:{HTTP port + 2000}</c> (the h2c endpoint every gRPC service exposes).
+    /// default its gRPC (h2c) port in the service table (<c>Agora.Hosting.ServiceTable</c>).
     /// </summary>
     public static IHttpClientBuilder AddAgoraGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string service)
         where TClient : class
     {
-        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? $"http://localhost:{ServiceTopology.HttpPorts[service] + 2000}";
+        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? ServiceTable.Get(service).GrpcUrl();
         var addresses = configured.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(a => new Uri(a)).ToArray();
         var pipeline = BuildUnaryPipeline(service, TimeProvider.System);

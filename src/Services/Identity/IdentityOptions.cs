@@ -7,9 +7,9 @@ public sealed class IdentityOptions
 {
     public const string SectionName = "Identity";
 
-    /// <summary>The issuer (<c>iss</c>) and base URL of the authorization server. Default http://localhost:5101/.</summary>
+    /// <summary>The issuer (<c>iss</c>) and base URL of the authorization server. Default Identity's local address from the service table (http://localhost:5101/).</summary>
     [Required]
-    public Uri Issuer { get; set; } = new("http://localhost:5101/");
+    public Uri Issuer { get; set; } = new(Agora.Hosting.ServiceTable.Get("identity").HttpUrl() + "/");
 
     /// <summary>
     /// The demo admin, customer and clients. They exist only in the Development environment (on by default there; false

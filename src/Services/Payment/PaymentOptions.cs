@@ -43,9 +43,9 @@ public sealed class PaymentOptions
 /// </summary>
 public sealed class PspOptions
 {
-    /// <summary>The provider's base URL. Default <c>http://localhost:5190/</c> (the PSP simulator).</summary>
+    /// <summary>The provider's base URL. Default the PSP simulator's local address from the service table (<c>http://localhost:5190/</c>).</summary>
     [Required]
-    public string BaseUrl { get; set; } = "http://localhost:5190/";
+    public string BaseUrl { get; set; } = Agora.Hosting.ServiceTable.Get("psp").HttpUrl() + "/";
 
     /// <summary>Timeout of one attempt. Default 2 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);

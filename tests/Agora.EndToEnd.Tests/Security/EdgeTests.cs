@@ -47,7 +47,7 @@ public abstract class EdgeTests(AppHostFixture fixture)
     [Fact]
     public async Task RandomApiKeyFlood_FromOneAddress_Gets429LikeAnonymousTraffic()
     {
-        using var client = From(fixture.Mode == Agora.AppHost.AgoraMode.Embedded ? "127.0.0.21" : "127.0.0.22");
+        using var client = From(fixture.Mode == Agora.Hosting.AgoraMode.Embedded ? "127.0.0.21" : "127.0.0.22");
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 250; i++)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Agora.Contracts.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,14 @@ public sealed class Backend : IAsyncDisposable
                 await Task.Delay(Delay, context.RequestAborted);
             }
 
+            if (DependencyFailing)
+            {
+                // The service is up; what it depends on is not (Ordering when Catalog cannot price an order).
+                context.Response.Headers[DependencyFailure.Header] = "catalog";
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Json(new { error = new { code = "SERVICE_UNAVAILABLE", message = "dependency down" } }, statusCode: 503);
+            }
+
             if (Failing || Interlocked.Decrement(ref _failNext) >= 0)
             {
                 context.Response.Headers["Server"] = "backend-server";
@@ -63,6 +72,9 @@ public sealed class Backend : IAsyncDisposable
     /// <summary>Every request answers 500.</summary>
     public bool Failing { get; set; }
 
+    /// <summary>Every request answers 503 marked as a dependency's failure (<see cref="DependencyFailure.Header"/>).</summary>
+    public bool DependencyFailing { get; set; }
+
     /// <summary><c>/health/ready</c> answers 200 (else 503).</summary>
     public bool Healthy { get; set; } = true;
 
@@ -74,10 +86,14 @@ public sealed class Backend : IAsyncDisposable
 
     public SeenRequest Last => Seen.Last();
 
-    public static async Task<Backend> StartAsync(string name)
+    /// <summary>The loopback port it listens on.</summary>
+    public int Port => new Uri(Address).Port;
+
+    /// <summary>Starts a backend on a free port, or on <paramref name="port"/> (a restart of one that was disposed).</summary>
+    public static async Task<Backend> StartAsync(string name, int port = 0)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Services.AddRoutingCore();
         var backend = new Backend(name, builder.Build());
         backend._app.UseRouting();

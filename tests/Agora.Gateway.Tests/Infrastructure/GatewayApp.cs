@@ -33,6 +33,8 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
             ["Agora"] = new JsonObject { ["Mode"] = mode.ToString(), ["Auth"] = new JsonObject { ["Authority"] = identity.Issuer } },
             ["Gateway"] = new JsonObject
             {
+                // The test's own clusters only, none from the service table (their names would merge with the table's).
+                ["ClustersFromTopology"] = false,
                 ["CorsOrigins"] = new JsonArray("http://shop.test"),
                 ["Resilience"] = new JsonObject(),
                 ["ApiKeys"] = new JsonObject(),

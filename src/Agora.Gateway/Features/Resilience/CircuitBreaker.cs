@@ -13,8 +13,24 @@ public enum CircuitState
     HalfOpen,
 }
 
+/// <summary>What one call through the breaker said about the service.</summary>
+public enum CallOutcome
+{
+    /// <summary>An answer below 500.</summary>
+    Success,
+
+    /// <summary>A 5xx of the service's own, a per-try timeout, or a connection that broke mid-call.</summary>
+    Failure,
+
+    /// <summary>A 5xx the service marked as its dependency's (<c>X-Agora-Dependency-Failure</c>): the service itself answered.</summary>
+    DependencyFailure,
+
+    /// <summary>No connection could be made: nothing listens (yet). Fails fast by itself; not counted in the closed state.</summary>
+    NotListening,
+}
+
 /// <summary>
-/// One cluster's breaker, count-based as in the seed (Resilience4j's numbers): it opens when at least
+/// One breaker (a cluster's, or a route's own: route metadata <c>Resilience.Breaker</c>), count-based as in the seed (Resilience4j's numbers): it opens when at least
 /// <see cref="GatewayResilienceOptions.BreakerFailureRatio"/> of the last <see cref="GatewayResilienceOptions.BreakerWindow"/>
 /// calls failed, once <see cref="GatewayResilienceOptions.BreakerMinimumCalls"/> were made; stays open for
 /// <see cref="GatewayResilienceOptions.BreakDuration"/>; then lets <see cref="GatewayResilienceOptions.BreakerTrialCalls"/>
@@ -91,7 +107,7 @@ internal sealed class CircuitBreaker(TimeProvider clock)
     }
 
     /// <summary>Records a call's outcome; returns the state change it caused, if any.</summary>
-    public CircuitState? Record(bool failed, bool trial, GatewayResilienceOptions options)
+    public CircuitState? Record(CallOutcome outcome, bool trial, GatewayResilienceOptions options)
     {
         lock (_lock)
         {
@@ -102,27 +118,18 @@ internal sealed class CircuitBreaker(TimeProvider clock)
                     return null;
                 }
 
-                if (failed)
-                {
-                    Open(options);
-                    return CircuitState.Open;
-                }
-
-                if (++_trialsSucceeded >= options.BreakerTrialCalls)
-                {
-                    Close(options);
-                    return CircuitState.Closed;
-                }
-
-                return null;
+                return Answered(outcome) ? TrialSucceeded(options) : Open(options);
             }
 
-            if (_state != CircuitState.Closed)
+            if (_state != CircuitState.Closed || outcome is CallOutcome.DependencyFailure or CallOutcome.NotListening)
             {
-                // A call started before the breaker opened; its outcome no longer matters.
+                // A call started before the breaker opened (its outcome no longer matters), or one that says nothing
+                // about the service's health: its dependency failed, or nothing listens yet (a refused connection costs
+                // no one a wait, which is what a breaker saves).
                 return null;
             }
 
+            var failed = outcome == CallOutcome.Failure;
             if (_window.Length != options.BreakerWindow)
             {
                 Close(options);
@@ -147,13 +154,32 @@ internal sealed class CircuitBreaker(TimeProvider clock)
             }
 
             _next = (_next + 1) % _window.Length;
-            if (_calls >= options.BreakerMinimumCalls && _failures >= options.BreakerFailureRatio * _calls)
+            return _calls >= options.BreakerMinimumCalls && _failures >= options.BreakerFailureRatio * _calls ? Open(options) : null;
+        }
+    }
+
+    /// <summary>
+    /// Records the outcome of a call let through although the breaker refused it (a retry carrying an
+    /// <c>Idempotency-Key</c>): an answer from the service counts as a successful trial, so the break ends as soon as
+    /// the service answers; a failure changes nothing (the breaker is open already).
+    /// </summary>
+    public CircuitState? RecordBypass(CallOutcome outcome, GatewayResilienceOptions options)
+    {
+        lock (_lock)
+        {
+            if (!Answered(outcome) || _state == CircuitState.Closed)
             {
-                Open(options);
-                return CircuitState.Open;
+                return null;
             }
 
-            return null;
+            if (_state == CircuitState.Open)
+            {
+                _state = CircuitState.HalfOpen;
+                _trialsStarted = 0;
+                _trialsSucceeded = 0;
+            }
+
+            return TrialSucceeded(options) ?? CircuitState.HalfOpen;
         }
     }
 
@@ -172,10 +198,24 @@ internal sealed class CircuitBreaker(TimeProvider clock)
     private CircuitState Current() =>
         _state == CircuitState.Open && clock.GetUtcNow() >= _openUntil ? CircuitState.HalfOpen : _state;
 
-    private void Open(GatewayResilienceOptions options)
+    private static bool Answered(CallOutcome outcome) => outcome is CallOutcome.Success or CallOutcome.DependencyFailure;
+
+    private CircuitState? TrialSucceeded(GatewayResilienceOptions options)
+    {
+        if (++_trialsSucceeded < options.BreakerTrialCalls)
+        {
+            return null;
+        }
+
+        Close(options);
+        return CircuitState.Closed;
+    }
+
+    private CircuitState Open(GatewayResilienceOptions options)
     {
         _state = CircuitState.Open;
         _openUntil = clock.GetUtcNow() + options.BreakDuration;
+        return CircuitState.Open;
     }
 
     private void Close(GatewayResilienceOptions options)

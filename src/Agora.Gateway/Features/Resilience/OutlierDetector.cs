@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Agora.Contracts.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -88,7 +89,8 @@ internal sealed class ConsecutiveFailuresPolicy(OutlierDetector detector) : IPas
         bool failed;
         if (error is null)
         {
-            failed = context.Response.StatusCode >= 500;
+            // A 5xx the replica marked as its dependency's failure is not the replica's fault.
+            failed = context.Response.StatusCode >= 500 && !context.Response.Headers.ContainsKey(DependencyFailure.Header);
         }
         else
         {

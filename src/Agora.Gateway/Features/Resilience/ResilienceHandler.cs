@@ -1,3 +1,4 @@
+using Agora.Contracts.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,26 +51,37 @@ internal sealed partial class ResilienceHandler(
     {
         // YARP's active health probes use this client too, outside any request: they must reach a replica even while the
         // breaker is open (that is how recovery is seen), and a probe is never retried.
-        if (accessor.HttpContext?.Features.Get<IReverseProxyFeature>() is null)
+        if (accessor.HttpContext?.Features.Get<IReverseProxyFeature>() is not { } proxied)
         {
             return await base.SendAsync(request, cancellationToken);
         }
 
         var o = options.CurrentValue.Resilience;
-        var breaker = resilience.Breaker(clusterId);
+        var route = proxied.Route.Config;
+        var breakerName = RoutePolicy.Breaker(route, clusterId);
+        var perTryTimeout = RoutePolicy.PerTryTimeout(route, o);
+        var breaker = resilience.Breaker(breakerName);
         var budget = resilience.Budget(clusterId);
 
         // The breaker counts requests, not attempts: one bad replica whose failures a retry cures is outlier ejection's
-        // business; the breaker opens when the service as a whole fails.
+        // business; the breaker opens when the service as a whole fails. A retry that carries an Idempotency-Key goes
+        // through an open breaker: the first attempt may have created the resource behind the gateway's timeout, and only
+        // the service's idempotency check can tell the client what became of it (a refusal here would hide it).
+        var bypass = false;
         if (!breaker.TryAcquire(o, out var trial))
         {
-            resilience.ShortCircuited.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
-            throw new CircuitOpenException(clusterId, breaker.RetryAfter);
+            if (!request.Headers.Contains(IdempotencyKeyHeader))
+            {
+                resilience.ShortCircuited.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
+                throw new CircuitOpenException(breakerName, breaker.RetryAfter);
+            }
+
+            bypass = true;
         }
 
         budget.Deposit(o);
         var retryable = request.Content is null && IsIdempotent(request.Method);
-        var failed = true;
+        var outcome = CallOutcome.Failure;
         try
         {
             for (var attempt = 0; ; attempt++)
@@ -77,23 +89,24 @@ internal sealed partial class ResilienceHandler(
                 HttpResponseMessage? response = null;
                 Exception? error = null;
                 using var perTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                perTry.CancelAfter(o.PerTryTimeout);
+                perTry.CancelAfter(perTryTimeout);
                 try
                 {
                     response = await base.SendAsync(request, perTry.Token);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    error = new AttemptTimeoutException(o.PerTryTimeout);
+                    error = new AttemptTimeoutException(perTryTimeout);
                 }
                 catch (HttpRequestException e)
                 {
                     error = e;
                 }
 
-                failed = error is not null || (int)response!.StatusCode >= 500;
-                if (!failed)
+                outcome = Classify(response, error);
+                if (outcome is CallOutcome.Success or CallOutcome.DependencyFailure)
                 {
+                    // A dependency's failure is passed on as the service said it, never retried: every replica shares it.
                     return response!;
                 }
 
@@ -118,12 +131,25 @@ internal sealed partial class ResilienceHandler(
             {
                 breaker.Abandon(trial);
             }
-            else if (breaker.Record(failed, trial, o) is { } changed)
+            else if ((bypass ? breaker.RecordBypass(outcome, o) : breaker.Record(outcome, trial, o)) is { } changed)
             {
-                LogBreaker(logger, clusterId, changed);
+                LogBreaker(logger, breakerName, changed);
             }
         }
     }
+
+    /// <summary>The request header that makes a POST safe to repeat (the service remembers the key).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>What one attempt says about the service (see <see cref="CallOutcome"/>).</summary>
+    internal static CallOutcome Classify(HttpResponseMessage? response, Exception? error) => (response, error) switch
+    {
+        (_, HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }) => CallOutcome.NotListening,
+        (_, not null) => CallOutcome.Failure,
+        ({ StatusCode: < (System.Net.HttpStatusCode)500 }, _) => CallOutcome.Success,
+        ({ } r, _) when r.Headers.Contains(DependencyFailure.Header) => CallOutcome.DependencyFailure,
+        _ => CallOutcome.Failure,
+    };
 
     /// <summary>
     /// Points the request at another available replica (a random one), records the failed attempt against the replica

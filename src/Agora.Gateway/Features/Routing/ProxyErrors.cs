@@ -15,7 +15,11 @@ namespace Agora.Gateway.Features.Routing;
 internal static partial class ProxyErrors
 {
     /// <summary>Codes of the gateway's own failures.</summary>
-    public const string BadGateway = "BAD_GATEWAY", GatewayTimeout = "GATEWAY_TIMEOUT", CircuitOpen = "CIRCUIT_OPEN", NoReplica = "NO_HEALTHY_REPLICA";
+    public const string BadGateway = "BAD_GATEWAY", GatewayTimeout = "GATEWAY_TIMEOUT", CircuitOpen = "CIRCUIT_OPEN", NoReplica = "NO_HEALTHY_REPLICA",
+        NotListening = "SERVICE_NOT_LISTENING";
+
+    /// <summary>The <c>Retry-After</c> of a 503 the gateway gives when nothing listens or no replica is healthy (seconds).</summary>
+    public const int ShortRetryAfterSeconds = 1;
 
     public static async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -52,6 +56,11 @@ internal static partial class ProxyErrors
                     context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(open.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                     return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, CircuitOpen,
                         "The service behind this route is failing; the gateway stopped calling it for a while. Retry later.");
+                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
+                    // Nothing listens: the service is starting or restarting. Not counted against its breaker; retry soon.
+                    context.Response.Headers.RetryAfter = ShortRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                    return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, NotListening,
+                        "The service behind this route is not accepting connections (it is starting or restarting). Retry shortly.");
                 case AttemptTimeoutException:
                     return ApiResults.Error(StatusCodes.Status504GatewayTimeout, GatewayTimeout, "The service behind this route did not answer in time.");
                 case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
@@ -62,14 +71,20 @@ internal static partial class ProxyErrors
 
         return error.Error switch
         {
-            ForwarderError.NoAvailableDestinations => ApiResults.Error(StatusCodes.Status503ServiceUnavailable, NoReplica,
-                "No healthy instance of the service behind this route is available. Retry later."),
+            ForwarderError.NoAvailableDestinations => RetrySoon(context, ApiResults.Error(StatusCodes.Status503ServiceUnavailable, NoReplica,
+                "No healthy instance of the service behind this route is available. Retry later.")),
             ForwarderError.RequestTimedOut => ApiResults.Error(StatusCodes.Status504GatewayTimeout, GatewayTimeout,
                 "The service behind this route did not answer in time."),
             ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled => ApiResults.Error(StatusCodes.Status400BadRequest,
                 ErrorCodes.BadRequest, "The request body could not be read."),
             _ => ApiResults.Error(StatusCodes.Status502BadGateway, BadGateway, "The service behind this route could not be reached."),
         };
+    }
+
+    private static ApiError RetrySoon(HttpContext context, ApiError error)
+    {
+        context.Response.Headers.RetryAfter = ShortRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return error;
     }
 
     [LoggerMessage(EventId = 8000, Level = LogLevel.Warning, Message = "Proxy error on {Method} {Path}: {Error} ({Exception})")]

@@ -111,6 +111,8 @@ internal static partial class PlaceOrder
         {
             LogCatalogUnavailable(logger, ex.StatusCode, ex);
             http.Response.Headers.RetryAfter = "5";
+            // Ordering is fine; Catalog is not: the gateway must not count this against Ordering's breaker.
+            http.Response.Headers[Agora.Contracts.Http.DependencyFailure.Header] = "catalog";
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
                 "Prices cannot be confirmed right now (the catalogue is unavailable); nothing was ordered. Retry with the same Idempotency-Key.");
         }
