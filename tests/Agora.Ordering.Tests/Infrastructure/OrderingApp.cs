@@ -20,6 +20,9 @@ public sealed class OrderingApp : ServiceApp<Program>
     public static readonly TimeSpan PaymentDeadline = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StockHold = TimeSpan.FromMinutes(1);
 
+    /// <summary>Steps after authorization wait 2 s, then 4 s: two attempts, as <see cref="MaxAttempts"/> gives the others.</summary>
+    public static readonly TimeSpan AfterPaymentDeadline = TimeSpan.FromSeconds(6);
+
     public OrderingApp(AgoraMode mode, string catalogAddress)
         : base("ordering", mode)
     {
@@ -28,6 +31,7 @@ public sealed class OrderingApp : ServiceApp<Program>
         With("Ordering:Saga:PaymentDeadline", PaymentDeadline.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:StockHold", StockHold.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:MaxCompensationAttempts", "5");
+        With("Ordering:Saga:AfterPaymentDeadline", AfterPaymentDeadline.ToString("c", CultureInfo.InvariantCulture));
         With("Agora:Services:catalog:Grpc", catalogAddress);
         With("Logging:LogLevel:Default", "Warning");
         With("Logging:LogLevel:Agora", "Warning");
