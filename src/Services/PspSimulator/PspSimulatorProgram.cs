@@ -34,6 +34,9 @@ public static class PspSimulatorProgram
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new PspControl(initial, section.GetValue("Seed", 5190)));
+        var dataDirectory = section["DataDirectory"] is { Length: > 0 } configured ? configured
+            : builder.Configuration["Agora:DataDirectory"] is { Length: > 0 } shared ? Path.Combine(shared, "psp-simulator") : null;
+        builder.Services.AddSingleton(_ => PspJournal.Open(dataDirectory));
         builder.Services.AddSingleton<PspLedger>();
         builder.Services.AddRouting();
         builder.Services.AddHealthChecks();
