@@ -11,6 +11,7 @@ using Agora.Shipping.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("shipping");
+BrokerReconnectLog.AddTo(builder); // a RabbitMQ restart is one Warning, not an Error per message
 builder.AddAgoraAuthentication();
 builder.AddAgoraDbContext<ShippingDbContext>();
 builder.AddAgoraMessaging(typeof(Program).Assembly);
