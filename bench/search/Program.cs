@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Agora.Contracts.Events;
+using Agora.Hosting;
 using Agora.Search;
 using Agora.Search.Indexing;
-using Agora.ServiceDefaults;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;

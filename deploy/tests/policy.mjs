@@ -39,7 +39,9 @@ const SERVICES = {
   search: ["src/Services/Search"], gateway: ["src/Agora.Gateway", "src/Agora.Gateway.RateLimiting", "src/Agora.GraphQL"],
   pspsimulator: ["src/Services/PspSimulator"], devinbox: ["src/Services/DevInbox"],
 };
-const SHARED = ["src/Agora.ServiceDefaults"];
+// The platform projects every service with ServiceDefaults builds on (their options classes count for each).
+const SHARED = ["src/Agora.ServiceDefaults", "src/Agora.Hosting", "src/Agora.Http", "src/Agora.OpenApi", "src/Agora.Auth",
+  "src/Agora.Storage", "src/Agora.Messaging", "src/Agora.Primitives"];
 const NO_DEFAULTS = new Set(["pspsimulator", "devinbox"]); // no ServiceDefaults: their own settings only
 const DB_SERVICES = ["identity", "catalog", "ordering", "payment", "shipping", "notification", "search"];
 const GUIDE = { readiness: [10, 5], liveness: [30, 10] };

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Agora.AppHost;
 
-/// <summary>How the whole shop runs (docs/architecture.md §2). Mirrors <c>Agora.ServiceDefaults.AgoraMode</c>.</summary>
+/// <summary>How the whole shop runs (docs/architecture.md §2). Mirrors <c>Agora.Hosting.AgoraMode</c>.</summary>
 public enum AgoraMode
 {
     /// <summary>One SQLite file per service, Wolverine TCP between the processes, in-process cache. The default.</summary>

@@ -1,8 +1,8 @@
 using System.Globalization;
+using Agora.Http;
 using Agora.Gateway.RateLimiting.Partitioning;
 using Agora.Gateway.RateLimiting.Policies;
 using Agora.Gateway.RateLimiting.Stores;
-using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Agora.Gateway.RateLimiting;

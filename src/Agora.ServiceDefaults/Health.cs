@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agora.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -7,16 +8,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Agora.ServiceDefaults;
-
-/// <summary>Health tags: <c>live</c> checks the process only, <c>ready</c> its database, broker and dependencies.</summary>
-public static class HealthTags
-{
-    /// <summary>Checks of the process itself.</summary>
-    public const string Live = "live";
-
-    /// <summary>Checks of what the service needs to serve (database, broker, …).</summary>
-    public const string Ready = "ready";
-}
 
 internal static class HealthEndpoints
 {

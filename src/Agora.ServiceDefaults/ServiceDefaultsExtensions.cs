@@ -1,8 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Agora.Http;
+using Agora.Hosting;
+using Agora.OpenApi;
 using Agora.ServiceDefaults.Caching;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Messaging;
 using Agora.ServiceDefaults.Resilience;
 using Agora.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -32,7 +31,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
-        Hosting.DemoSecrets.EnsureNoneOutsideDevelopment(builder.Configuration, builder.Environment);
+        DemoSecrets.EnsureNoneOutsideDevelopment(builder.Configuration, builder.Environment);
         builder.Configuration[$"{AgoraOptions.SectionName}:{nameof(AgoraOptions.ServiceName)}"] ??= serviceName;
         builder.Services.AddOptions<AgoraOptions>()
             .Bind(builder.Configuration.GetSection(AgoraOptions.SectionName))
@@ -43,7 +42,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddAgoraTelemetry(serviceName);
 
-        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddTransient<IStartupFilter, AgoraStartupFilter>();
@@ -58,7 +57,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Maps <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> and <c>/openapi/v1.json</c>; adds authentication
     /// and authorization to the pipeline when the service registered them (<c>AddAgoraAuthentication</c>); maps the
-    /// dead-letter admin API (<c>/api/v1/admin/dead-letters</c>) when it also uses <c>AddAgoraMessaging</c>.
+    /// endpoints of the platform parts it added (<see cref="IDefaultEndpoints"/>: the dead-letter admin API,
+    /// <c>/api/v1/admin/dead-letters</c>, when it uses <c>AddAgoraMessaging</c>).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -79,30 +79,16 @@ public static class ServiceDefaultsExtensions
         // After authorization, before binding: bodies the binder would pass on broken, and query limits the contract declares.
         app.UseMiddleware<InputGuardMiddleware>();
 
-        // Staff endpoints for messages that failed every retry; only where messaging and authorization exist.
-        if (app.Services.HasAgoraMessaging() && app.Services.GetService<IAuthorizationPolicyProvider>() is not null)
+        // What the platform parts the service added bring with them (AddAgoraMessaging: the dead-letter admin API).
+        foreach (var endpoints in app.Services.GetServices<IDefaultEndpoints>())
         {
-            app.MapDeadLetterAdmin();
+            endpoints.Map(app);
         }
 
         app.MapAgoraHealth();
         app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
         app.MapOpenApi("/openapi/{documentName}.json").DisableHttpMetrics();
         return app;
-    }
-
-    /// <summary>The bound <see cref="AgoraOptions"/> as configured at build time.</summary>
-    public static AgoraOptions GetAgoraOptions(this IHostApplicationBuilder builder) =>
-        builder.Configuration.GetSection(AgoraOptions.SectionName).Get<AgoraOptions>() ?? new AgoraOptions();
-
-    /// <summary>The wire format of every API: snake_case names and enums, no lenient number parsing.</summary>
-    public static void ConfigureJson(JsonSerializerOptions json)
-    {
-        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        json.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
-        json.NumberHandling = JsonNumberHandling.Strict;
-        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
     }
 
     /// <summary>Puts the request context and error envelope in front of everything, including routing.</summary>

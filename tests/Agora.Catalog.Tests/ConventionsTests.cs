@@ -13,7 +13,7 @@ public sealed class ConventionsTests(ConventionsTests.Fixture fixture) : IClassF
 {
     public sealed class Fixture : IAsyncLifetime
     {
-        public CatalogApp App { get; } = new CatalogApp(ServiceDefaults.AgoraMode.Embedded)
+        public CatalogApp App { get; } = new CatalogApp(Hosting.AgoraMode.Embedded)
             .WithServices(s => s.AddTransient<IStartupFilter, ThrowingEndpointFilter>());
 
         public HttpClient Client { get; private set; } = null!;

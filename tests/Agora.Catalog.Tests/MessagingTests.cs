@@ -1,11 +1,11 @@
-using Agora.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Agora.Catalog.Tests.Infrastructure;
 using Agora.Contracts.Events;
 using Agora.Contracts.Messaging;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
+using Agora.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RabbitMQ.Client;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Agora.Http;
 using Agora.Catalog.Tests.Infrastructure;
-using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Http;
+using Agora.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Catalog.Tests;

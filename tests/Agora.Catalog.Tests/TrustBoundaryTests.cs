@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Agora.Catalog.Tests.Infrastructure;
-using Agora.Contracts.Catalog.V1;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Agora.Contracts.Catalog.V1;
 
 namespace Agora.Catalog.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Agora.ServiceDefaults;
+using Agora.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -66,7 +66,7 @@ internal sealed class LimiterHost : IAsyncDisposable
             builder.Services.AddSingleton(time);
         }
 
-        builder.Services.Configure<JsonOptions>(o => ServiceDefaultsExtensions.ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddAuthentication(TestAuthHandler.Name)
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.Name, null);
         builder.Services.AddAgoraRateLimiting(builder.Configuration.GetSection(AgoraRateLimitingOptions.SectionName));

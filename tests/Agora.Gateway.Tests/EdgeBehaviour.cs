@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Agora.Gateway.Tests.Infrastructure;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 
 namespace Agora.Gateway.Tests;
 

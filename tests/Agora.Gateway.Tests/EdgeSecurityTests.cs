@@ -8,7 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Agora.Gateway.Tests.Infrastructure;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ApiKey = identity::Agora.Identity.Infrastructure.ApiKey;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Agora.Hosting;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults;
 using static Agora.Identity.Tests.UsersTestKit;
 
 namespace Agora.Identity.Tests;

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Agora.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Agora.Hosting;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Identity.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Agora.Ordering.Infrastructure;
 using Agora.Ordering.Tests.Infrastructure;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

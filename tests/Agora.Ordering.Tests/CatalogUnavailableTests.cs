@@ -1,6 +1,6 @@
+using Agora.Hosting;
 using Agora.Ordering.Infrastructure;
 using Agora.Ordering.Tests.Infrastructure;
-using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

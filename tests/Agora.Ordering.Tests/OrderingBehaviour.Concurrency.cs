@@ -4,7 +4,7 @@ using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
 using Agora.Ordering.Infrastructure;
 using Agora.Ordering.Tests.Infrastructure;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Agora.Ordering.Tests.Infrastructure.OrderingFixture;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Agora.Contracts.Orders;
 using Agora.Ordering.Infrastructure;
 using Agora.Ordering.Tests.Infrastructure;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Tests;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Agora.Hosting;
 using Agora.Payment.Features.Psp;
 using Agora.Payment.Tests.Infrastructure;
-using Agora.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;

@@ -1,7 +1,7 @@
 using Agora.Contracts.Orders;
+using Agora.Hosting;
 using Agora.Payment.Infrastructure;
 using Agora.Payment.Tests.Infrastructure;
-using Agora.ServiceDefaults;
 using static Agora.Payment.Tests.Infrastructure.FakeOrdering;
 
 namespace Agora.Payment.Tests;

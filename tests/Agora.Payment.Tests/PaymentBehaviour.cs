@@ -1,12 +1,12 @@
 using System.Net;
 using Agora.Contracts.Orders;
-using Agora.Contracts.Payment.V1;
+using Agora.Hosting;
 using Agora.Payment.Infrastructure;
 using Agora.Payment.Tests.Infrastructure;
-using Agora.ServiceDefaults;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Agora.Contracts.Payment.V1;
 using static Agora.Payment.Tests.Infrastructure.FakeOrdering;
 
 namespace Agora.Payment.Tests;

@@ -1,7 +1,7 @@
 using Agora.Contracts.Orders;
 using Agora.Payment.Infrastructure;
 using Agora.Payment.Tests.Infrastructure;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Agora.Payment.Tests.Infrastructure.FakeOrdering;

@@ -1,6 +1,5 @@
 using Agora.Contracts.Payment.V1;
 using Agora.Payment.Tests.Infrastructure;
-using Agora.ServiceDefaults;
 using Grpc.Core;
 
 namespace Agora.Payment.Tests;

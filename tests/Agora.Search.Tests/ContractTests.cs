@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Agora.Testing.Contracts;
 
 namespace Agora.Search.Tests;

@@ -1,6 +1,6 @@
+using Agora.Hosting;
 using Agora.Search;
 using Agora.Search.Indexing;
-using Agora.ServiceDefaults;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;

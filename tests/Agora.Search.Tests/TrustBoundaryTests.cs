@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Agora.Testing;
 
 namespace Agora.Search.Tests;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Agora.Contracts.Messaging;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Agora.ServiceDefaults;
+using Agora.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.GraphQL.Backends;
@@ -36,7 +36,7 @@ internal sealed partial class RestBackend(IHttpClientFactory factory, CallerCont
     private static JsonSerializerOptions CreateJson()
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ServiceDefaultsExtensions.ConfigureJson(json);
+        ApiJson.Configure(json);
         json.NumberHandling = JsonNumberHandling.AllowReadingFromString;
         return json;
     }

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Agora.Http;
 using Agora.GraphQL.Backends;
 using Agora.GraphQL.Schema;
-using Agora.ServiceDefaults.Http;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;

@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;

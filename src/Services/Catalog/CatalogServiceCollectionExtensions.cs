@@ -1,8 +1,9 @@
-using Agora.Catalog.Features.Stock;
+using Agora.Http;
 using Agora.Catalog.Features.Products;
+using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 
 namespace Agora.Catalog;
 
@@ -13,7 +14,7 @@ internal static class CatalogServiceCollectionExtensions
         builder.Services.AddOptions<CatalogOptions>()
             .BindConfiguration(CatalogOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => Agora.ServiceDefaults.Http.Currencies.IsSupported(o.Currency), "Catalog:Currency must be a supported ISO 4217 code.")
+            .Validate(o => Agora.Primitives.Currencies.IsSupported(o.Currency), "Catalog:Currency must be a supported ISO 4217 code.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ProductCache>();
         builder.Services.AddSingleton<ProductListCache>();

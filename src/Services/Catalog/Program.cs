@@ -1,22 +1,22 @@
+using Agora.Auth;
 using Agora.Catalog;
 using Agora.Catalog.Features.Categories;
-using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Features.Products;
-using Agora.Catalog.Features.Products.V2;
+using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Grpc;
 using Agora.Catalog.Infrastructure;
+using Agora.Hosting;
+using Agora.Messaging;
 using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Messaging;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
+using Agora.Catalog.Features.Products.V2;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("catalog");
 builder.AddAgoraAuthentication();
-builder.AddAgoraDbContext<CatalogDbContext>();
-builder.AddAgoraMessaging(typeof(Program).Assembly);
+var database = builder.AddAgoraDbContext<CatalogDbContext>();
+builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddCatalog();
 
 var app = builder.Build();

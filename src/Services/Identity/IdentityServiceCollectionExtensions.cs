@@ -3,7 +3,7 @@ using Agora.Identity.Features.ApiKeys;
 using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Agora.Identity;

@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using Agora.Identity;
 using Agora.Identity.Features.Account;
 using Agora.Identity.Features.ApiKeys;
@@ -7,16 +8,15 @@ using Agora.Identity.Features.Keys;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Grpc;
 using Agora.Identity.Infrastructure;
+using Agora.Messaging;
 using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Messaging;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("identity");
-builder.AddAgoraDbContext<IdentityDbContext>();
-builder.AddAgoraMessaging(typeof(Program).Assembly);
+var database = builder.AddAgoraDbContext<IdentityDbContext>();
+builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddIdentityService();
 
 var app = builder.Build();

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Agora.ServiceDefaults.Auth;
+using Agora.Auth;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Agora.Notification;

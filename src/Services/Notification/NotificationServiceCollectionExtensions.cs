@@ -1,8 +1,8 @@
+using Agora.Http;
 using Agora.Notification.Channels;
 using Agora.Notification.Features.Deliveries;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Notification;

@@ -1,19 +1,19 @@
+using Agora.Auth;
+using Agora.Hosting;
+using Agora.Messaging;
 using Agora.Notification;
 using Agora.Notification.Features.Deliveries;
 using Agora.Notification.Features.Templates;
 using Agora.Notification.Infrastructure;
 using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Messaging;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("notification");
 builder.AddAgoraAuthentication();
-builder.AddAgoraDbContext<NotificationDbContext>();
-builder.AddAgoraMessaging(typeof(Program).Assembly);
+var database = builder.AddAgoraDbContext<NotificationDbContext>();
+builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddNotification();
 
 var app = builder.Build();

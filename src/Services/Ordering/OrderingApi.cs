@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using Agora.Ordering.Features.Admin;
 using Agora.Ordering.Features.Orders;
 

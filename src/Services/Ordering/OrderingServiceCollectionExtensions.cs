@@ -1,8 +1,8 @@
 using Agora.Contracts.Catalog.V1;
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Features.Saga;
-using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Resilience;
 
 namespace Agora.Ordering;

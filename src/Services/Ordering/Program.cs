@@ -1,19 +1,19 @@
+using Agora.Auth;
+using Agora.Hosting;
+using Agora.Messaging;
 using Agora.Ordering;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Infrastructure;
 using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Messaging;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("ordering");
 builder.AddAgoraAuthentication();
-builder.AddAgoraDbContext<OrderingDbContext>();
+var database = builder.AddAgoraDbContext<OrderingDbContext>();
 // The saga's step timers are durable local messages: a restart keeps them.
-builder.AddAgoraMessaging(typeof(Program).Assembly, o => o.LocalQueueFor<OrderStepTimedOut>().UseDurableInbox());
+builder.AddAgoraMessaging(database, typeof(Program).Assembly, o => o.LocalQueueFor<OrderStepTimedOut>().UseDurableInbox());
 builder.AddOrdering();
 
 var app = builder.Build();

@@ -1,6 +1,6 @@
+using Agora.Http;
 using Agora.Payment.Features.Payments;
 using Agora.Payment.Features.Psp;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Payment;
 

@@ -1,21 +1,21 @@
+using Agora.Auth;
+using Agora.Hosting;
+using Agora.Messaging;
 using Agora.Payment;
 using Agora.Payment.Features.Payments;
 using Agora.Payment.Features.Psp;
 using Agora.Payment.Grpc;
 using Agora.Payment.Infrastructure;
 using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Messaging;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("payment");
 builder.AddAgoraAuthentication();
-builder.AddAgoraDbContext<PaymentDbContext>();
+var database = builder.AddAgoraDbContext<PaymentDbContext>();
 // Provider attempts wait in a durable local queue: a scheduled retry survives a restart.
-builder.AddAgoraMessaging(typeof(Program).Assembly, o => o.LocalQueueFor<CallPsp>().UseDurableInbox());
+builder.AddAgoraMessaging(database, typeof(Program).Assembly, o => o.LocalQueueFor<CallPsp>().UseDurableInbox());
 builder.AddPayment();
 
 var app = builder.Build();

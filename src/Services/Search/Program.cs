@@ -1,19 +1,19 @@
+using Agora.Auth;
+using Agora.Hosting;
+using Agora.Messaging;
 using Agora.Search;
 using Agora.Search.Features.Rebuild;
 using Agora.Search.Features.Search;
 using Agora.Search.Infrastructure;
 using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Messaging;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("search");
 builder.AddAgoraAuthentication();
-builder.AddAgoraDbContext<SearchDbContext>();
-builder.AddAgoraMessaging(typeof(Program).Assembly);
+var database = builder.AddAgoraDbContext<SearchDbContext>();
+builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddSearch();
 
 var app = builder.Build();

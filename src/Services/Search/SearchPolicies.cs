@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Auth;
+using Agora.Auth;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Agora.Search;

@@ -1,7 +1,7 @@
 using Agora.Contracts.Catalog.V1;
+using Agora.Http;
 using Agora.Search.Features.Rebuild;
 using Agora.Search.Indexing;
-using Agora.ServiceDefaults.Http;
 using Agora.ServiceDefaults.Resilience;
 
 namespace Agora.Search;

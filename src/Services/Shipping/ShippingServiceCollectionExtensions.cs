@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using Agora.Shipping.Features.CarrierCallbacks;
 using Agora.Shipping.Features.Shipments;
 using Microsoft.Extensions.Options;

@@ -31,7 +31,7 @@ public sealed class CatalogProcess : IAsyncLifetime
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{GrpcPort}";
         start.Environment["Agora__Messaging__ListenPort"] = TestServers.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Agora__DataDirectory"] = _dataDirectory;
-        start.Environment["Logging__LogLevel__Agora.ServiceDefaults.Http"] = "Debug";
+        start.Environment["Logging__LogLevel__Agora.Http"] = "Debug";
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>

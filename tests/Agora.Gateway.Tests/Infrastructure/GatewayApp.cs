@@ -2,7 +2,7 @@ extern alias gateway;
 
 using System.Net;
 using System.Text.Json.Nodes;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

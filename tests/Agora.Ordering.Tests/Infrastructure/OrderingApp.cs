@@ -1,6 +1,6 @@
 using System.Globalization;
 using Agora.Contracts.Orders;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Agora.Contracts.Messaging;
 using Agora.Contracts.Orders;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;

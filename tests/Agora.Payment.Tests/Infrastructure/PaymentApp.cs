@@ -1,8 +1,8 @@
 using System.Globalization;
-using Agora.Contracts.Payment.V1;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Agora.Contracts.Payment.V1;
 
 namespace Agora.Payment.Tests.Infrastructure;
 

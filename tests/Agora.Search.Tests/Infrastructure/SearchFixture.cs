@@ -1,4 +1,5 @@
-using Agora.ServiceDefaults;
+using Agora.Hosting;
+using Agora.Primitives;
 
 namespace Agora.Search.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 extern alias catalog;
 using System.Net;
 using System.Text.Json.Nodes;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using CatalogProgram = catalog::Program;

@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using Agora.ServiceDefaults.Caching;
 using Agora.Testing;
 using Microsoft.Extensions.Caching.Hybrid;

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json.Serialization;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 
 namespace Agora.ServiceDefaults.Tests.Http;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Primitives;
 
 namespace Agora.ServiceDefaults.Tests.Http;
 

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Messaging;
+using Agora.Messaging;
 using Wolverine;
 
 namespace Agora.ServiceDefaults.Tests.Messaging;

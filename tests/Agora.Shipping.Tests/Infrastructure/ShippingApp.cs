@@ -1,5 +1,5 @@
 using Agora.Contracts.Orders;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 
 namespace Agora.Shipping.Tests.Infrastructure;
 

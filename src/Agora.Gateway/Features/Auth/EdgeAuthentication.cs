@@ -1,6 +1,6 @@
+using Agora.Http;
+using Agora.Auth;
 using Agora.Gateway.RateLimiting;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;

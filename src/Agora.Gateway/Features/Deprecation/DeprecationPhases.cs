@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Agora.Gateway.Features.Deprecation;

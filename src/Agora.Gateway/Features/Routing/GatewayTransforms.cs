@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Agora.Http;
 using Agora.Gateway.Features.Resilience;
-using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Agora.ServiceDefaults;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

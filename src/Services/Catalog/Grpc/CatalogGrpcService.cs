@@ -1,13 +1,14 @@
-using Agora.Catalog.Features.Stock;
+using Agora.Http;
 using Agora.Catalog.Features.Products;
+using Agora.Catalog.Features.Stock;
 using Agora.Catalog.Infrastructure;
-using Agora.Contracts.Catalog.V1;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Agora.Contracts.Catalog.V1;
 using Product = Agora.Contracts.Catalog.V1.Product;
 
 namespace Agora.Catalog.Grpc;

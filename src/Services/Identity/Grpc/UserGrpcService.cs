@@ -1,7 +1,8 @@
+using Agora.Http;
 using Agora.Contracts.Users;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;

@@ -1,8 +1,9 @@
+using Agora.Http;
+using Agora.Hosting;
 using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Connect;
-using Agora.ServiceDefaults.Hosting;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Agora.Identity.Infrastructure;
 /// (<c>ASPNETCORE_ENVIRONMENT=Development</c>; <c>Identity:SeedDemoAccounts=false</c> turns them off there). The users are
 /// created on an empty database; the clients are brought in line with the definitions below at every start. Outside
 /// Development nothing here runs, and every service refuses to start with one of these secrets configured
-/// (<c>Agora.ServiceDefaults.Hosting.DemoSecrets</c>).
+/// (<c>Agora.Hosting.DemoSecrets</c>).
 /// </summary>
 internal sealed partial class DemoSeeder(
     IOptions<IdentityOptions> options, IHostEnvironment environment, IOpenIddictApplicationManager applications,

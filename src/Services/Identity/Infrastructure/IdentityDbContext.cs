@@ -103,14 +103,14 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(x => x.Roles).HasMaxLength(200).HasColumnName("roles");
             e.Property(x => x.Locale).HasMaxLength(35).HasColumnName("locale");
             e.Property(x => x.MarketingOptIn).HasColumnName("marketing_opt_in");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
             e.Ignore(x => x.RoleList);
             e.HasIndex(x => x.EmailNormalized).IsUnique();
         });
 
-        modelBuilder.ApplyConfiguration(new AddressConfiguration(Agora.ServiceDefaults.Storage.UtcDateTime.Converter));
+        modelBuilder.ApplyConfiguration(new AddressConfiguration(Agora.Storage.UtcDateTime.Converter));
 
         modelBuilder.Entity<SigningKey>(e =>
         {
@@ -120,7 +120,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(x => x.Use).HasMaxLength(8).HasColumnName("use");
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16).HasColumnName("status");
             e.Property(x => x.ProtectedPrivateKey).HasColumnName("protected_private_key");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
             e.Property(x => x.RetiresAt).HasColumnName("retires_at");
         });
 
@@ -142,11 +142,11 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(x => x.Prefix).HasMaxLength(8).HasColumnName("prefix");
             e.Property(x => x.Hash).HasMaxLength(64).HasColumnName("hash");
             e.Property(x => x.Scopes).HasMaxLength(1000).HasColumnName("scopes");
-            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
             e.Property(x => x.CreatedBy).HasMaxLength(40).HasColumnName("created_by");
-            e.Property(x => x.ExpiresAt).HasColumnName("expires_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-            e.Property(x => x.RevokedAt).HasColumnName("revoked_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
-            e.Property(x => x.LastUsedAt).HasColumnName("last_used_at").HasConversion(Agora.ServiceDefaults.Storage.UtcDateTime.Converter);
+            e.Property(x => x.ExpiresAt).HasColumnName("expires_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
+            e.Property(x => x.RevokedAt).HasColumnName("revoked_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
+            e.Property(x => x.LastUsedAt).HasColumnName("last_used_at").HasConversion(Agora.Storage.UtcDateTime.Converter);
             e.Ignore(x => x.ScopeList);
             e.HasIndex(x => x.Prefix);
             e.HasIndex(x => x.Hash).IsUnique();

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Hosting;
+using Agora.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

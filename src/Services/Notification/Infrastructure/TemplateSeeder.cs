@@ -1,5 +1,6 @@
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Http;
+using Agora.Primitives;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notification.Infrastructure;

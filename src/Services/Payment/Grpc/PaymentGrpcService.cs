@@ -1,16 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Contracts.Payment.V1;
+using Agora.Http;
+using Agora.Auth;
 using Agora.Payment.Features.Payments;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;
+using Agora.Contracts.Payment.V1;
 using PaymentMessage = Agora.Contracts.Payment.V1.Payment;
 
 namespace Agora.Payment.Grpc;

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Agora.Payment.Infrastructure;

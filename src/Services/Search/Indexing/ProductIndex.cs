@@ -1,5 +1,5 @@
 using Agora.Contracts.Events;
-using Agora.ServiceDefaults;
+using Agora.Hosting;
 using Lucene.Net.Search;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Shipping.Infrastructure;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

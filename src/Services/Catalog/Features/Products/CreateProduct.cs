@@ -1,7 +1,8 @@
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;

@@ -1,6 +1,6 @@
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 using Wolverine.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Catalog.Features.Products;

@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Agora.Primitives;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Catalog.Features.Products;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 

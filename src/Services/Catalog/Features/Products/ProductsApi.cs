@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 
 namespace Agora.Catalog.Features.Products;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
 using Agora.Contracts.Events;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Catalog.Features.Products;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Catalog.Features.Stock;
 

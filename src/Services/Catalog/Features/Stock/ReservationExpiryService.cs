@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Hosting;
+using Agora.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Stock;

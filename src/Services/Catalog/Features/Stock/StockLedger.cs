@@ -89,7 +89,7 @@ public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeP
         {
             await outbox.SaveChangesAndFlushMessagesAsync(ct);
         }
-        catch (DbUpdateException ex) when (Agora.ServiceDefaults.Storage.DbErrors.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (Agora.Storage.DbErrors.IsUniqueViolation(ex))
         {
             // The same reservation id raced in from another request and won: report what it holds.
             db.ChangeTracker.Clear();
@@ -124,7 +124,7 @@ public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeP
             await outbox.SaveChangesAndFlushMessagesAsync(ct);
             return StockResult.Of(StockOutcome.Done);
         }
-        catch (DbUpdateException ex) when (Agora.ServiceDefaults.Storage.DbErrors.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (Agora.Storage.DbErrors.IsUniqueViolation(ex))
         {
             // The reserve won the race after all: release what it holds.
             db.ChangeTracker.Clear();

@@ -3,13 +3,14 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Agora.Http;
 using Agora.Identity.Features.Users;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.ApiKeys;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Identity.Features.Users;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Identity.Features.Clients;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using OpenIddict.Abstractions;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Clients;
 

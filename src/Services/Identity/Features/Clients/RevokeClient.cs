@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using OpenIddict.Abstractions;
 
 namespace Agora.Identity.Features.Clients;

@@ -1,4 +1,4 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

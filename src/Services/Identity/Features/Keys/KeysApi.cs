@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Features.Keys;

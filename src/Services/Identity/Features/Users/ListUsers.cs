@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Validator = Agora.ServiceDefaults.Http.Validator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Users;
 

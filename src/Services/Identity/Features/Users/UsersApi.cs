@@ -1,5 +1,5 @@
+using Agora.Http;
 using Agora.Identity.Features.Users.Addresses;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Identity.Features.Users;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Messaging;
+using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;

@@ -1,8 +1,9 @@
+using Agora.Http;
 using Agora.Notification.Channels;
 using Agora.Notification.Features.Templates;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
+using Agora.Http;
 using Agora.Contracts.Orders;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 
 namespace Agora.Notification.Features.Deliveries;
 

@@ -1,7 +1,8 @@
-using Agora.ServiceDefaults.Http;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Agora.Http;
+using Agora.Primitives;
 
 namespace Agora.Notification.Features.Templates;
 

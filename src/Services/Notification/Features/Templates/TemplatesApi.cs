@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Notification.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Primitives;
+using Agora.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Notification.Features.Templates;
 

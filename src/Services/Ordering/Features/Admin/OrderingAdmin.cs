@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Http;
 
 namespace Agora.Ordering.Features.Admin;
 

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
-using Validator = Agora.ServiceDefaults.Http.Validator;
 using System.Text.Json;
+using Agora.Http;
+using Agora.Auth;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;
 

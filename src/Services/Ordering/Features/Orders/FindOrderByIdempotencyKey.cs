@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Auth;
+using Agora.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Features.Orders;

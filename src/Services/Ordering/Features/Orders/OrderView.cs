@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Ordering.Features.Orders;

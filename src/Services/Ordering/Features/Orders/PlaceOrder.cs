@@ -4,17 +4,18 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Agora.Contracts.Catalog.V1;
+using Agora.Http;
+using Agora.Auth;
 using Agora.Contracts.Orders;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Agora.Contracts.Catalog.V1;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;
 

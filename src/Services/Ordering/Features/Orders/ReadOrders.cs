@@ -2,13 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using Agora.Http;
+using Agora.Auth;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Saga;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Ordering.Features.Orders;
 

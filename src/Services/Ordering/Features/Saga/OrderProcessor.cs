@@ -1,8 +1,8 @@
+using Agora.Http;
 using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wolverine;

@@ -1,6 +1,7 @@
+using Agora.Http;
 using Agora.Contracts.Orders;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.Extensions.Options;
 using Wolverine;
 

@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Agora.Http;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 
 namespace Agora.Payment.Features.Payments;
 

@@ -1,6 +1,7 @@
+using Agora.Http;
 using Agora.Contracts.Orders;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 
 namespace Agora.Payment.Features.Payments;
 

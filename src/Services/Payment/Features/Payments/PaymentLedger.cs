@@ -1,7 +1,8 @@
+using Agora.Http;
 using Agora.Contracts.Orders;
 using Agora.Payment.Features.Psp;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 using Wolverine;
 

@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
+using Agora.Auth;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Auth;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Payment.Features.Payments;
 

@@ -1,6 +1,7 @@
+using Agora.Http;
 using Agora.Payment.Features.Psp;
 using Agora.Payment.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wolverine.Attributes;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
+using Agora.Http;
 using Agora.Search.Indexing;
-using Agora.ServiceDefaults.Http;
 using Grpc.Core;
 
 namespace Agora.Search.Features.Rebuild;

@@ -1,4 +1,5 @@
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Primitives;
 using Lucene.Net.Search.Highlight;
 
 namespace Agora.Search.Features.Search;

@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using Agora.ServiceDefaults.Http;
+using Agora.Http;
+using Agora.Primitives;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Agora.Search.Features.Search;

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Agora.Http;
+using Agora.Primitives;
 using Agora.Search.Indexing;
-using Agora.ServiceDefaults.Http;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
 using Microsoft.AspNetCore.Mvc;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Search.Features.Search;
 

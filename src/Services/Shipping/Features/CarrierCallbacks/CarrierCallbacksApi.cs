@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
-using Agora.ServiceDefaults.Http;
-using Agora.ServiceDefaults.Storage;
+using Agora.Http;
+using Agora.Primitives;
 using Agora.Shipping.Features.Shipments;
 using Agora.Shipping.Infrastructure;
+using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wolverine.EntityFrameworkCore;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Shipping.Features.CarrierCallbacks;
 

@@ -1,6 +1,7 @@
+using Agora.Http;
 using Agora.Contracts.Events;
 using Agora.Contracts.Orders;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Agora.Shipping.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

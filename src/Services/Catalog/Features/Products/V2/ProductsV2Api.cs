@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Agora.Http;
 using Agora.Catalog.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Catalog.Features.Products.V2;

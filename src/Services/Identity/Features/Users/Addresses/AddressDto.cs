@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
-using Validator = Agora.ServiceDefaults.Http.Validator;
+using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Users.Addresses;
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
+using Agora.Http;
 using Agora.Identity.Infrastructure;
-using Agora.ServiceDefaults.Http;
+using Agora.Primitives;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Identity.Features.Users.Addresses;

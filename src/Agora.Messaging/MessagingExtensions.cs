@@ -1,0 +1,178 @@
+using Agora.Contracts.Messaging;
+using Agora.Http;
+using Agora.Auth;
+using Agora.Hosting;
+using Agora.Storage;
+using JasperFx;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+using Wolverine.ErrorHandling;
+using Wolverine.Postgresql;
+using Wolverine.RabbitMQ;
+using Wolverine.Sqlite;
+using Wolverine.Transports.Tcp;
+
+namespace Agora.Messaging;
+
+/// <summary>
+/// Wolverine as docs/architecture.md §4 says: durable outbox and inbox in the service's own database, TCP between the
+/// processes (embedded) or RabbitMQ (distributed), retries at 100/200/400/800/1600 ms then the dead-letter queue,
+/// and the correlation id in a message header.
+/// </summary>
+public static class MessagingExtensions
+{
+    /// <summary>Retry delays before a message is dead-lettered (docs/architecture.md §4).</summary>
+    public static readonly TimeSpan[] RetryDelays =
+    [
+        TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400),
+        TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1600),
+    ];
+
+    /// <summary>
+    /// Adds Wolverine, its durable outbox and inbox in <paramref name="database"/> (what <c>AddAgoraDbContext</c>
+    /// returned: the outbox commits with the service's own changes). <paramref name="configure"/> adds the service's
+    /// own routes and handlers.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgoraMessaging(
+        this IHostApplicationBuilder builder, DatabaseTarget database, System.Reflection.Assembly applicationAssembly,
+        Action<WolverineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(database);
+        var agora = builder.RequireAgoraService("AddAgoraMessaging");
+        var service = agora.ServiceName;
+        var messaging = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        var rabbit = agora.Mode == AgoraMode.Distributed ? RequireRabbit(builder.Configuration) : null;
+
+        builder.Services.AddWolverine(opts =>
+        {
+            opts.ServiceName = service;
+            opts.ApplicationAssembly = applicationAssembly;
+            opts.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
+            opts.Durability.ScheduledJobPollingTime = messaging.RecoveryPollingInterval;
+            opts.Durability.RecoveryBatchSize = 500;
+
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                opts.Durability.Mode = DurabilityMode.Solo;
+                opts.PersistMessagesWithSqlite(database.ConnectionString);
+                opts.ListenAtPort(messaging.ListenPort ?? ServiceTopology.MessagePort(service)).UseDurableInbox();
+                foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
+                {
+                    foreach (var subscriber in subscribers.Where(s => s != service))
+                    {
+                        var (host, port) = Peer(messaging, subscriber);
+                        opts.PublishMessage(type).ToServerAndPort(host, port).UseDurableOutbox().Endpoint.MessageBatchTimeout = messaging.SendBatchTimeout;
+                    }
+                }
+
+                foreach (var extra in messaging.ExtraSubscribers)
+                {
+                    var type = ServiceTopology.Subscriptions.Keys.FirstOrDefault(t => t.Name == extra.Message)
+                        ?? throw new InvalidOperationException($"Unknown event type '{extra.Message}' in {MessagingOptions.SectionName}.");
+                    opts.PublishMessage(type).ToServerAndPort(extra.Host, extra.Port).UseDurableOutbox().Endpoint.MessageBatchTimeout = messaging.SendBatchTimeout;
+                }
+            }
+            else
+            {
+                opts.Durability.Mode = DurabilityMode.Balanced;
+                opts.PersistMessagesWithPostgresql(database.ConnectionString, StorageExtensions.WolverineSchema(database.Provider));
+                var transport = opts.UseRabbitMq(new Uri(rabbit!))
+                    .AutoProvision()
+                    // Dead letters go to the service's database, so one admin API serves both modes.
+                    .CustomizeDeadLetterQueueing(new DeadLetterQueue("agora.dead-letters", DeadLetterQueueMode.WolverineStorage));
+                var queue = messaging.QueueName ?? ServiceTopology.QueueName(service, messaging.Namespace);
+                foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
+                {
+                    var exchange = ServiceTopology.ExchangeName(type, messaging.Namespace);
+                    opts.PublishMessage(type).ToRabbitExchange(exchange, e => e.ExchangeType = ExchangeType.Fanout).UseDurableOutbox();
+                    if (subscribers.Contains(service))
+                    {
+                        transport.BindExchange(exchange, ExchangeType.Fanout).ToQueue(queue);
+                    }
+                }
+
+                // Every service has its own queue: its subscriptions and the commands addressed to it land there.
+                opts.ListenToRabbitQueue(queue).UseDurableInbox();
+            }
+
+            opts.UseEntityFrameworkCoreTransactions();
+            opts.Policies.AutoApplyTransactions();
+            opts.OnException<Exception>().RetryWithCooldown(RetryDelays).Then.MoveToErrorQueue();
+
+            // Every dead-lettering is counted and logged as it happens (DeadLetterWireTap).
+            opts.Policies.AllListeners(l => l.UseWireTap(DeadLetterWireTap.ServiceKey));
+            opts.Policies.AllSenders(s => s.UseWireTap(DeadLetterWireTap.ServiceKey));
+
+            // The correlation id rides in a header and becomes the handler's ambient correlation.
+            opts.Policies.PropagateIncomingHeaderToOutgoing(CorrelationContext.CorrelationIdHeader);
+            opts.Policies.AllSenders(s => s.CustomizeOutgoing(CorrelationEnvelopeRule.Stamp));
+            opts.Policies.AddMiddleware(typeof(CorrelationMiddleware), _ => true);
+
+            configure?.Invoke(opts);
+        });
+
+        builder.AddDeadLetters();
+        builder.Services.AddHealthChecks().AddCheck<MessageStoreHealthCheck>("message-store", tags: [HealthTags.Ready]);
+        if (rabbit is not null)
+        {
+            builder.Services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+                "rabbitmq", _ => new RabbitMqHealthCheck(rabbit), null, [HealthTags.Ready], TimeSpan.FromSeconds(3)));
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The dead-letter metric and log (<see cref="DeadLetterWireTap"/>) and the admin API's policy and OpenAPI tag;
+    /// <c>MapDefaultEndpoints</c> maps the API (<see cref="DeadLetterAdminApi"/>) through <see cref="IDefaultEndpoints"/>.
+    /// </summary>
+    private static void AddDeadLetters(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<DeadLetterMetrics>();
+        builder.Services.AddKeyedSingleton<IWireTap, DeadLetterWireTap>(DeadLetterWireTap.ServiceKey);
+        builder.Services.AddOpenApiTag(DeadLetterAdminApi.Tag, DeadLetterAdminApi.TagDescription);
+        builder.Services.AddSingleton<IDefaultEndpoints, DeadLetterAdminApi.Endpoints>();
+
+        // After every Configure, so a service's own policy under this name (Identity's) wins.
+        builder.Services.PostConfigure<AuthorizationOptions>(o =>
+        {
+            if (o.GetPolicy(DeadLetterAdminApi.Policy) is null)
+            {
+                o.AddPolicy(DeadLetterAdminApi.Policy, p => p.RequireAgoraAccess(new AgoraAccessRequirement(staffScopes: [AgoraScopes.AdminOps])));
+            }
+        });
+    }
+
+    /// <summary>Embedded mode: the host and port a peer service receives messages on.</summary>
+    internal static (string Host, int Port) Peer(MessagingOptions messaging, string service)
+    {
+        if (!messaging.Peers.TryGetValue(service, out var configured) || string.IsNullOrWhiteSpace(configured))
+        {
+            return ("localhost", ServiceTopology.MessagePort(service));
+        }
+
+        var i = configured.LastIndexOf(':');
+        var (host, portText) = i < 0 ? ("localhost", configured) : (configured[..i], configured[(i + 1)..]);
+        return int.TryParse(portText, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+            ? (host.Length == 0 ? "localhost" : host, port)
+            : throw new InvalidOperationException($"{MessagingOptions.SectionName}:Peers:{service} is '{configured}'; use host:port or a port.");
+    }
+
+    private static string RequireRabbit(IConfiguration configuration)
+    {
+        var rabbit = configuration.GetConnectionString("rabbitmq");
+        if (string.IsNullOrWhiteSpace(rabbit))
+        {
+            throw new InvalidOperationException("Distributed mode needs RabbitMQ: set ConnectionStrings:rabbitmq (amqp://user:pass@host:5672/).");
+        }
+
+        return rabbit;
+    }
+}
