@@ -32,6 +32,9 @@ public sealed class OrderingApp : ServiceApp<Program>
         With("Ordering:Saga:StockHold", StockHold.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:MaxCompensationAttempts", "5");
         With("Ordering:Saga:AfterPaymentDeadline", AfterPaymentDeadline.ToString("c", CultureInfo.InvariantCulture));
+        // A generous pricing budget: on a busy test machine a cold gRPC channel can take seconds, and an order refused
+        // for it would fail the test, not show a fault. The tests of the budget itself set their own.
+        With("Ordering:Placement:PricingTimeout", "00:00:30");
         With("Agora:Services:catalog:Grpc", catalogAddress);
         With("Logging:LogLevel:Default", "Warning");
         With("Logging:LogLevel:Agora", "Warning");

@@ -59,9 +59,9 @@ public sealed class PlacementOptions
     /// <summary>
     /// How long the placement waits for Catalog's prices (all retries included) before it answers 503
     /// <c>DEPENDENCY_UNAVAILABLE</c> with nothing ordered. Together with the commit this bounds the POST, so the gateway's
-    /// timeout for it must be above this (docs/architecture.md, "Faults"). Default 3 s.
+    /// timeout for it must be above this (docs/architecture.md, "Faults"). Default 5 s.
     /// </summary>
-    public TimeSpan PricingTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan PricingTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
