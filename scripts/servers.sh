@@ -6,6 +6,7 @@
 #   scripts/servers.sh stop      stop all three and kill leftovers
 #   scripts/servers.sh status    show what is running
 #   scripts/servers.sh env       print the AGORA_TEST_* export lines for the tests
+#   scripts/servers.sh restart-one postgres|rabbitmq   restart one of them hard (bench/chaos)
 #
 # Everything lives in a scratch directory (AGORA_SCRATCH, default
 # <repo>/.agora/servers) and listens on 127.0.0.1 only, on non-default ports,
@@ -593,12 +594,28 @@ cmd_env() {
     echo "export AGORA_TEST_REDIS='127.0.0.1:$REDIS_PORT'"
 }
 
+# restart-one postgres|rabbitmq: takes one server down hard and starts it again (bench/chaos's broker and database
+# faults): PostgreSQL with an immediate shutdown (no checkpoint, as after a crash), RabbitMQ stopped. Returns when it is up.
+cmd_restart_one() {
+    require_binaries
+    with_lock
+    init_paths
+    case "${1:-}" in
+        postgres)
+            pg pg_ctl -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+            pg_start ;;
+        rabbitmq) rmq_stop; rmq_start ;;
+        *) die "restart-one: postgres or rabbitmq" ;;
+    esac
+}
+
 case "${1:-}" in
     install) cmd_install ;;
     start) cmd_start ;;
     stop) cmd_stop ;;
     restart) cmd_stop; cmd_start ;;
+    restart-one) cmd_restart_one "${2:-}" ;;
     status) cmd_status ;;
     env) cmd_env ;;
-    *) echo "usage: $0 install|start|stop|restart|status|env" >&2; exit 64 ;;
+    *) echo "usage: $0 install|start|stop|restart|restart-one postgres|rabbitmq|status|env" >&2; exit 64 ;;
 esac

@@ -58,6 +58,9 @@ public sealed record BenchOptions
     /// <summary>Processes to account CPU to: <c>name=pid,name=pid</c>.</summary>
     public IReadOnlyList<(string Name, int Pid)> ServicePids { get; init; } = [];
 
+    /// <summary>How often a client re-sends a POST that got no answer or a 5xx, with the same key (POST_RETRIES, default 0).</summary>
+    public int PostRetries { get; init; }
+
     /// <summary>Distributed mode: the prefix of this run's PostgreSQL databases, to find their backends' CPU.</summary>
     public string? DatabasePrefix { get; init; }
 
@@ -95,6 +98,7 @@ public sealed record BenchOptions
             DrainTimeout = Int("DRAIN_TIMEOUT", 600),
             Progress = Int("PROGRESS", 5),
             MaxInFlight = Int("MAX_INFLIGHT", 2000),
+            PostRetries = Int("POST_RETRIES", 0),
             ServicePids = Pids(Text("SERVICE_PIDS")),
             DatabasePrefix = Text("DB_PREFIX"),
             OutputDirectory = Text("OUT"),

@@ -28,6 +28,11 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
     public IReadOnlyList<OrderRecord> Orders => _orders;
     public IReadOnlyList<string> Products => _products;
 
+    /// <summary>The staff member's and the customers' sign-ins (bench/chaos reads orders and keys with them).</summary>
+    public SignedIn Admin => _admin!;
+
+    public IReadOnlyList<SignedIn> Customers => _customers;
+
     private static void Log(string message) => Console.Error.WriteLine($"loadgen: {message}");
 
     // ------------------------------------------------------------------- setup --
@@ -209,11 +214,29 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         var body = ShopApi.OrderBody(record.Lines, record.Customer);
         record.Sent = clock.GetUtcNow();
         var t0 = Stopwatch.GetTimestamp();
-        var result = await api.PlaceOrderAsync(_customers[record.Customer].Token, Guid.NewGuid().ToString(), body, ct);
+        var result = await api.PlaceOrderAsync(_customers[record.Customer].Token, record.Key, body, ct);
         record.PostMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        record.FirstStatus = result.Status;
+        record.Attempts = 1;
+
+        // A client that got no answer or a 5xx sends the same request again with the same key (POST_RETRIES, off by
+        // default): 1, 2, 4, 8 … s apart, at most 16 s.
+        while (result.Status is 0 or >= 500 && record.Attempts <= options.PostRetries)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(16, 1 << (record.Attempts - 1))), ct);
+            result = await api.PlaceOrderAsync(_customers[record.Customer].Token, record.Key, body, ct);
+            record.Attempts++;
+        }
+
         record.Status = result.Status;
         record.Error = result.Error;
         record.OrderId = result.OrderId;
+        if (result.Status is 0 or >= 500 && options.PostRetries > 0)
+        {
+            // Still no answer: the client asks whether the order exists (GET /api/v1/orders?idempotency_key=).
+            record.OrderId = await api.FindOrderByKeyAsync(_customers[record.Customer].Token, record.Key, ct);
+            record.ResolvedByKey = record.OrderId is not null;
+        }
     }
 
     private async Task ProgressAsync(int run, DateTimeOffset start, CancellationToken ct)

@@ -34,10 +34,22 @@ public sealed class OrderRecord
 
     public DateTimeOffset Sent { get; set; }
 
+    /// <summary>The POST's <c>Idempotency-Key</c>: the same on every retry, and what finds the order when no answer came.</summary>
+    public string Key { get; } = Guid.NewGuid().ToString();
+
+    /// <summary>POSTs sent for it (1 + the client's retries with the same key).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The status of the first POST (the later ones are retries); <see cref="Status"/> is the last one's.</summary>
+    public int FirstStatus { get; set; }
+
     /// <summary>POST round trip, from <see cref="Sent"/>.</summary>
     public double PostMs { get; set; }
 
     public int Status { get; set; }
+
+    /// <summary>No POST was answered, but the order was found by its key (<c>GET /api/v1/orders?idempotency_key=</c>).</summary>
+    public bool ResolvedByKey { get; set; }
     public string? Error { get; set; }
     public string? OrderId { get; set; }
 

@@ -179,6 +179,26 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         }
     }
 
+    /// <summary>
+    /// The order placed with <paramref name="idempotencyKey"/> (<c>GET /api/v1/orders?idempotency_key=</c>), or null if
+    /// none was; tried up to five times while the answer is a 5xx or nothing. Throws if it never answers.
+    /// </summary>
+    public async Task<string?> FindOrderByKeyAsync(string token, string idempotencyKey, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var data = await GetDataAsync(new Uri(options.Ordering, "api/v1/orders?idempotency_key=" + Uri.EscapeDataString(idempotencyKey)), token, ct);
+                return data.AsArray().Select(o => (string?)o!["id"]).FirstOrDefault();
+            }
+            catch (Exception e) when (e is BenchException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2 * attempt), ct);
+            }
+        }
+    }
+
     /// <summary>The order's stream (<c>GET /api/v1/orders/{id}/events</c>): every saga step with the time it was decided.</summary>
     public async Task<IReadOnlyList<OrderEventRow>> EventsAsync(string token, string orderId, CancellationToken ct)
     {

@@ -305,6 +305,9 @@ ensure_servers() {
 
 # --------------------------------------------------------------------- main --
 
+# bench/chaos/run.sh sources this file for its functions (start_shop, stop_services, cleanup_distributed …).
+if [ -n "${AGORA_BENCH_LIBRARY:-}" ]; then return 0; fi
+
 if [ -z "${NO_BUILD:-}" ]; then
     log "building Release"
     for project in Identity Catalog Ordering Payment Shipping Notification PspSimulator; do

@@ -22,8 +22,9 @@ public abstract class CatalogUnavailableBehaviour(AgoraMode mode)
 
         var response = await Orders.PostAsync(client, Orders.Body([("prd_kettle", 1)]), Orders.NewKey());
 
-        await response.AssertErrorAsync(503, "SERVICE_UNAVAILABLE");
+        await response.AssertErrorAsync(503, "DEPENDENCY_UNAVAILABLE");
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {response.Headers.RetryAfter}");
+        Assert.Equal("catalog", Assert.Single(response.Headers.GetValues("X-Agora-Dependency-Failure")));
         var list = await (await client.GetAsync("/api/v1/orders")).BodyAsync();
         Assert.Equal(0, (int)list["pagination"]!["total"]!);
         await using var scope = app.Services.CreateAsyncScope();

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Agora.Simulators;
 
 namespace Agora.DevInbox;
 
@@ -9,31 +9,20 @@ namespace Agora.DevInbox;
 /// </summary>
 public static class DevInboxProgram
 {
-    public static async Task Main(string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
-        await using var app = Build(builder);
-        await app.RunAsync();
-    }
+    public static Task Main(string[] args) => SimulatorHost.RunAsync(args, Build);
 
     /// <summary>Adds the inbox's services and endpoints to <paramref name="builder"/> (tests pass their own ports).</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DevInboxOptions>().Bind(builder.Configuration.GetSection(DevInboxOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddSimulatorDefaults().AddCheck<SmtpListener.HealthCheck>("smtp");
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddHostedService<SmtpListener>();
-        builder.Services.AddRouting();
-        builder.Services.AddHealthChecks().AddCheck<SmtpListener.HealthCheck>("smtp");
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
         app.MapInboxApi();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready");
+        app.MapSimulatorHealth();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Agora.Contracts.Catalog.V1;
 using Agora.Ordering.Domain;
+using Agora.Ordering.Features.Orders;
 using Agora.Ordering.Features.Saga;
 using Agora.ServiceDefaults.Resilience;
 
@@ -13,6 +14,8 @@ internal static class OrderingServiceCollectionExtensions
             .Validate(o => o.StepTimeout > TimeSpan.Zero && o.PaymentDeadline > TimeSpan.Zero, "Ordering:Saga timeouts must be positive.")
             .Validate(o => o.StockHold > o.PaymentDeadline, "Ordering:Saga:StockHold must outlast PaymentDeadline, or stock could return while an order waits for payment.")
             .ValidateOnStart();
+        builder.Services.AddOptions<PlacementOptions>().BindConfiguration(PlacementOptions.SectionName)
+            .Validate(o => o.PricingTimeout > TimeSpan.Zero, "Ordering:Placement:PricingTimeout must be positive.").ValidateOnStart();
         builder.Services.AddScoped<OrderProcessor>();
         builder.Services.AddAgoraGrpcClient<CatalogService.CatalogServiceClient>(builder.Configuration, "catalog");
         builder.Services

@@ -26,16 +26,61 @@ public sealed record Refund(string Id, string AuthorizationId, decimal Amount, s
 public sealed record PspReply(int Status, object Body, bool Replayed = false);
 
 /// <summary>
-/// The provider's books, in memory (it stands in for an external system; a restart forgets everything, as a fresh
-/// sandbox account would). One lock serialises every change, so two requests with one idempotency key can never both
-/// act: the second sees the first's stored answer.
+/// The provider's books, kept in memory and on disk (<see cref="PspJournal"/>): a restart remembers every hold and key,
+/// as a real provider does. One lock serialises every change, so two requests with one idempotency key can never both
+/// act: the second sees the first's stored answer. Every change is journaled before its answer leaves.
 /// </summary>
-public sealed class PspLedger(PspControl control, TimeProvider clock)
+public sealed class PspLedger
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Authorization> _authorizations = new(StringComparer.Ordinal);
     private readonly List<Refund> _refunds = [];
     private readonly Dictionary<string, (string Fingerprint, PspReply Reply)> _keys = new(StringComparer.Ordinal);
+    private readonly List<JournalEntry> _changes = [];
+    private readonly PspControl control;
+    private readonly TimeProvider clock;
+    private readonly PspJournal _journal;
+
+    public PspLedger(PspControl control, TimeProvider clock, PspJournal journal)
+    {
+        this.control = control;
+        this.clock = clock;
+        _journal = journal;
+        foreach (var entry in journal.Entries)
+        {
+            if (entry.Authorization is { } a)
+            {
+                _authorizations[a.Id] = a;
+            }
+
+            if (entry.Refund is { } r)
+            {
+                _refunds.Add(r);
+            }
+
+            if (entry is { Key: { } key, Fingerprint: { } fingerprint, Status: { } status, Body: { } body })
+            {
+                _keys[key] = (fingerprint, new PspReply(status, body));
+            }
+        }
+    }
+
+    /// <summary>Writes what the last action changed (under the lock), then forgets the list.</summary>
+    private void Journal(JournalEntry? key = null)
+    {
+        foreach (var change in _changes)
+        {
+            _journal.Append(change);
+        }
+
+        _changes.Clear();
+        if (key is not null)
+        {
+            _journal.Append(key);
+        }
+    }
+
+    private void Changed(Authorization a) => _changes.Add(new JournalEntry(Authorization: a));
 
     /// <summary>
     /// Runs <paramref name="action"/> once per idempotency key: the same key with the same request replays the stored
@@ -55,6 +100,8 @@ public sealed class PspLedger(PspControl control, TimeProvider clock)
 
             var reply = action();
             _keys[key] = (fingerprint, reply);
+            Journal(new JournalEntry(Key: key, Fingerprint: fingerprint, Status: reply.Status,
+                Body: System.Text.Json.JsonSerializer.SerializeToElement(reply.Body, PspJournal.BodyOptions)));
             return reply;
         }
     }
@@ -78,6 +125,7 @@ public sealed class PspLedger(PspControl control, TimeProvider clock)
             Created = clock.GetUtcNow(),
         };
         _authorizations.Add(authorization.Id, authorization);
+        Changed(authorization);
         return new PspReply(201, View(authorization));
     }
 
@@ -93,6 +141,7 @@ public sealed class PspLedger(PspControl control, TimeProvider clock)
             case "authorized":
                 a.Status = "captured";
                 a.AmountCaptured = a.Amount;
+                Changed(a);
                 return new PspReply(200, View(a));
             case "captured":
                 return new PspReply(200, View(a));
@@ -112,6 +161,7 @@ public sealed class PspLedger(PspControl control, TimeProvider clock)
         {
             case "authorized":
                 a.Status = "voided";
+                Changed(a);
                 return new PspReply(200, View(a));
             case "voided":
                 return new PspReply(200, View(a));
@@ -142,6 +192,8 @@ public sealed class PspLedger(PspControl control, TimeProvider clock)
         var refund = new Refund("re_" + Guid.CreateVersion7().ToString("N"), a.Id, value, a.Currency, clock.GetUtcNow());
         _refunds.Add(refund);
         a.AmountRefunded += value;
+        _changes.Add(new JournalEntry(Refund: refund));
+        Changed(a);
         return new PspReply(201, View(refund));
     }
 
@@ -158,6 +210,8 @@ public sealed class PspLedger(PspControl control, TimeProvider clock)
             if (a.Status == "authorized")
             {
                 a.Status = "expired";
+                Changed(a);
+                Journal();
             }
 
             return new PspReply(200, View(a));

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Agora.Simulators;
 
 namespace Agora.PspSimulator;
 
@@ -9,14 +9,7 @@ namespace Agora.PspSimulator;
 /// </summary>
 public static class PspSimulatorProgram
 {
-    public static async Task Main(string[] args)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
-        await using var app = Build(builder);
-        await app.RunAsync();
-    }
+    public static Task Main(string[] args) => SimulatorHost.RunAsync(args, Build);
 
     /// <summary>
     /// Adds the simulator's services and endpoints to <paramref name="builder"/>. Tests call this with their own
@@ -32,23 +25,18 @@ public static class PspSimulatorProgram
             throw new InvalidOperationException("Psp:Behaviour is invalid: " + string.Join("; ", problems));
         }
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddSimulatorDefaults(json => json.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddSingleton(new PspControl(initial, section.GetValue("Seed", 5190)));
+        var dataDirectory = section["DataDirectory"] is { Length: > 0 } configured ? configured
+            : builder.Configuration["Agora:DataDirectory"] is { Length: > 0 } shared ? Path.Combine(shared, "psp-simulator") : null;
+        builder.Services.AddSingleton(_ => PspJournal.Open(dataDirectory));
         builder.Services.AddSingleton<PspLedger>();
-        builder.Services.AddRouting();
-        builder.Services.AddHealthChecks();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
 
         var app = builder.Build();
         app.Use(PspApi.Gate);
         app.MapPspApi();
         app.MapAdminApi();
-        app.MapHealthChecks("/health/live");
-        app.MapHealthChecks("/health/ready");
+        app.MapSimulatorHealth();
         return app;
     }
 }

@@ -23,6 +23,9 @@ public sealed class OrderingApp : ServiceApp<Program>
     /// <summary>How long a test waits for an outcome that arrives over the bus (generous: a saga runs several steps).</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
+    /// <summary>Steps after authorization wait 2 s, then 4 s: two attempts, as <see cref="MaxAttempts"/> gives the others.</summary>
+    public static readonly TimeSpan AfterPaymentDeadline = TimeSpan.FromSeconds(6);
+
     public OrderingApp(AgoraMode mode, string catalogAddress)
         : base("ordering", mode)
     {
@@ -31,6 +34,10 @@ public sealed class OrderingApp : ServiceApp<Program>
         With("Ordering:Saga:PaymentDeadline", PaymentDeadline.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:StockHold", StockHold.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:MaxCompensationAttempts", "5");
+        With("Ordering:Saga:AfterPaymentDeadline", AfterPaymentDeadline.ToString("c", CultureInfo.InvariantCulture));
+        // A generous pricing budget: on a busy test machine a cold gRPC channel can take seconds, and an order refused
+        // for it would fail the test, not show a fault. The tests of the budget itself set their own.
+        With("Ordering:Placement:PricingTimeout", "00:00:30");
         With("Agora:Services:catalog:Grpc", catalogAddress);
         With("Logging:LogLevel:Default", "Warning");
         With("Logging:LogLevel:Agora", "Warning");

@@ -36,6 +36,9 @@ public static class SagaSteps
 {
     public static bool IsForward(this SagaStep step) => step <= SagaStep.CommitStock;
 
+    /// <summary>The forward steps after the payment was authorized: money is held, so they wait long for a slow peer.</summary>
+    public static bool IsAfterAuthorization(this SagaStep step) => step is SagaStep.CreateShipment or SagaStep.CapturePayment or SagaStep.CommitStock;
+
     public static bool IsCompensation(this SagaStep step) => step is SagaStep.CancelShipment or SagaStep.ReturnPayment or SagaStep.ReleaseStock;
 
     public static bool IsTerminal(this SagaStep step) => step is SagaStep.Completed or SagaStep.Cancelled or SagaStep.Failed;
@@ -53,6 +56,9 @@ public static class Flags
 
     /// <summary>The order's payment was refunded without the order asking; shipping stopped unless it had shipped.</summary>
     public const string PaymentRefundedUnrequested = "payment_refunded_unrequested";
+
+    /// <summary>Payment captured after the saga had turned back; the saga refunded it.</summary>
+    public const string PaymentCapturedLate = "payment_captured_late";
 }
 
 /// <summary>One status an order had, and since when.</summary>
@@ -238,6 +244,20 @@ public sealed class OrderState
                 PaymentStatus = "refunded";
                 _paymentUndone = true; // the money is back already: nothing to void or refund
                 Flag(Flags.PaymentRefundedUnrequested);
+                break;
+            case OrderEvent.PaymentCapturedLate c:
+                PaymentId = c.PaymentId.Length > 0 ? c.PaymentId : PaymentId;
+                CapturedAmount = c.Amount;
+                PaymentStatus = "captured";
+                _paymentUndone = false;
+                Flag(Flags.PaymentCapturedLate);
+                if (Step is not (SagaStep.CancelShipment or SagaStep.ReturnPayment))
+                {
+                    // The payment was thought given back (voided) or the saga had ended: go back and refund it. The
+                    // steps after it (stock release) follow again; each is idempotent at its peer.
+                    Enter(SagaStep.ReturnPayment);
+                }
+
                 break;
             case OrderEvent.StockReleased:
                 _stockUndone = true;

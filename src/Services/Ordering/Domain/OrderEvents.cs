@@ -73,6 +73,13 @@ public static class OrderEvent
     /// </summary>
     public sealed record PaymentRefundedUnrequested(DateTimeOffset At, string PaymentId, decimal Amount, string Currency) : IOrderEvent;
 
+    /// <summary>
+    /// Payment took the order's money after the saga had turned back (a capture in flight when its step gave up, or
+    /// answered late by a slow Payment): the amount is recorded and, unless a refund is on its way already, the saga
+    /// goes back to its ReturnPayment step, which refunds it. The order is flagged.
+    /// </summary>
+    public sealed record PaymentCapturedLate(DateTimeOffset At, string PaymentId, decimal Amount) : IOrderEvent;
+
     public sealed record Cancelled(DateTimeOffset At, string Reason) : IOrderEvent;
 
     /// <summary>A compensation kept failing: the order needs an operator (listed by the admin saga endpoint).</summary>
@@ -107,6 +114,7 @@ public static class OrderEventTypes
         ("stock_released", typeof(OrderEvent.StockReleased)),
         ("payment_amount_mismatch", typeof(OrderEvent.PaymentAmountMismatch)),
         ("payment_refunded_unrequested", typeof(OrderEvent.PaymentRefundedUnrequested)),
+        ("payment_captured_late", typeof(OrderEvent.PaymentCapturedLate)),
         ("order_cancelled", typeof(OrderEvent.Cancelled)),
         ("saga_failed", typeof(OrderEvent.SagaFailed)),
     ];

@@ -32,6 +32,7 @@ public static class OrderSaga
         PaymentCaptured c when order.Step == SagaStep.CapturePayment && !Matches(order, c.Amount, c.Currency) =>
             Mismatch(order, c.PaymentId, "capture", c.Amount, c.Currency, now),
         PaymentCaptured c when order.Step == SagaStep.CapturePayment => [new OrderEvent.PaymentCaptured(now, c.PaymentId, c.Amount)],
+        PaymentCaptured c when CapturedAfterTurningBack(order) => [new OrderEvent.PaymentCapturedLate(now, c.PaymentId, c.Amount)],
         PaymentCaptureFailed f when order.Step == SagaStep.CapturePayment =>
             [new OrderEvent.PaymentCaptureFailed(now, f.PaymentId, f.Reason), new OrderEvent.CompensationStarted(now, "capture failed: " + f.Reason, "saga")],
         StockCommittedForOrder when order.Step == SagaStep.CommitStock => [new OrderEvent.StockCommitted(now), new OrderEvent.Confirmed(now)],
@@ -47,6 +48,14 @@ public static class OrderSaga
             [new OrderEvent.Shipped(now, order.Carrier ?? "", order.TrackingNumber ?? ""), new OrderEvent.Delivered(now)],
         _ => [],
     };
+
+    /// <summary>
+    /// A capture answered after the saga turned back (compensating or cancelled) of an order that has no capture on
+    /// record: money was taken that must go back. Repeats find the capture recorded and change nothing.
+    /// </summary>
+    private static bool CapturedAfterTurningBack(OrderState order) =>
+        (order.Compensating || order.Status is OrderStatus.Cancelled or OrderStatus.Failed)
+        && order.CapturedAmount == 0 && order.PaymentStatus != "refunded";
 
     /// <summary>Whether Payment's amount is the order's total, to the minor unit, in the order's currency.</summary>
     private static bool Matches(OrderState order, decimal amount, string? currency) =>
@@ -156,6 +165,18 @@ public sealed class SagaOptions
     /// </summary>
     public TimeSpan PaymentDeadline { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a step after the payment's authorization (create_shipment, capture_payment, commit_stock) keeps
+    /// trying while its peer does not answer, before the order is cancelled and its payment given back. Such a peer is
+    /// usually alive but behind (a restart, a backlog): cancelling a paid order for it does more harm than waiting.
+    /// Its waits grow: <see cref="StepTimeout"/>, doubled per attempt up to <see cref="MaxStepTimeout"/>.
+    /// A business "no" (shipment failed, capture refused) still cancels at once. Default 30 min.
+    /// </summary>
+    public TimeSpan AfterPaymentDeadline { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest wait of one attempt of a step after authorization (its backoff's cap). Default 2 min.</summary>
+    public TimeSpan MaxStepTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Attempts of a compensation before the saga gives up and flags the order for an operator. Default 20.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10000)]
     public int MaxCompensationAttempts { get; set; } = 20;
@@ -166,7 +187,39 @@ public sealed class SagaOptions
     public int AttemptsFor(SagaStep step) => step switch
     {
         SagaStep.AuthorizePayment => Math.Max(MaxAttempts, (int)Math.Ceiling(PaymentDeadline / StepTimeout)),
+        _ when step.IsAfterAuthorization() => Math.Max(MaxAttempts, AttemptsWithin(step, AfterPaymentDeadline)),
         _ when step.IsCompensation() => MaxCompensationAttempts,
         _ => MaxAttempts,
     };
+
+    /// <summary>
+    /// How long attempt <paramref name="attempt"/> (1-based) of <paramref name="step"/> waits for its answer: the
+    /// steps after authorization back off (<see cref="StepTimeout"/> doubled per attempt, at most
+    /// <see cref="MaxStepTimeout"/>), the others wait <see cref="StepTimeout"/> each time.
+    /// </summary>
+    public TimeSpan TimeoutFor(SagaStep step, int attempt)
+    {
+        if (!step.IsAfterAuthorization())
+        {
+            return StepTimeout;
+        }
+
+        var cap = MaxStepTimeout > StepTimeout ? MaxStepTimeout : StepTimeout;
+        var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        return StepTimeout * factor > cap ? cap : StepTimeout * factor;
+    }
+
+    /// <summary>The fewest attempts whose waits add up to <paramref name="deadline"/>.</summary>
+    private int AttemptsWithin(SagaStep step, TimeSpan deadline)
+    {
+        var waited = TimeSpan.Zero;
+        var attempts = 0;
+        while (waited < deadline && attempts < 100_000)
+        {
+            attempts++;
+            waited += TimeoutFor(step, attempts);
+        }
+
+        return attempts;
+    }
 }

@@ -79,10 +79,10 @@ public sealed record OrderDto(
     int Version,
     [property: MaxLength(OrderDto.MaxHistory)] IReadOnlyList<StatusChangeDto> History,
     OrderLinksDto Links,
-    [property: MaxLength(OrderDto.MaxFlags), ApiEnum(Flags.PaymentAmountMismatch, Flags.PaymentRefundedUnrequested), System.ComponentModel.Description("What an operator must look at: payment_amount_mismatch, payment_refunded_unrequested.")] IReadOnlyList<string>? Flags)
+    [property: MaxLength(OrderDto.MaxFlags), ApiEnum(Flags.PaymentAmountMismatch, Flags.PaymentRefundedUnrequested, Flags.PaymentCapturedLate), System.ComponentModel.Description("What an operator must look at: payment_amount_mismatch, payment_refunded_unrequested, payment_captured_late.")] IReadOnlyList<string>? Flags)
 {
     /// <summary>Most flags an order carries: one of each kind.</summary>
-    public const int MaxFlags = 2;
+    public const int MaxFlags = 3;
 
     /// <summary>
     /// Most status changes the view shows: the latest ones. An order's status moves a handful of times (at most once per

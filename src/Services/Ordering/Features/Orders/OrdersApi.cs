@@ -15,9 +15,12 @@ internal static class OrdersApi
             .ProducesError(StatusCodes.Status400BadRequest, "IDEMPOTENCY_KEY_REQUIRED")
             .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "IDEMPOTENCY_KEY_REUSED")
-            .ProducesError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable);
-        orders.MapGet("/", ListOrders.Handle).RequireAuthorization(OrderingPolicies.Read).WithName("ListOrders")
-            .WithSummary("The caller's orders, newest first (staff: any customer's).")
+            .ProducesError(StatusCodes.Status503ServiceUnavailable, PlaceOrder.DependencyUnavailableCode);
+        orders.MapGet("/", FindOrderByIdempotencyKey.Handle).RequireAuthorization(OrderingPolicies.Read).WithName("ListOrders")
+            .WithSummary("The caller's orders, newest first (staff: any customer's); with idempotency_key, the order placed with that key.")
+            .WithDescription("idempotency_key: the Idempotency-Key a POST /api/v1/orders was sent with. The answer lists the order placed "
+                + "with it (the caller's own; staff: any customer's, narrowed by customer_id), or nothing if no order was placed with it: "
+                + "how a client whose POST got no answer learns the order's fate.")
             .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         orders.MapGet("/{id}", GetOrder.Handle).RequireAuthorization(OrderingPolicies.Read).WithName("GetOrder")

@@ -13,6 +13,7 @@ using Agora.Ordering.Infrastructure;
 using Agora.Primitives;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Agora.Contracts.Catalog.V1;
 using Validator = Agora.Http.Validator;
 
@@ -50,6 +51,19 @@ public sealed record PlaceOrderRequest(
     [property: MaxLength(PlaceOrder.MaxItems)] IReadOnlyList<PlaceOrderItem>? Items,
     PlaceOrderAddress? ShippingAddress);
 
+/// <summary><c>Ordering:Placement</c>: the budget of one <c>POST /api/v1/orders</c>.</summary>
+public sealed class PlacementOptions
+{
+    public const string SectionName = "Ordering:Placement";
+
+    /// <summary>
+    /// How long the placement waits for Catalog's prices (all retries included) before it answers 503
+    /// <c>DEPENDENCY_UNAVAILABLE</c> with nothing ordered. Together with the commit this bounds the POST, so the gateway's
+    /// timeout for it must be above this (docs/architecture.md, "Faults"). Default 5 s.
+    /// </summary>
+    public TimeSpan PricingTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
 /// <summary>
 /// Places an order: validates, prices every line with Catalog (gRPC), and starts the saga — the first event, the read
 /// models, the <c>OrderPlaced</c> event, the stock reservation command and its timeout, and the idempotency key all
@@ -62,12 +76,18 @@ internal static partial class PlaceOrder
     public const int MaxQuantity = 100;
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    /// <summary>The error code of a 503 caused by a dependency (Catalog), not by Ordering itself.</summary>
+    public const string DependencyUnavailableCode = "DEPENDENCY_UNAVAILABLE";
+
+    /// <summary>The header that names the dependency behind a <see cref="DependencyUnavailableCode"/> answer.</summary>
+    public const string DependencyFailureHeader = Agora.Contracts.Http.DependencyFailure.Header;
+
     /// <summary>The longest <see cref="IdempotencyHeader"/> accepted.</summary>
     public const int MaxIdempotencyKeyLength = 255;
 
     public static async Task<Results<ApiCreated<OrderDto>, ApiError>> Handle(
         PlaceOrderRequest? body, HttpContext http, OrderProcessor processor, CatalogService.CatalogServiceClient catalog,
-        ILogger<OrderProcessor> logger, CancellationToken ct)
+        IOptions<PlacementOptions> placement, ILogger<OrderProcessor> logger, CancellationToken ct)
     {
         var user = http.User;
         var customerId = user.FindFirstValue(AgoraClaims.Subject);
@@ -101,19 +121,28 @@ internal static partial class PlaceOrder
         }
 
         GetProductsResponse priced;
+        using var pricing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        pricing.CancelAfter(placement.Value.PricingTimeout);
         try
         {
             var request = new GetProductsRequest();
             request.ProductIds.AddRange(items.Select(i => i.ProductId).Distinct(StringComparer.Ordinal));
-            priced = await catalog.GetProductsAsync(request, cancellationToken: ct);
+            priced = await catalog.GetProductsAsync(request, cancellationToken: pricing.Token);
         }
-        catch (RpcException ex) when (ex.StatusCode is not StatusCode.Cancelled)
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException && ct.IsCancellationRequested)
         {
-            LogCatalogUnavailable(logger, ex.StatusCode, ex);
-            http.Response.Headers.RetryAfter = "5";
-            // Ordering is fine; Catalog is not: the gateway must not count this against Ordering's breaker.
-            http.Response.Headers[Agora.Contracts.Http.DependencyFailure.Header] = "catalog";
-            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+            // The caller went away (the gateway timed out or the client hung up): nothing was ordered, and nobody
+            // reads the answer. Expected under load, so Information, not an unhandled error.
+            LogCallerGone(logger);
+            return ApiResults.Error(StatusCodes.Status499ClientClosedRequest, "CLIENT_CLOSED_REQUEST",
+                "The request was abandoned before prices were confirmed; nothing was ordered.");
+        }
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException)
+        {
+            // Catalog is down, slow past the placement's budget, or its breaker is open: a dependency's failure,
+            // marked so the gateway does not count it against Ordering (docs/architecture.md, "Faults").
+            LogCatalogUnavailable(logger, (ex as RpcException)?.StatusCode ?? StatusCode.DeadlineExceeded, ex);
+            return DependencyUnavailable(http, "catalog",
                 "Prices cannot be confirmed right now (the catalogue is unavailable); nothing was ordered. Retry with the same Idempotency-Key.");
         }
 
@@ -283,6 +312,21 @@ internal static partial class PlaceOrder
             address,
         }))));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog could not price an order ({Status}); answered 503")]
+    /// <summary>
+    /// 503 for a dependency's failure, not Ordering's own: error code <see cref="DependencyUnavailableCode"/>, header
+    /// <see cref="DependencyFailureHeader"/> naming the dependency, and <c>Retry-After</c>. The gateway's breaker for
+    /// Ordering does not count it (docs/architecture.md, "Faults").
+    /// </summary>
+    internal static ApiError DependencyUnavailable(HttpContext http, string dependency, string message)
+    {
+        http.Response.Headers.RetryAfter = "2";
+        http.Response.Headers[DependencyFailureHeader] = dependency;
+        return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, DependencyUnavailableCode, message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog could not price an order ({Status}); answered 503 DEPENDENCY_UNAVAILABLE")]
     private static partial void LogCatalogUnavailable(ILogger logger, StatusCode status, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An order request was abandoned by its caller while prices were being confirmed; nothing was ordered")]
+    private static partial void LogCallerGone(ILogger logger);
 }

@@ -77,7 +77,7 @@ public sealed partial class OrderProcessor(
         if ((isNew || order.Step != step || order.Attempt != attempt) && OrderSaga.CommandFor(order, options.Value, Now) is { } command)
         {
             await outbox.PublishAsync(command);
-            await outbox.ScheduleAsync(new OrderStepTimedOut(order.Id, order.Step, order.Attempt), options.Value.StepTimeout);
+            await outbox.ScheduleAsync(new OrderStepTimedOut(order.Id, order.Step, order.Attempt), options.Value.TimeoutFor(order.Step, order.Attempt));
             LogStep(logger, order.Id, order.Step.Wire(), order.Attempt);
         }
 

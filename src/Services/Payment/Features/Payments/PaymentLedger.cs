@@ -74,7 +74,8 @@ public sealed partial class PaymentLedger(PaymentDbContext db, IMessageBus bus, 
     /// <summary>
     /// Puts an operation in progress and schedules its first attempt <paramref name="start"/> from now (null: no
     /// attempt yet; a capture asked for while the authorization is pending starts when it succeeds). False if one of
-    /// this kind is already in progress: its attempt will answer. Only a void may run again (a hold found late).
+    /// this kind is already in progress (its attempt will answer) or done. Only a void that succeeded may run again (a
+    /// hold found late); one the provider refused is final.
     /// </summary>
     public async Task<bool> StartAsync(PaymentRecord p, OperationKind kind, long amountMinor, TimeSpan? start, CancellationToken ct)
     {
@@ -97,8 +98,10 @@ public sealed partial class PaymentLedger(PaymentDbContext db, IMessageBus bus, 
             };
             p.Operations.Add(op);
         }
-        else if (kind != OperationKind.Void)
+        else if (kind != OperationKind.Void || op.Status == OperationStatus.Failed)
         {
+            // Done once already; a void that the provider refused for good is recorded, not asked again (its answer
+            // cannot change). Only a void that succeeded may run again: a hold found late.
             return false;
         }
 
@@ -194,181 +197,6 @@ public sealed partial class PaymentLedger(PaymentDbContext db, IMessageBus bus, 
         }
     }
 
-    /// <summary>Applies the provider's answer to the payment as it is now (it may have changed during the call).</summary>
-    public async Task ApplyAsync(PaymentRecord p, OperationKind kind, PspResult result, CancellationToken ct)
-    {
-        var op = p.Operation(kind) ?? throw new InvalidOperationException($"Payment {p.Id} has no {kind} operation.");
-        var now = Now;
-        var at = clock.GetUtcNow();
-        if (result.Outcome == PspOutcome.Unavailable)
-        {
-            await RetryLaterAsync(p, op, result.Describe(), ct);
-            return;
-        }
-
-        switch (kind)
-        {
-            case OperationKind.Authorize when result.Outcome == PspOutcome.Ok:
-                if (op.Status == OperationStatus.Succeeded)
-                {
-                    return;
-                }
-
-                // Done at the provider even if the payment was voided meanwhile: record the hold, then release it.
-                Complete(op, OperationStatus.Succeeded, now, result.Value!.Id);
-                p.PspReference = result.Value.Id;
-                p.Touch(now);
-                if (p.Status == PaymentStatus.Pending)
-                {
-                    p.Status = PaymentStatus.Authorized;
-                    LogAuthorized(logger, p.Id, p.OrderId, p.PspReference);
-                    await bus.PublishAsync(PaymentEvents.Authorized(p, at));
-                    if (p.Operation(OperationKind.Capture) is { Status: OperationStatus.Pending })
-                    {
-                        await KickAsync(p.Id, OperationKind.Capture, TimeSpan.Zero);
-                    }
-                }
-                else
-                {
-                    LogLateHold(logger, p.Id, p.OrderId, p.PspReference, p.Status);
-                    await StartAsync(p, OperationKind.Void, 0, TimeSpan.Zero, ct);
-                }
-
-                return;
-
-            case OperationKind.Authorize:
-                if (op.Status is OperationStatus.Succeeded or OperationStatus.Failed)
-                {
-                    return;
-                }
-
-                Complete(op, OperationStatus.Failed, now, error: result.Describe());
-                p.Touch(now);
-                if (p.Status == PaymentStatus.Pending)
-                {
-                    p.Status = PaymentStatus.Declined;
-                    p.FailureReason = Truncate(result.Code ?? "declined");
-                    CancelPendingCapture(p);
-                    LogDeclined(logger, p.Id, p.OrderId, p.FailureReason);
-                    await bus.PublishAsync(PaymentEvents.Declined(p, at));
-                }
-
-                return;
-
-            case OperationKind.Capture when result.Outcome == PspOutcome.Ok:
-                if (op.Status == OperationStatus.Succeeded)
-                {
-                    return;
-                }
-
-                Complete(op, OperationStatus.Succeeded, now, result.Value!.Id);
-                p.CapturedMinor = p.AmountMinor;
-                p.Touch(now);
-                if (p.Status is PaymentStatus.Authorized or PaymentStatus.CaptureFailed)
-                {
-                    p.Status = PaymentStatus.Captured;
-                    LogCaptured(logger, p.Id, p.OrderId);
-                    await bus.PublishAsync(PaymentEvents.Captured(p, at));
-                }
-
-                return;
-
-            case OperationKind.Capture:
-                if (op.Status != OperationStatus.Pending)
-                {
-                    return;
-                }
-
-                Complete(op, OperationStatus.Failed, now, error: result.Describe());
-                p.Touch(now);
-                if (p.Status == PaymentStatus.Authorized)
-                {
-                    p.Status = PaymentStatus.CaptureFailed;
-                    p.FailureReason = Truncate(result.Code ?? "capture refused");
-                    LogCaptureFailed(logger, p.Id, p.OrderId, p.FailureReason);
-                    await bus.PublishAsync(PaymentEvents.CaptureFailed(p, at));
-                }
-
-                return;
-
-            case OperationKind.Void when result.Outcome == PspOutcome.Ok:
-                if (op.Status != OperationStatus.Pending)
-                {
-                    return;
-                }
-
-                if (p.PspReference is { } hold && result.Value?.Id != hold)
-                {
-                    // The authorization's answer arrived while this void was looking: void that hold too.
-                    op.Attempts++;
-                    op.UpdatedAt = now;
-                    p.Touch(now);
-                    await KickAsync(p.Id, OperationKind.Void, TimeSpan.Zero);
-                    return;
-                }
-
-                Complete(op, OperationStatus.Succeeded, now, result.Value?.Id);
-                p.Touch(now);
-                if (p.Status != PaymentStatus.Voided)
-                {
-                    p.Status = PaymentStatus.Voided;
-                    LogVoided(logger, p.Id, p.OrderId);
-                    await bus.PublishAsync(PaymentEvents.Voided(p, at));
-                }
-
-                return;
-
-            case OperationKind.Void:
-                if (op.Status != OperationStatus.Pending)
-                {
-                    return;
-                }
-
-                Complete(op, OperationStatus.Failed, now, error: result.Describe());
-                p.Touch(now);
-                if (result.Code == "authorization_captured")
-                {
-                    // A capture overtook the void: the money was taken, so it goes back as a refund.
-                    p.CapturedMinor = p.AmountMinor;
-                    p.Status = PaymentStatus.Captured;
-                    LogVoidBecomesRefund(logger, p.Id, p.OrderId);
-                    await StartAsync(p, OperationKind.Refund, p.CapturedMinor - p.RefundedMinor, TimeSpan.Zero, ct);
-                }
-                else
-                {
-                    LogRefused(logger, kind, p.Id, result.Describe());
-                }
-
-                return;
-
-            case OperationKind.Refund when result.Outcome == PspOutcome.Ok:
-                if (op.Status != OperationStatus.Pending)
-                {
-                    return;
-                }
-
-                Complete(op, OperationStatus.Succeeded, now, result.Value!.Id);
-                p.RefundedMinor += op.AmountMinor;
-                p.Status = PaymentStatus.Refunded;
-                p.Touch(now);
-                LogRefunded(logger, p.Id, p.OrderId);
-                await bus.PublishAsync(PaymentEvents.Refunded(p, at));
-                return;
-
-            default:
-                if (op.Status != OperationStatus.Pending)
-                {
-                    return;
-                }
-
-                // The contract has no "refund failed" answer; an operator sees the failed operation on the payment.
-                Complete(op, OperationStatus.Failed, now, error: result.Describe());
-                p.Touch(now);
-                LogRefused(logger, kind, p.Id, result.Describe());
-                return;
-        }
-    }
-
     /// <summary>
     /// The provider could not be asked: the operation stays pending and tries again later (a durable scheduled
     /// message, so it survives a restart). The first time an authorization waits, Ordering hears PaymentPending.
@@ -417,7 +245,7 @@ public sealed partial class PaymentLedger(PaymentDbContext db, IMessageBus bus, 
         }
     }
 
-    private static void Complete(PaymentOperation op, OperationStatus status, DateTime now, string? reference = null, string? error = null)
+    internal static void Complete(PaymentOperation op, OperationStatus status, DateTime now, string? reference = null, string? error = null)
     {
         op.Status = status;
         op.CompletedAt = now;
@@ -426,7 +254,7 @@ public sealed partial class PaymentLedger(PaymentDbContext db, IMessageBus bus, 
         op.LastError = error is null ? op.LastError : Truncate(error);
     }
 
-    private static string Truncate(string text) => text.Length <= 500 ? text : text[..500];
+    internal static string Truncate(string text) => text.Length <= 500 ? text : text[..500];
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Payment {PaymentId} created for order {OrderId}: {Amount} {Currency}")]
     private static partial void LogCreated(ILogger logger, string paymentId, string orderId, string amount, string currency);
