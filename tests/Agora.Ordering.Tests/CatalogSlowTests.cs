@@ -51,13 +51,13 @@ public abstract class CatalogSlowBehaviour(AgoraMode mode)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Json.Of(Orders.Body([("prd_kettle", 1)])) };
         request.Headers.Add("Idempotency-Key", Orders.NewKey());
         var sending = client.SendAsync(request, giveUp.Token);
-        await Eventually.TrueAsync(() => catalog.Connections > 0, "Ordering's call to Catalog");
+        await Poll.UntilAsync(() => catalog.Connections > 0, "Ordering's call to Catalog", OrderingApp.Patience);
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
 
         // The request ends, logged as its caller going away (or, before the fix, as an unhandled error); nothing was ordered.
-        await Eventually.TrueAsync(() => log.Entries.Any(e => e.Level >= LogLevel.Error || e.Message.Contains("abandoned", StringComparison.Ordinal)),
-            "the abandoned request logged");
+        await Poll.UntilAsync(() => log.Entries.Any(e => e.Level >= LogLevel.Error || e.Message.Contains("abandoned", StringComparison.Ordinal)),
+            "the abandoned request logged", OrderingApp.Patience);
         Assert.Empty(app.Failures.Since(before).Select(f => $"{f.Category}: {f.Exception.GetType().Name}: {f.Message}"));
         await AssertNothingStoredAsync(app);
     }

@@ -46,13 +46,13 @@ public abstract partial class OrderingBehaviour
         // Payment's capture lands after all (it was in flight when the saga gave up).
         await fixture.Peer.PublishAsync(new PaymentCaptured(Guid.NewGuid(), DateTimeOffset.UtcNow, id, "pay_" + id[4..], 50000m, "KRW"));
 
-        await Eventually.TrueAsync(() => Script.Of<RefundPayment>(id).Count > 0, "the late capture refunded");
+        await Poll.UntilAsync(() => Script.Of<RefundPayment>(id).Count > 0, "the late capture refunded", OrderingApp.Patience);
         var refund = Script.Of<RefundPayment>(id)[0];
         Assert.Equal((50000m, "KRW"), (refund.Amount, refund.Currency));
         var order = await WaitAsync(client, id, o => (string?)o["payment"]!["status"] == "refunded" && Orders.IsSettled(o), "the refund recorded");
         Assert.Equal("cancelled", Orders.Status(order));
         Assert.Contains("payment_captured_late", order["flags"]!.AsArray().Select(f => (string?)f));
-        await Eventually.TrueAsync(() => Script.Of<OrderCancelled>(id).Count > 0, "OrderCancelled of " + id);
+        await Poll.UntilAsync(() => Script.Of<OrderCancelled>(id).Count > 0, "OrderCancelled of " + id, OrderingApp.Patience);
         Assert.Single(Script.Of<OrderCancelled>(id)); // announced once, not again after the refund
     }
 }
