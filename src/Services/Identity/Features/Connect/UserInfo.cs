@@ -1,5 +1,3 @@
-using Agora.Identity.Features.Clients;
-using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
