@@ -66,22 +66,29 @@ public sealed class CatalogProcess : IAsyncLifetime
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await Poll.UntilAsync(async () =>
+        try
         {
-            if (_process.HasExited)
+            await Poll.UntilAsync(async () =>
             {
-                throw new InvalidOperationException("Catalog exited at start:\n" + string.Join('\n', Lines));
-            }
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException("Catalog exited at start:\n" + string.Join('\n', Lines));
+                }
 
-            try
-            {
-                return (await Client.GetAsync("/health/ready")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false; // not listening yet
-            }
-        }, "Catalog ready (its log: " + Lines.Count + " lines so far)", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
+                try
+                {
+                    return (await Client.GetAsync("/health/ready")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            }, "Catalog ready", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new TimeoutException(e.Message + "; its log:\n" + string.Join('\n', Lines.TakeLast(40)), e);
+        }
     }
 
     public async Task DisposeAsync()
