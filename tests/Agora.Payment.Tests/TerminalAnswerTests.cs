@@ -4,7 +4,6 @@ using Agora.Payment.Tests.Infrastructure;
 using Agora.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using static Agora.Payment.Tests.Infrastructure.FakeOrdering;
 
 namespace Agora.Payment.Tests;
 
@@ -24,7 +23,7 @@ public abstract class TerminalAnswerBehaviour(PaymentFixture fixture)
     {
         var orderId = "ord_" + Guid.NewGuid().ToString("N");
         await Ordering.SendAsync(new AuthorizePayment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "usr_forgotten", 30_000m, "KRW"));
-        var authorized = await WaitForAsync<PaymentAuthorized>(orderId);
+        var authorized = await Ordering.WaitForAsync<PaymentAuthorized>(orderId);
 
         // The provider no longer knows the hold Payment recorded (what a provider that lost its books answers).
         await using (var scope = App.Services.CreateAsyncScope())
@@ -37,13 +36,13 @@ public abstract class TerminalAnswerBehaviour(PaymentFixture fixture)
 
         var before = await Psp.RequestsAsync();
         await Ordering.SendAsync(new VoidPayment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "capture timed out"));
-        var voided = await WaitForAsync<PaymentVoided>(orderId);
+        var voided = await Ordering.WaitForAsync<PaymentVoided>(orderId);
         Assert.Equal(authorized.PaymentId, voided.PaymentId);
 
         // The saga repeats its command (its answer was late, or lost): answered from the record, not from the provider.
         await Ordering.SendAsync(new VoidPayment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "capture timed out"));
         await Ordering.SendAsync(new VoidPayment(Guid.NewGuid(), DateTimeOffset.UtcNow, orderId, "capture timed out"));
-        await WaitForAsync<PaymentVoided>(orderId, count: 3);
+        await Ordering.WaitForAsync<PaymentVoided>(orderId, count: 3);
         Assert.Equal(1, await Psp.RequestsAsync() - before);
         var stored = await App.StoredAsync(orderId);
         Assert.Equal(PaymentStatus.Voided, stored!.Status);
