@@ -23,6 +23,7 @@ public abstract class CatalogSlowBehaviour(AgoraMode mode)
         using var catalog = HungServer.Start();
         await using var app = new OrderingApp(mode, catalog.Address);
         app.With("Ordering:Placement:PricingTimeout", "00:00:01");
+        await app.InitializeAsync(); // after the settings: it starts the app
         var client = app.CustomerClient(Orders.NewCustomer());
         // Without the budget the gRPC pipeline's six 2 s attempts run first; the client would not wait that long.
         client.Timeout = TimeSpan.FromSeconds(8);
@@ -43,6 +44,7 @@ public abstract class CatalogSlowBehaviour(AgoraMode mode)
         var log = new LogRecorder();
         app.With("Logging:LogLevel:Agora.Ordering.Features.Saga.OrderProcessor", "Information");
         app.WithServices(s => s.AddSingleton<ILoggerProvider>(log));
+        await app.InitializeAsync(); // after the settings and services: it starts the app
         var client = app.CustomerClient(Orders.NewCustomer());
         var before = app.Failures.Count;
 

@@ -102,7 +102,8 @@ public sealed class OrderSagaTests
     [Theory]
     [InlineData(SagaStep.ReserveStock, 3)]
     [InlineData(SagaStep.AuthorizePayment, 120)] // 30 min deadline / 15 s per step
-    [InlineData(SagaStep.CreateShipment, 3)]
+    [InlineData(SagaStep.CreateShipment, 18)] // after authorization: 15 s doubling to 2 min, for the 30 min deadline (15+30+60+14×120 s, then one more)
+    [InlineData(SagaStep.CapturePayment, 18)]
     [InlineData(SagaStep.ReleaseStock, 20)]
     [InlineData(SagaStep.ReturnPayment, 20)]
     public void AttemptsFor_Defaults(SagaStep step, int attempts) => Assert.Equal(attempts, new SagaOptions().AttemptsFor(step));
