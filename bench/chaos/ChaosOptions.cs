@@ -14,6 +14,9 @@ public sealed record ChaosOptions
     /// <summary>Seconds between a fault's recovery and the next fault (GAP, default 5).</summary>
     public int Gap { get; init; }
 
+    /// <summary>Seconds of load after the last fault's recovery; no repeat of the plan starts later than this before the load ends (TAIL, default 20).</summary>
+    public int Tail { get; init; }
+
     /// <summary>Seconds the PSP stays down (PSP_OUTAGE, default 10).</summary>
     public int PspOutage { get; init; }
 
@@ -40,6 +43,7 @@ public sealed record ChaosOptions
         Repeat = Env("REPEAT") == "1",
         Gap = int.Parse(Env("GAP") ?? "5", CultureInfo.InvariantCulture),
         PspOutage = int.Parse(Env("PSP_OUTAGE") ?? "10", CultureInfo.InvariantCulture),
+        Tail = int.Parse(Env("TAIL") ?? "20", CultureInfo.InvariantCulture),
         PidDirectory = Env("PID_DIR") ?? throw new ArgumentException("PID_DIR is required"),
         Services = (Env("SERVICES") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split('='))
             .ToDictionary(p => p[0], p => int.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal),

@@ -40,6 +40,9 @@ public static class ChaosReport
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         Row("in fault windows (fault → ready + " + chaos.WindowTail + " s)", inside);
         Row("outside", outside);
+        // Finding 4 of issue 17: latency must come back once the faults are over, not stay at tens of seconds.
+        var calm = faults.Count > 0 ? (faults[^1].ReadyAt ?? faults[^1].At) + TimeSpan.FromSeconds(chaos.WindowTail) : DateTimeOffset.MinValue;
+        Row("after the last fault's window", orders.Where(o => o.Sent > calm).ToList());
         Row("all", orders);
         sb.AppendLine();
         foreach (var c in checks)

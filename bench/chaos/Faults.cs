@@ -30,10 +30,12 @@ public sealed class FaultInjector(ChaosOptions options, TimeProvider clock)
     public async Task RunAsync(DateTimeOffset until, CancellationToken ct)
     {
         var plan = options.Plan;
-        for (var i = 0; plan.Count > 0 && clock.GetUtcNow() < until; i++)
+        // The whole plan once, whatever the time (run.sh makes the load last long enough for it); again and again only
+        // with Repeat (the long run), while there is time before until.
+        for (var i = 0; plan.Count > 0; i++)
         {
             var (kind, target) = plan[i % plan.Count];
-            if (i >= plan.Count && !options.Repeat)
+            if (i >= plan.Count && (!options.Repeat || clock.GetUtcNow() >= until))
             {
                 break;
             }

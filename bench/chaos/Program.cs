@@ -20,14 +20,15 @@ if (options.Warmup > 0)
     await bench.RunAsync(0, options.Warmup, 0, cts.Token);
 }
 
-// Faults start after the lead-in and stop before the load does, so the last one's recovery is measured under load.
+// Faults start after the lead-in; the last one starts at least TAIL s before the load stops, so its recovery is measured
+// under load (run.sh sizes the load for the plan).
 var injector = new FaultInjector(chaos, clock);
 var loadStart = clock.GetUtcNow();
 var loadEnd = loadStart + TimeSpan.FromSeconds(options.LeadIn + options.Duration);
 var faults = Task.Run(async () =>
 {
     await Task.Delay(TimeSpan.FromSeconds(options.LeadIn), cts.Token);
-    await injector.RunAsync(loadEnd - TimeSpan.FromSeconds(chaos.Gap), cts.Token);
+    await injector.RunAsync(loadEnd - TimeSpan.FromSeconds(chaos.Tail), cts.Token);
 }, cts.Token);
 var window = await bench.RunAsync(1, options.LeadIn, options.Duration, cts.Token);
 await faults;

@@ -22,7 +22,7 @@
 #
 # Knobs (environment): RATE (orders/s; short 10, long 20), ORDERS (short 600, long 10000), POST_RETRIES (5),
 # RESTART_DELAY (4 s), PSP_OUTAGE (10 s), GAP (s between a recovery and the next fault; short 5, long 10), WARMUP
-# (s; short 15, long 30), FAULTS (the plan, "kill:payment psp:psp restart:rabbitmq restart:postgres"), NO_BUILD=1,
+# (s; short 15, long 30), TAIL (s of load after the last fault's recovery; short 20, long 30), FAULTS (the plan, "kill:payment psp:psp restart:rabbitmq restart:postgres"), NO_BUILD=1,
 # OUT=<dir> (logs and the report), SERVICE_ENV (extra environment for every service).
 set -euo pipefail
 
@@ -51,12 +51,13 @@ PID_DIR="$WORK/pids"
 STOP_FILE="$WORK/stop"
 mkdir -p "$PID_DIR"
 RESTART_DELAY="${RESTART_DELAY:-4}"
+CHAOS_SERVICE_ENV="${SERVICE_ENV:-}"
 GATEWAY_PORT=28080
 
 if [ "$SIZE" = short ]; then
-    RATE="${RATE:-10}"; ORDERS="${ORDERS:-600}"; GAP="${GAP:-5}"; WARMUP="${CHAOS_WARMUP:-15}"; REPEAT=0
+    RATE="${RATE:-10}"; ORDERS="${ORDERS:-600}"; GAP="${GAP:-5}"; WARMUP="${CHAOS_WARMUP:-15}"; REPEAT=0; TAIL="${TAIL:-20}"
 else
-    RATE="${RATE:-20}"; ORDERS="${ORDERS:-10000}"; GAP="${GAP:-10}"; WARMUP="${CHAOS_WARMUP:-30}"; REPEAT=1
+    RATE="${RATE:-20}"; ORDERS="${ORDERS:-10000}"; GAP="${GAP:-10}"; WARMUP="${CHAOS_WARMUP:-30}"; REPEAT=1; TAIL="${TAIL:-30}"
 fi
 
 log() { printf 'chaos: %s\n' "$*" >&2; }
@@ -98,7 +99,9 @@ trap chaos_cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_gateway() {
-    local mode=$1 entry name http env=(
+    local mode=$1 entry name http
+    # (a separate local: the words of one local are all expanded before any of its assignments)
+    local env=(
         "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$GATEWAY_PORT"
         "Agora__Auth__Authority=http://127.0.0.1:25101/"
         "Agora__DataDirectory=$WORK/data/$mode"
@@ -116,6 +119,21 @@ start_gateway() {
     wait_ready gateway "$GATEWAY_PORT" $((${#PIDS[@]} - 1))
 }
 
+# plan_seconds "kind:target ...": roughly how long the plan takes under load: each fault's outage and the wait until
+# its target answers ready again, plus GAP s after each.
+plan_seconds() {
+    local total=0 fault
+    for fault in $1; do
+        case "$fault" in
+            kill:*) total=$((total + RESTART_DELAY + 20 + GAP)) ;;
+            psp:*) total=$((total + ${PSP_OUTAGE:-10} + GAP)) ;;
+            restart:rabbitmq) total=$((total + 40 + GAP)) ;;
+            restart:*) total=$((total + 20 + GAP)) ;;
+        esac
+    done
+    echo "$total"
+}
+
 chaos_mode() {
     CURRENT_MODE="$1"
     local faults="${FAULTS:-}" services="" entry name http rc=0 duration
@@ -128,19 +146,24 @@ chaos_mode() {
         [ "$CURRENT_MODE" = distributed ] && faults+=" restart:rabbitmq restart:postgres"
     fi
 
-    SERVICE_ENV="${SERVICE_ENV:-} Psp__DataDirectory=$WORK/data/$CURRENT_MODE/psp"
+    # The PSP simulator's books on disk, per mode (the caller's SERVICE_ENV kept, not the previous mode's).
+    SERVICE_ENV="$CHAOS_SERVICE_ENV Psp__DataDirectory=$WORK/data/$CURRENT_MODE/psp"
     start_shop "$CURRENT_MODE"
     start_gateway "$CURRENT_MODE"
     for entry in "${SERVICES[@]}"; do
         read -r name http _ <<<"$entry"
         services+="${services:+,}$name=$http"
     done
+    # The load lasts for ORDERS orders, and at least as long as the plan needs (plan_seconds) plus TAIL s after the
+    # last fault, so every fault happens under load and the recovery after the last one is measured.
     duration=$(( (ORDERS + RATE - 1) / RATE ))
+    local needed=$(( 5 + $(plan_seconds "$faults") + TAIL ))
+    [ "$duration" -ge "$needed" ] || duration=$needed
     log "$CURRENT_MODE: $ORDERS orders at $RATE/s ($duration s) through the gateway :$GATEWAY_PORT; faults: $faults"
     MODE="$CURRENT_MODE" RATE="$RATE" WARMUP="$WARMUP" WARMUP_RATE="$RATE" LEAD_IN=5 DURATION="$((duration - 5))" RUNS=1 \
         POST_RETRIES="${POST_RETRIES:-5}" CUSTOMERS="${CUSTOMERS:-8}" PRODUCTS="${PRODUCTS:-40}" STOCK="${STOCK:-1000000}" \
-        IDENTITY_URL=http://127.0.0.1:25101/ CATALOG_URL=http://127.0.0.1:25102/ ORDERING_URL="http://127.0.0.1:$GATEWAY_PORT/" \
-        PSP_URL="http://127.0.0.1:$PSP_PORT/" PID_DIR="$PID_DIR" SERVICES="$services" FAULTS="$faults" REPEAT="$REPEAT" GAP="$GAP" \
+        IDENTITY_URL=http://127.0.0.1:25101/ CATALOG_URL=http://127.0.0.1:25102/ ORDERING_URL="http://127.0.0.1:$GATEWAY_PORT/" ORDERING_ADMIN_URL=http://127.0.0.1:25103/ \
+        PSP_URL="http://127.0.0.1:$PSP_PORT/" PID_DIR="$PID_DIR" SERVICES="$services" FAULTS="$faults" REPEAT="$REPEAT" GAP="$GAP" TAIL="$TAIL" \
         PSP_OUTAGE="${PSP_OUTAGE:-10}" DRAIN_TIMEOUT="${DRAIN_TIMEOUT:-600}" \
         RESTART_RABBITMQ="bash '$REPO/scripts/servers.sh' restart-one rabbitmq" \
         RESTART_POSTGRES="bash '$REPO/scripts/servers.sh' restart-one postgres" \

@@ -15,6 +15,13 @@ public sealed record BenchOptions
     public Uri Catalog { get; init; } = new("http://127.0.0.1:25102/");
     public Uri Ordering { get; init; } = new("http://127.0.0.1:25103/");
 
+    /// <summary>
+    /// Where the bench reads Ordering's staff views (saga counts, event streams) while it drains and checks: Ordering
+    /// itself (ORDERING_ADMIN_URL, default <see cref="Ordering"/>). The chaos run places orders through the gateway,
+    /// which does not route the staff-only saga listing.
+    /// </summary>
+    public Uri OrderingAdmin { get; init; } = new("http://127.0.0.1:25103/");
+
     /// <summary>Open loop: orders placed per second at fixed intervals, whatever the answers (0 = closed loop).</summary>
     public double Rate { get; init; }
 
@@ -84,6 +91,7 @@ public sealed record BenchOptions
             Identity = Url("IDENTITY_URL", "http://127.0.0.1:25101/"),
             Catalog = Url("CATALOG_URL", "http://127.0.0.1:25102/"),
             Ordering = Url("ORDERING_URL", "http://127.0.0.1:25103/"),
+            OrderingAdmin = Url("ORDERING_ADMIN_URL", Text("ORDERING_URL") ?? "http://127.0.0.1:25103/"),
             Rate = double.Parse(Text("RATE") ?? "0", CultureInfo.InvariantCulture),
             WarmupRate = double.Parse(Text("WARMUP_RATE") ?? "0", CultureInfo.InvariantCulture),
             Concurrency = Int("CONCURRENCY", 0),

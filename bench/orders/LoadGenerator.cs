@@ -54,7 +54,7 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
             _customers.Add(await api.SignInAsync(email, Password, ct));
         }
 
-        _admin = await api.SignInAsync(options.AdminEmail, options.AdminPassword, ct);
+        _admin = await api.SignInAsStaffAsync(options.AdminEmail, options.AdminPassword, ct);
         Log($"{_products.Count} products with {options.Stock} units each, {_customers.Count} customers signed in (tag {_tag})");
     }
 
@@ -72,7 +72,7 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
 
         if (now - _admin!.IssuedAt > TimeSpan.FromMinutes(10))
         {
-            _admin = await api.SignInAsync(options.AdminEmail, options.AdminPassword, ct);
+            _admin = await api.SignInAsStaffAsync(options.AdminEmail, options.AdminPassword, ct);
         }
     }
 
@@ -276,11 +276,21 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         long ended = 0, total = 0;
         while (clock.GetUtcNow() < deadline)
         {
-            total = await api.CountOrdersAsync(_admin!.Token, ct);
-            ended = 0;
-            foreach (var state in new[] { "completed", "cancelled", "failed" })
+            try
             {
-                ended += await api.CountSagasAsync(_admin!.Token, state, ct);
+                total = await api.CountOrdersAsync(_admin!.Token, ct);
+                ended = 0;
+                foreach (var state in new[] { "completed", "cancelled", "failed" })
+                {
+                    ended += await api.CountSagasAsync(_admin!.Token, state, ct);
+                }
+            }
+            catch (Exception e) when (e is BenchException { Transient: true } or HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // Ordering is restarting (the chaos run kills it): ask again in a second, until the deadline.
+                Log("drain query failed, asking again: " + e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                continue;
             }
 
             if (ended >= total)

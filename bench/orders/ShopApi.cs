@@ -28,6 +28,12 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     private const string Redirect = "http://localhost:3000/callback";
     private const string CustomerScope = "openid profile email read:orders write:orders";
 
+    // Staff sign in through the confidential back-office client: staff scopes never reach a public client, and staff
+    // means role admin AND a staff scope (admin:ops for Ordering's saga listing and every customer's orders).
+    private const string StaffClient = "agora-admin";
+    private const string StaffClientSecret = "agora-admin-secret";
+    private const string StaffScope = "openid profile email roles read:orders admin:ops";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly HttpClient _http = new(new SocketsHttpHandler
@@ -57,8 +63,15 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         }
     }
 
-    /// <summary>Signs in through Identity's real login page: authorize → login form → authorize → code → token.</summary>
-    public async Task<SignedIn> SignInAsync(string email, string password, CancellationToken ct)
+    /// <summary>Signs a customer in through Identity's real login page: authorize → login form → authorize → code → token.</summary>
+    public Task<SignedIn> SignInAsync(string email, string password, CancellationToken ct) =>
+        SignInAsync(email, password, WebClient, null, CustomerScope, ct);
+
+    /// <summary>Signs the demo staff member in through the back-office client, with the staff scopes the checks need.</summary>
+    public Task<SignedIn> SignInAsStaffAsync(string email, string password, CancellationToken ct) =>
+        SignInAsync(email, password, StaffClient, StaffClientSecret, StaffScope, ct);
+
+    private async Task<SignedIn> SignInAsync(string email, string password, string client, string? secret, string scope, CancellationToken ct)
     {
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
@@ -67,8 +80,8 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         };
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var authorize = "connect/authorize?response_type=code&client_id=" + WebClient + "&redirect_uri=" + Uri.EscapeDataString(Redirect)
-            + "&scope=" + Uri.EscapeDataString(CustomerScope) + "&state=bench&code_challenge=" + challenge + "&code_challenge_method=S256";
+        var authorize = "connect/authorize?response_type=code&client_id=" + client + "&redirect_uri=" + Uri.EscapeDataString(Redirect)
+            + "&scope=" + Uri.EscapeDataString(scope) + "&state=bench&code_challenge=" + challenge + "&code_challenge_method=S256";
 
         using var first = await browser.GetAsync(authorize, ct);
         Expect(first.StatusCode == HttpStatusCode.Redirect, email, "authorize did not redirect to the login page", first);
@@ -85,11 +98,17 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         Expect(back.StatusCode == HttpStatusCode.Redirect, email, "authorize after login did not redirect to the client", back);
         var code = Query(back.Headers.Location!)["code"];
         var issuedAt = DateTimeOffset.UtcNow;
-        using var token = await browser.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        var form = new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect, ["client_id"] = WebClient,
+            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect, ["client_id"] = client,
             ["code_verifier"] = verifier,
-        }), ct);
+        };
+        if (secret is not null)
+        {
+            form["client_secret"] = secret;
+        }
+
+        using var token = await browser.PostAsync("connect/token", new FormUrlEncodedContent(form), ct);
         Expect(token.StatusCode == HttpStatusCode.OK, email, "the token endpoint refused the code", token);
         var body = JsonNode.Parse(await token.Content.ReadAsStringAsync(ct))!;
         return new SignedIn(email, (string)body["access_token"]!, issuedAt);
@@ -202,7 +221,7 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     /// <summary>The order's stream (<c>GET /api/v1/orders/{id}/events</c>): every saga step with the time it was decided.</summary>
     public async Task<IReadOnlyList<OrderEventRow>> EventsAsync(string token, string orderId, CancellationToken ct)
     {
-        var data = await GetDataAsync(new Uri(options.Ordering, $"api/v1/orders/{orderId}/events"), token, ct);
+        var data = await GetDataAsync(new Uri(options.OrderingAdmin, $"api/v1/orders/{orderId}/events"), token, ct);
         return data.AsArray().Select(e => new OrderEventRow((int)e!["version"]!, (string)e["type"]!,
             DateTimeOffset.Parse((string)e["occurred_at"]!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
     }
@@ -210,13 +229,13 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     /// <summary>How many orders' sagas are in <paramref name="state"/> (staff: <c>GET /api/v1/admin/sagas?state=…&amp;per_page=1</c>).</summary>
     public async Task<long> CountSagasAsync(string adminToken, string state, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Ordering, $"api/v1/admin/sagas?state={state}&per_page=1"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.OrderingAdmin, $"api/v1/admin/sagas?state={state}&per_page=1"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         using var response = await _http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new BenchException($"GET admin/sagas?state={state}: {(int)response.StatusCode} {text}");
+            throw new BenchException($"GET admin/sagas?state={state}: {(int)response.StatusCode} {text}", response.StatusCode);
         }
 
         return (long)JsonNode.Parse(text)!["pagination"]!["total"]!;
@@ -225,13 +244,13 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     /// <summary>How many orders there are in all (staff: <c>GET /api/v1/orders?per_page=1</c> lists every customer's).</summary>
     public async Task<long> CountOrdersAsync(string adminToken, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Ordering, "api/v1/orders?per_page=1"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.OrderingAdmin, "api/v1/orders?per_page=1"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken);
         using var response = await _http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new BenchException($"GET orders?per_page=1: {(int)response.StatusCode} {text}");
+            throw new BenchException($"GET orders?per_page=1: {(int)response.StatusCode} {text}", response.StatusCode);
         }
 
         return (long)JsonNode.Parse(text)!["pagination"]!["total"]!;
@@ -251,7 +270,7 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new BenchException($"GET {url.PathAndQuery}: {(int)response.StatusCode} {text}");
+            throw new BenchException($"GET {url.PathAndQuery}: {(int)response.StatusCode} {text}", response.StatusCode);
         }
 
         return JsonNode.Parse(text)!["data"]!;
@@ -305,6 +324,14 @@ public sealed class BenchException : Exception
     public BenchException(string message) : base(message)
     {
     }
+
+    public BenchException(string message, HttpStatusCode status) : base(message) => Status = status;
+
+    /// <summary>The status of the answer that stopped the benchmark, where there was one.</summary>
+    public HttpStatusCode? Status { get; }
+
+    /// <summary>Whether asking again may help: the service answered 5xx (restarting, or a dependency down).</summary>
+    public bool Transient => Status is >= HttpStatusCode.InternalServerError;
 
     public BenchException()
     {

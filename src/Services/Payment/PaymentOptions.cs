@@ -71,8 +71,23 @@ public sealed class PspOptions
     /// </summary>
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the breaker stays open before a trial call. Default 30 s.</summary>
+    /// <summary>
+    /// The longest the breaker stays open before a trial call: the seed's 30 s (§6.5). The first break is shorter
+    /// (<see cref="FirstBreakDuration"/>) and doubles after each failed trial up to this, so a short outage of the
+    /// provider ends for Payment as soon as a trial call succeeds, not 30 s after it began. Default 30 s.
+    /// </summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first break after the breaker opens; doubled after each failed trial, up to <see cref="BreakDuration"/>. Default 5 s.</summary>
+    public TimeSpan FirstBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The break after <paramref name="failedTrials"/> trial calls failed in a row (0 when it first opens).</summary>
+    public TimeSpan BreakAfter(int failedTrials)
+    {
+        var first = FirstBreakDuration <= TimeSpan.Zero || FirstBreakDuration > BreakDuration ? BreakDuration : FirstBreakDuration;
+        var doubled = first * Math.Pow(2, Math.Clamp(failedTrials, 0, 30));
+        return doubled > BreakDuration ? BreakDuration : doubled;
+    }
 
     /// <summary>Concurrent calls to the provider (bulkhead). Default 20.</summary>
     [Range(1, 10_000)]

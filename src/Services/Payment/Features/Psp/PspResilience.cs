@@ -15,8 +15,8 @@ namespace Agora.Payment.Features.Psp;
 /// Outermost first: bulkhead (concurrency limiter) → retry (exponential 100, 200, 400, 800, 1600 ms with jitter, at
 /// most 5) → circuit breaker (every attempt counts) → per-attempt timeout (2 s). The breaker is Polly v8's, which
 /// samples over a time window: <see cref="PspOptions.BreakerSamplingDuration"/> (10 s) stands in for the seed's
-/// "last 10 calls"; at least 5 calls, 50 % failures, open 30 s, then one trial call (Polly v8 has no setting for
-/// several), whose success closes it. A 402 decline or a 409 is an answer, not a failure: neither retried nor counted.
+/// "last 10 calls"; at least 5 calls, 50 % failures, open 5 s, then one trial call (Polly v8 has no setting for
+/// several), whose success closes it; each failed trial doubles the break, up to the seed's 30 s. A 402 decline or a 409 is an answer, not a failure: neither retried nor counted.
 /// </summary>
 internal static partial class PspResilience
 {
@@ -74,6 +74,9 @@ internal static partial class PspResilience
                 MinimumThroughput = o.BreakerMinimumThroughput,
                 SamplingDuration = o.BreakerSamplingDuration,
                 BreakDuration = o.BreakDuration,
+                // Short first, longer while the provider stays down (5, 10, 20, 30, 30 … s): a trial call that
+                // succeeds closes the breaker, so a 10 s outage costs about 10 s, not the full 30.
+                BreakDurationGenerator = args => ValueTask.FromResult(o.BreakAfter(args.HalfOpenAttempts)),
                 StateProvider = state,
                 OnOpened = args =>
                 {
