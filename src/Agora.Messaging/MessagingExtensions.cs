@@ -50,6 +50,9 @@ public static class MessagingExtensions
 
         var rabbit = agora.Mode == AgoraMode.Distributed ? RequireRabbit(builder.Configuration) : null;
 
+        // A broker restart or a peer's restart is one Warning per outage, not an Error per batch Wolverine tries to send.
+        TransportOutageLog.AddTo(builder);
+
         builder.Services.AddWolverine(opts =>
         {
             opts.ServiceName = service;

@@ -5,7 +5,6 @@ using Agora.Shipping.Features.Shipments;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults("shipping");
-BrokerReconnectLog.AddTo(builder); // a RabbitMQ restart is one Warning, not an Error per message
 builder.AddAgoraAuthentication();
 var database = builder.AddAgoraDbContext<ShippingDbContext>();
 builder.AddAgoraMessaging(database, typeof(Program).Assembly);
