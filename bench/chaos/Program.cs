@@ -21,7 +21,7 @@ if (options.Warmup > 0)
 }
 
 // Faults start after the lead-in and stop before the load does, so the last one's recovery is measured under load.
-var injector = new FaultInjector(chaos, clock);
+using var injector = new FaultInjector(chaos, clock);
 var loadStart = clock.GetUtcNow();
 var loadEnd = loadStart + TimeSpan.FromSeconds(options.LeadIn + options.Duration);
 var faults = Task.Run(async () =>

@@ -36,9 +36,10 @@ public sealed class BrokerReconnectLogTests
     }
 
     [Fact]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1848:Use the LoggerMessage delegates", Justification = "Logs the way Wolverine's sending agent does (LogError with its own templates), which is what the filter under test must recognise.")]
     public void RabbitMqDisconnected_ManyMessages_OneWarningAndNoError()
     {
-        var recorder = new Recorder();
+        using var recorder = new Recorder();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().AddProvider(recorder);
         builder.Services.AddSingleton(TimeProvider.System);
