@@ -19,11 +19,13 @@ public sealed record FaultRecord(string Kind, string Target, DateTimeOffset At)
 /// RabbitMQ and PostgreSQL restarted (commands from run.sh). Each fault waits until the last one's target is ready
 /// again and GAP seconds have passed.
 /// </summary>
-public sealed class FaultInjector(ChaosOptions options, TimeProvider clock)
+public sealed class FaultInjector(ChaosOptions options, TimeProvider clock) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public List<FaultRecord> Done { get; } = [];
+
+    public void Dispose() => _http.Dispose();
 
     private static void Log(string message) => Console.Error.WriteLine($"chaos: {message}");
 
@@ -111,8 +113,8 @@ public sealed class FaultInjector(ChaosOptions options, TimeProvider clock)
 
     private async Task SetPspAsync(string behaviour, CancellationToken ct)
     {
-        using var response = await _http.PutAsync(new Uri(options.Psp, "admin/behaviour"),
-            new StringContent(behaviour, System.Text.Encoding.UTF8, "application/json"), ct);
+        using var content = new StringContent(behaviour, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PutAsync(new Uri(options.Psp, "admin/behaviour"), content, ct);
         response.EnsureSuccessStatusCode();
     }
 

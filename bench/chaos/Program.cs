@@ -22,7 +22,7 @@ if (options.Warmup > 0)
 
 // Faults start after the lead-in; the last one starts at least TAIL s before the load stops, so its recovery is measured
 // under load (run.sh sizes the load for the plan).
-var injector = new FaultInjector(chaos, clock);
+using var injector = new FaultInjector(chaos, clock);
 var loadStart = clock.GetUtcNow();
 var loadEnd = loadStart + TimeSpan.FromSeconds(options.LeadIn + options.Duration);
 var faults = Task.Run(async () =>

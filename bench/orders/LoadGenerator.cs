@@ -105,9 +105,9 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         // Samples CPU as the window opens and closes, whatever the load loop is doing.
         var cpuTask = Task.Run(async () =>
         {
-            await DelayUntil(windowStart);
+            await DelayUntilAsync(windowStart);
             cpuStart = _cpu.Take();
-            await DelayUntil(end);
+            await DelayUntilAsync(end);
             cpuEnd = _cpu.Take();
         }, ct);
 
@@ -175,7 +175,7 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         await ReadOutcomesAsync(mine, ct);
         return new RunWindow(run, windowStart, end, CpuSampler.Between(cpuStart!, cpuEnd!), maxLag);
 
-        async Task DelayUntil(DateTimeOffset at)
+        async Task DelayUntilAsync(DateTimeOffset at)
         {
             var wait = at - clock.GetUtcNow();
             if (wait > TimeSpan.Zero)

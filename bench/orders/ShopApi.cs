@@ -74,7 +74,8 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     private async Task<SignedIn> SignInAsync(string email, string password, string client, string? secret, string scope, CancellationToken ct)
     {
         var cookies = new CookieContainer();
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies };
+        using var browser = new HttpClient(handler)
         {
             BaseAddress = options.Identity,
         };
@@ -86,13 +87,14 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
         using var first = await browser.GetAsync(authorize, ct);
         Expect(first.StatusCode == HttpStatusCode.Redirect, email, "authorize did not redirect to the login page", first);
         var page = await browser.GetStringAsync(first.Headers.Location, ct);
-        using var posted = await browser.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var login = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = InputValue(page, "__RequestVerificationToken"),
             ["return_url"] = InputValue(page, "return_url"),
             ["email"] = email,
             ["password"] = password,
-        }), ct);
+        });
+        using var posted = await browser.PostAsync("account/login", login, ct);
         Expect(posted.StatusCode == HttpStatusCode.Redirect, email, "the login form did not redirect", posted);
         using var back = await browser.GetAsync(posted.Headers.Location, ct);
         Expect(back.StatusCode == HttpStatusCode.Redirect, email, "authorize after login did not redirect to the client", back);
@@ -108,7 +110,8 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
             form["client_secret"] = secret;
         }
 
-        using var token = await browser.PostAsync("connect/token", new FormUrlEncodedContent(form), ct);
+        using var redeem = new FormUrlEncodedContent(form);
+        using var token = await browser.PostAsync("connect/token", redeem, ct);
         Expect(token.StatusCode == HttpStatusCode.OK, email, "the token endpoint refused the code", token);
         var body = JsonNode.Parse(await token.Content.ReadAsStringAsync(ct))!;
         return new SignedIn(email, (string)body["access_token"]!, issuedAt);
@@ -117,11 +120,12 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     /// <summary>A client-credentials token of the demo scripts client, for Catalog's admin API.</summary>
     public async Task<string> ScriptsTokenAsync(CancellationToken ct)
     {
-        using var response = await _http.PostAsync(new Uri(options.Identity, "connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret",
             ["scope"] = "write:catalog",
-        }), ct);
+        });
+        using var response = await _http.PostAsync(new Uri(options.Identity, "connect/token"), form, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode != HttpStatusCode.OK)
         {

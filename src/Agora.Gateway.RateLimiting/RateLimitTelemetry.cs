@@ -27,6 +27,7 @@ internal sealed partial class RateLimitTelemetry
     private readonly TimeProvider _time;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WarningGate> _gates = new(StringComparer.Ordinal);
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter factory owns the meters it creates and disposes them with the container.")]
     public RateLimitTelemetry(IMeterFactory meters, ILogger<RateLimitTelemetry> logger, TimeProvider time)
     {
         var meter = meters.Create(MeterName);

@@ -53,10 +53,10 @@ internal sealed class RateLimitingMiddleware(
 
         return pending.IsCompletedSuccessfully
             ? Decided(context, policy, partition, pending.Result)
-            : Awaited(context, policy, partition, pending);
+            : AwaitedAsync(context, policy, partition, pending);
     }
 
-    private async Task Awaited(HttpContext context, RateLimitPolicy policy, string partition, ValueTask<RateLimitDecision> pending)
+    private async Task AwaitedAsync(HttpContext context, RateLimitPolicy policy, string partition, ValueTask<RateLimitDecision> pending)
     {
         RateLimitDecision decision;
         try

@@ -100,7 +100,7 @@ internal static class GatewayExtensions
         return app;
     }
 
-    private static IWebHostBuilder WebHost(this IHostApplicationBuilder builder) =>
+    private static ConfigureWebHostBuilder WebHost(this IHostApplicationBuilder builder) =>
         ((WebApplicationBuilder)builder).WebHost;
 
     /// <summary>Origins from configuration, read when the policy is built; credentials allowed for listed origins only.</summary>

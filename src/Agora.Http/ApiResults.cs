@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -97,6 +98,7 @@ public sealed class ApiOk<T>(T value, PaginationInfo? pagination, string? etag)
         ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status200OK, Value, Pagination, ETag);
 
     /// <inheritdoc />
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ApiEnvelope<T>), ["application/json"]));
 }
@@ -125,6 +127,7 @@ public sealed class ApiCreated<T>(string location, T value, string? etag)
     }
 
     /// <inheritdoc />
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(ApiEnvelope<T>), ["application/json"]));
 }
@@ -153,6 +156,7 @@ public sealed class ApiAccepted<T>(string location, T value)
     }
 
     /// <inheritdoc />
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(ApiEnvelope<T>), ["application/json"]));
 }

@@ -48,10 +48,10 @@ public sealed partial class ErrorEnvelopeMiddleware(
             return NeedsEnvelope(context) ? WriteBareStatusAsync(context) : Task.CompletedTask;
         }
 
-        return Awaited(task, context);
+        return AwaitedAsync(task, context);
     }
 
-    private async Task Awaited(Task task, HttpContext context)
+    private async Task AwaitedAsync(Task task, HttpContext context)
     {
         try
         {

@@ -51,10 +51,10 @@ public sealed partial class RequestContextMiddleware(RequestDelegate next, ILogg
             return Task.CompletedTask;
         }
 
-        return Awaited(task, scope, context, started);
+        return AwaitedAsync(task, scope, context, started);
     }
 
-    private async Task Awaited(Task task, IDisposable scope, HttpContext context, long started)
+    private async Task AwaitedAsync(Task task, IDisposable scope, HttpContext context, long started)
     {
         using (scope)
         {

@@ -18,6 +18,7 @@ internal sealed class DeadLetterMetrics
 
     private readonly Counter<long> _deadLetters;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter factory owns the meters it creates and disposes them with the container.")]
     public DeadLetterMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);

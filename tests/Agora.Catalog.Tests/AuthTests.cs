@@ -44,15 +44,15 @@ public sealed class AuthTests(AuthTests.Fixture fixture) : IClassFixture<AuthTes
         initial_stock = 5,
     };
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, object? body = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, object? body = null)
     {
-        var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Json.Of(body) };
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Json.Of(body) };
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return fixture.Anonymous.SendAsync(request);
+        return await fixture.Anonymous.SendAsync(request);
     }
 
     private Task<HttpResponseMessage> PostProductAsync(string? token) => SendAsync(HttpMethod.Post, "/api/v1/products", token, NewProduct());

@@ -375,7 +375,8 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
     [MemberData(nameof(Endpoints))]
     public async Task Endpoint_Anonymous_Is401(string method, string url)
     {
-        var response = await fixture.Anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        var response = await fixture.Anonymous.SendAsync(request);
         await response.AssertErrorAsync(401, ErrorCodes.Unauthorized);
     }
 
@@ -386,7 +387,7 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         // A user without the admin role, and a service with every catalogue scope: neither is staff.
         foreach (var token in new[] { fixture.App.Identity.Token().Subject("usr_someone").Build(), fixture.App.Identity.ClientToken("write:catalog write:inventory") })
         {
-            var request = new HttpRequestMessage(new HttpMethod(method), url);
+            using var request = new HttpRequestMessage(new HttpMethod(method), url);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             await (await fixture.Anonymous.SendAsync(request)).AssertErrorAsync(403, ErrorCodes.Forbidden);
         }
@@ -405,7 +406,8 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
     [InlineData("DELETE", Base + "?all=true&message_type=Agora.Catalog.Tests.DeadLetterProbe", 422, ErrorCodes.ValidationError)]
     public async Task Endpoint_BadRequest_IsEnvelopedError(string method, string url, int status, string code)
     {
-        var response = await Admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        var response = await Admin.SendAsync(request);
         await response.AssertErrorAsync(status, code);
     }
 }

@@ -78,7 +78,8 @@ public abstract class HostileInputBehaviour(CatalogFixture fixture)
         body[at] = 0xFF;
         body[at + 1] = 0xFE;
 
-        var response = await Client.PostAsync("/api/v1/products", Bytes(body));
+        using var content = Bytes(body);
+        var response = await Client.PostAsync("/api/v1/products", content);
 
         await response.AssertErrorAsync(400, "INVALID_JSON");
     }
@@ -169,7 +170,8 @@ public abstract class HostileInputBehaviour(CatalogFixture fixture)
 
         await response.AssertErrorAsync(405, "METHOD_NOT_ALLOWED");
         Assert.Contains("GET", response.Content.Headers.Allow);
-        Assert.Equal(200, (int)(await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path))).StatusCode);
+        using var head = new HttpRequestMessage(HttpMethod.Head, path);
+        Assert.Equal(200, (int)(await Client.SendAsync(head)).StatusCode);
     }
 
     [Fact]

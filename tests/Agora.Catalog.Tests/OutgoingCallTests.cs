@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agora.Catalog.Tests;
 
 /// <summary>Every outgoing HTTP (and so gRPC) client gets the correlation header and the resilience pipeline.</summary>
-public sealed class OutgoingCallTests : IAsyncLifetime
+public sealed class OutgoingCallTests : IAsyncLifetime, IDisposable
 {
     private sealed class ScriptedHandler : HttpMessageHandler
     {
@@ -35,6 +35,8 @@ public sealed class OutgoingCallTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public void Dispose() => _downstream.Dispose();
 
     private HttpClient Client => _app.Services.GetRequiredService<IHttpClientFactory>().CreateClient("downstream");
 
@@ -63,7 +65,8 @@ public sealed class OutgoingCallTests : IAsyncLifetime
     public async Task OutgoingHttp_UnsafeMethod_IsNotRetried()
     {
         _downstream.Script.Enqueue(HttpStatusCode.ServiceUnavailable);
-        var response = await Client.PostAsync("/once", new StringContent("{}"));
+        using var content = new StringContent("{}");
+        var response = await Client.PostAsync("/once", content);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(1, _downstream.Requests.Count(r => r.RequestUri!.AbsolutePath == "/once"));
     }

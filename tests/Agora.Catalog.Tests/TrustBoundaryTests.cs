@@ -35,9 +35,9 @@ public sealed class TrustBoundaryTests(TrustBoundaryTests.Fixture fixture) : ICl
 
     private TestIdentity Identity => fixture.App.Identity;
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, object? body = null, string mediaType = "application/json")
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token, object? body = null, string mediaType = "application/json")
     {
-        var request = new HttpRequestMessage(method, url);
+        using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
             request.Content = Json.Of(body);
@@ -49,7 +49,7 @@ public sealed class TrustBoundaryTests(TrustBoundaryTests.Fixture fixture) : ICl
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return fixture.Anonymous.SendAsync(request);
+        return await fixture.Anonymous.SendAsync(request);
     }
 
     private async Task<string> NewProductAsync(string status = "active")

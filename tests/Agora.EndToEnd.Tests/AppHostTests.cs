@@ -29,10 +29,11 @@ public sealed class AppHostTests(EmbeddedAppHostFixture fixture)
     public async Task AppHost_Embedded_IdentityIssuesClientCredentialsToken()
     {
         using var client = fixture.CreateClient("identity");
-        using var response = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret", ["scope"] = "write:catalog",
-        }));
+        });
+        using var response = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         using var body = JsonDocument.Parse(text);

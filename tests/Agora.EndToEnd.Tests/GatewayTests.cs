@@ -5,9 +5,15 @@ using System.Text.Json.Nodes;
 namespace Agora.EndToEnd.Tests;
 
 /// <summary>The shop through its one door, the gateway on 8080, to the real services the AppHost runs.</summary>
-public abstract class GatewayTests(AppHostFixture fixture)
+public abstract class GatewayTests(AppHostFixture fixture) : IDisposable
 {
     private readonly HttpClient _gateway = new() { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+
+    public void Dispose()
+    {
+        _gateway.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Gateway_CatalogueRead_AnonymousWithDeprecationHeadersAndOurRequestId()
@@ -32,9 +38,10 @@ public abstract class GatewayTests(AppHostFixture fixture)
     [Fact]
     public async Task Gateway_GraphQL_ResolvesProductsWithTheirCategories_ThroughTheServices()
     {
-        using var response = await _gateway.PostAsync(new Uri("/graphql", UriKind.Relative), new StringContent(
+        using var query = new StringContent(
             new JsonObject { ["query"] = "{ products(limit: 3) { total items { id name category { id name } } } }" }.ToJsonString(),
-            System.Text.Encoding.UTF8, "application/json"));
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await _gateway.PostAsync(new Uri("/graphql", UriKind.Relative), query);
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
@@ -116,10 +123,11 @@ public abstract class GatewayTests(AppHostFixture fixture)
     [Fact]
     public async Task Gateway_OAuthTokenEndpoint_RoutedToIdentity()
     {
-        using var response = await _gateway.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret", ["scope"] = "write:catalog",
-        }));
+        });
+        using var response = await _gateway.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);

@@ -161,6 +161,7 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
     }
 
     /// <summary>Sends each request to the next replica's port in turn, with one cookie jar (cookies ignore the port).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "A DelegatingHandler disposes its inner handler.")]
     private sealed class AlternatingReplicas(int[] ports)
         : DelegatingHandler(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
     {

@@ -31,8 +31,8 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
         var email = $"e2e-{Guid.NewGuid():N}@agora.test";
         using var http = new HttpClient();
         var registration = new JsonObject { ["name"] = "E2E Customer", ["email"] = email, ["password"] = NewCustomerPassword, ["locale"] = locale };
-        using var response = await http.PostAsync(new Uri(fixture.App.GetEndpoint("identity", "http"), "/api/v1/users"),
-            new StringContent(registration.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var content = new StringContent(registration.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(fixture.App.GetEndpoint("identity", "http"), "/api/v1/users"), content);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         var shop = await SignInAsync(fixture, email, NewCustomerPassword);
@@ -84,7 +84,8 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
         string scope = "openid profile email read:orders write:orders read:payments read:shipments read:notifications",
         string client = OAuth.WebClient, string? secret = null)
     {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
+        using var browser = new HttpClient(handler)
         {
             BaseAddress = fixture.App.GetEndpoint("identity", "http"),
         };

@@ -128,12 +128,12 @@ internal sealed class LimiterHost : IAsyncDisposable
         await _app.DisposeAsync();
         if (options.Redis is { Length: > 0 } redis && options.KeyPrefix.StartsWith("test:", StringComparison.Ordinal))
         {
-            await DeleteKeys(redis, options.KeyPrefix);
+            await DeleteKeysAsync(redis, options.KeyPrefix);
         }
     }
 
     /// <summary>Removes this test's keys from the shared Redis (best effort: a stopped private Redis has none to keep).</summary>
-    private static async Task DeleteKeys(string redis, string prefix)
+    private static async Task DeleteKeysAsync(string redis, string prefix)
     {
         try
         {

@@ -21,7 +21,7 @@ public sealed class LocalStoreTimeTests
         var time = new FakeTimeProvider(Noon);
         await using var host = await Start(time, c => c.TokenBucket("seed", 100, 10));
 
-        Assert.Equal(100, await Admitted(host, "/agora/seed", 150));
+        Assert.Equal(100, await AdmittedAsync(host, "/agora/seed", 150));
         using (var refused = await host.Client.Get("/agora/seed"))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -30,14 +30,14 @@ public sealed class LocalStoreTimeTests
         }
 
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(10, await Admitted(host, "/agora/seed", 50));
+        Assert.Equal(10, await AdmittedAsync(host, "/agora/seed", 50));
 
         time.Advance(TimeSpan.FromMilliseconds(250));
-        Assert.Equal(2, await Admitted(host, "/agora/seed", 50));
+        Assert.Equal(2, await AdmittedAsync(host, "/agora/seed", 50));
 
         // Refill stops at the capacity however long the bucket sits.
         time.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(100, await Admitted(host, "/agora/seed", 150));
+        Assert.Equal(100, await AdmittedAsync(host, "/agora/seed", 150));
     }
 
     [Fact]
@@ -46,9 +46,9 @@ public sealed class LocalStoreTimeTests
         // The seed's example: at 12:01:30, 80 requests in 12:00–12:01 and 20 in 12:01–12:02 weigh 80 × 0.5 + 20 = 60.
         var time = new FakeTimeProvider(Noon.AddSeconds(10));
         await using var host = await Start(time, c => c.Sliding("minute", (100, "00:01:00")));
-        Assert.Equal(80, await Admitted(host, "/agora/minute", 80));
+        Assert.Equal(80, await AdmittedAsync(host, "/agora/minute", 80));
         time.SetUtcNow(Noon.AddSeconds(70));
-        Assert.Equal(20, await Admitted(host, "/agora/minute", 20));
+        Assert.Equal(20, await AdmittedAsync(host, "/agora/minute", 20));
         time.SetUtcNow(Noon.AddSeconds(90));
 
         using var response = await host.Client.Get("/agora/minute");
@@ -57,11 +57,11 @@ public sealed class LocalStoreTimeTests
         Assert.Equal(100 - 60 - 1, response.LongHeader("X-RateLimit-Remaining"));
 
         // …so exactly 39 more fit, and the 40th is refused.
-        Assert.Equal(39, await Admitted(host, "/agora/minute", 50));
+        Assert.Equal(39, await AdmittedAsync(host, "/agora/minute", 50));
 
         // As 12:00–12:01 slides out, its weight decays: 10 s later 80 × (20/60) + 60 = 86.7, so 13 more fit.
         time.SetUtcNow(Noon.AddSeconds(100));
-        Assert.Equal(13, await Admitted(host, "/agora/minute", 50));
+        Assert.Equal(13, await AdmittedAsync(host, "/agora/minute", 50));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class LocalStoreTimeTests
         // 10 in 12:00–12:01; at 12:01:00 they weigh 10 × 60/60 = 10: full. 9 of 10 is reached 6 s later.
         var time = new FakeTimeProvider(Noon.AddSeconds(30));
         await using var host = await Start(time, c => c.Sliding("minute", (10, "00:01:00")));
-        Assert.Equal(10, await Admitted(host, "/agora/minute", 20));
+        Assert.Equal(10, await AdmittedAsync(host, "/agora/minute", 20));
         time.SetUtcNow(Noon.AddSeconds(60));
 
         using var refused = await host.Client.Get("/agora/minute");
@@ -123,11 +123,11 @@ public sealed class LocalStoreTimeTests
     {
         var time = new FakeTimeProvider(Noon);
         await using var host = await Start(time, c => c.Sliding("kong", (3, "00:01:00"), (5, "01:00:00")));
-        Assert.Equal(3, await Admitted(host, "/agora/kong", 10));
+        Assert.Equal(3, await AdmittedAsync(host, "/agora/kong", 10));
 
         // Two minutes on, the minute window is empty again; the hour has 2 left.
         time.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(2, await Admitted(host, "/agora/kong", 10));
+        Assert.Equal(2, await AdmittedAsync(host, "/agora/kong", 10));
 
         using var refused = await host.Client.Get("/agora/kong");
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -160,7 +160,7 @@ public sealed class LocalStoreTimeTests
         Assert.Equal(HttpStatusCode.TooManyRequests, await host.Client.Status("/agora/minute", ("X-Test-Peer", "203.0.113.1")));
     }
 
-    private static async Task<int> Admitted(LimiterHost host, string path, int attempts)
+    private static async Task<int> AdmittedAsync(LimiterHost host, string path, int attempts)
     {
         var admitted = 0;
         for (var i = 0; i < attempts; i++)

@@ -19,7 +19,7 @@ public sealed class YarpRouteTests
     [Fact]
     public async Task YarpRoute_WithRateLimiterPolicy_IsLimitedByThatPolicy_OthersByTheDefault()
     {
-        await using var backend = await StartBackend();
+        await using var backend = await StartBackendAsync();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
@@ -67,7 +67,7 @@ public sealed class YarpRouteTests
         await gateway.StopAsync();
     }
 
-    private static async Task<WebApplication> StartBackend()
+    private static async Task<WebApplication> StartBackendAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

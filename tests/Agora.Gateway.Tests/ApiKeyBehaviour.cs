@@ -33,7 +33,8 @@ public abstract class ApiKeyFixture(AgoraMode mode) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The demo client (agora-scripts) exists, and its published secret is accepted, in the Development environment only.
-        IdentityService = new ServiceApp<identity::Program>("identity", mode).With("environment", "Development");
+        IdentityService = new ServiceApp<identity::Program>("identity", mode);
+        IdentityService.With("environment", "Development");
         _ = IdentityService.Server;
         Tokens = await TestIdentity.StartAsync();
         Catalog = await Backend.StartAsync("catalog");
@@ -60,11 +61,12 @@ public abstract class ApiKeyFixture(AgoraMode mode) : IAsyncLifetime
     private async Task WarmUpIdentityAsync()
     {
         using var identity = IdentityService.CreateClient();
-        using var token = await identity.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret",
             ["scope"] = "verify:api-keys",
-        }));
+        });
+        using var token = await identity.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
         var accessToken = (string)JsonNode.Parse(await token.Content.ReadAsStringAsync())!["access_token"]!;
         var (_, key) = await CreateKeyAsync("read:catalog");
         using var verify = new HttpRequestMessage(HttpMethod.Post, "/api/v1/api-keys/verify");
@@ -144,7 +146,7 @@ public abstract class ApiKeyBehaviour(ApiKeyFixture fixture)
         return await fixture.Client.SendAsync(request);
     }
 
-    private static async Task<string?> CodeOf(HttpResponseMessage response) =>
+    private static async Task<string?> CodeOfAsync(HttpResponseMessage response) =>
         (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"];
 
     [Fact]
@@ -177,9 +179,9 @@ public abstract class ApiKeyBehaviour(ApiKeyFixture fixture)
         using var anonymous = await GetAsync("/api/v1/products", forged);
 
         Assert.Equal(HttpStatusCode.Unauthorized, partner.StatusCode);
-        Assert.Equal("INVALID_API_KEY", await CodeOf(partner));
+        Assert.Equal("INVALID_API_KEY", await CodeOfAsync(partner));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("INVALID_API_KEY", await CodeOf(anonymous));
+        Assert.Equal("INVALID_API_KEY", await CodeOfAsync(anonymous));
         Assert.Equal(before, fixture.Catalog.Hits);
     }
 
@@ -231,7 +233,7 @@ public abstract class ApiKeyOutageBehaviour(ApiKeyFixture fixture)
         return await fixture.Client.SendAsync(request);
     }
 
-    private static async Task<string?> CodeOf(HttpResponseMessage response) =>
+    private static async Task<string?> CodeOfAsync(HttpResponseMessage response) =>
         (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["code"];
 
     [Fact]
@@ -244,7 +246,7 @@ public abstract class ApiKeyOutageBehaviour(ApiKeyFixture fixture)
             using var response = await GetAsync("/api/v1/partner/feed", key);
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            Assert.Equal("SERVICE_UNAVAILABLE", await CodeOf(response));
+            Assert.Equal("SERVICE_UNAVAILABLE", await CodeOfAsync(response));
         }
         finally
         {

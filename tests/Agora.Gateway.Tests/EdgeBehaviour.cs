@@ -69,9 +69,9 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
 {
     private HttpClient Client => fixture.Client;
 
-    private static async Task<JsonNode> BodyOf(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    private static async Task<JsonNode> BodyOfAsync(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
-    private HttpRequestMessage Get(string path, string? token = null)
+    private static HttpRequestMessage Get(string path, string? token = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (token is not null)
@@ -85,22 +85,24 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
     [Fact]
     public async Task Routing_PathsGoToTheirClusters()
     {
-        var products = await BodyOf(await Client.GetAsync("/api/v1/products?per_page=2"));
+        var products = await BodyOfAsync(await Client.GetAsync("/api/v1/products?per_page=2"));
         Assert.Equal("catalog", (string?)products["backend"]);
         Assert.Equal("/api/v1/products", (string?)products["path"]);
         Assert.Equal("?per_page=2", fixture.Catalog.Last.Query);
 
-        using var orders = await Client.SendAsync(Get("/api/v1/orders/ord_1", fixture.Identity.Token().Build()));
-        Assert.Equal("orders", (string?)(await BodyOf(orders))["backend"]);
+        using var ordersRequest = Get("/api/v1/orders/ord_1", fixture.Identity.Token().Build());
+        using var orders = await Client.SendAsync(ordersRequest);
+        Assert.Equal("orders", (string?)(await BodyOfAsync(orders))["backend"]);
     }
 
     [Fact]
     public async Task Routing_AdminPrefix_RewrittenToTheServicesAdminPath()
     {
-        using var response = await Client.SendAsync(Get("/api/v1/admin/catalog/dead-letters", fixture.Identity.AdminToken()));
+        using var request = Get("/api/v1/admin/catalog/dead-letters", fixture.Identity.AdminToken());
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/api/v1/admin/dead-letters", (string?)(await BodyOf(response))["path"]);
+        Assert.Equal("/api/v1/admin/dead-letters", (string?)(await BodyOfAsync(response))["path"]);
     }
 
     [Fact]
@@ -109,7 +111,7 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         using var response = await Client.GetAsync("/api/v1/nowhere");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var body = await BodyOf(response);
+        var body = await BodyOfAsync(response);
         Assert.Equal("NOT_FOUND", (string?)body["error"]!["code"]);
         Assert.False(string.IsNullOrEmpty((string?)body["meta"]!["request_id"]));
     }
@@ -130,7 +132,7 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         using var response = await Client.GetAsync("/api/v1/orders");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("UNAUTHORIZED", (string?)(await BodyOf(response))["error"]!["code"]);
+        Assert.Equal("UNAUTHORIZED", (string?)(await BodyOfAsync(response))["error"]!["code"]);
         Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, fixture.Orders.Hits);
     }
@@ -140,7 +142,8 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
     {
         var token = fixture.Identity.Token().Subject("usr_edge").Build();
 
-        using var response = await Client.SendAsync(Get("/api/v1/orders", token));
+        using var request = Get("/api/v1/orders", token);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Bearer " + token, fixture.Orders.Last.Headers["Authorization"]);
@@ -165,7 +168,8 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         };
         var before = fixture.Orders.Hits;
 
-        using var response = await Client.SendAsync(Get("/api/v1/orders", token));
+        using var request = Get("/api/v1/orders", token);
+        using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(before, fixture.Orders.Hits);
@@ -177,8 +181,10 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         // The cache never outlives the token: one that expires in ~5 s (counting the 30 s skew) is refused after that.
         var token = fixture.Identity.Token().Expires(TimeSpan.FromSeconds(-25)).Build();
 
-        using var first = await Client.SendAsync(Get("/api/v1/orders", token));
-        using var second = await Client.SendAsync(Get("/api/v1/orders", token));
+        using var firstRequest = Get("/api/v1/orders", token);
+        using var first = await Client.SendAsync(firstRequest);
+        using var secondRequest = Get("/api/v1/orders", token);
+        using var second = await Client.SendAsync(secondRequest);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
@@ -186,7 +192,8 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         // seconds of expiring, well before the cache's own 60 s limit.
         await Poll.UntilAsync(async () =>
         {
-            using var third = await Client.SendAsync(Get("/api/v1/orders", token));
+            using var thirdRequest = Get("/api/v1/orders", token);
+            using var third = await Client.SendAsync(thirdRequest);
             return third.StatusCode;
         }, s => s == HttpStatusCode.Unauthorized, "the expired token refused", TimeSpan.FromSeconds(12), TimeSpan.FromMilliseconds(250));
     }
@@ -199,7 +206,7 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         using var response = await Client.GetAsync("/api/v1/products?api_key=agk_abcdefgh_secret");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("API_KEY_IN_URL", (string?)(await BodyOf(response))["error"]!["code"]);
+        Assert.Equal("API_KEY_IN_URL", (string?)(await BodyOfAsync(response))["error"]!["code"]);
         Assert.Equal(before, fixture.Catalog.Hits);
     }
 
@@ -279,7 +286,7 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("PAYLOAD_TOO_LARGE", (string?)(await BodyOf(response))["error"]!["code"]);
+        Assert.Equal("PAYLOAD_TOO_LARGE", (string?)(await BodyOfAsync(response))["error"]!["code"]);
         Assert.Equal(before, fixture.Catalog.Hits);
     }
 
@@ -321,7 +328,7 @@ public abstract class EdgeBehaviour(EdgeFixture fixture)
         using var response = await Client.GetAsync("/api/v0/things/1");
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
-        var body = await BodyOf(response);
+        var body = await BodyOfAsync(response);
         Assert.Equal("API_VERSION_RETIRED", (string?)body["error"]!["code"]);
         Assert.Contains("/api/v1/things", (string?)body["error"]!["message"], StringComparison.Ordinal);
         Assert.Equal("</api/v1/things>; rel=\"successor-version\"", response.Headers.GetValues("Link").Single());

@@ -33,7 +33,8 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The demo client (agora-scripts) exists, and its published secret is accepted, in the Development environment only.
-        IdentityService = new ServiceApp<identity::Program>("identity", AgoraMode.Embedded).With("environment", "Development");
+        IdentityService = new ServiceApp<identity::Program>("identity", AgoraMode.Embedded);
+        IdentityService.With("environment", "Development");
         _ = IdentityService.Server;
         Tokens = await TestIdentity.StartAsync();
         Catalog = await Backend.StartAsync("catalog");
@@ -41,15 +42,16 @@ public sealed class EdgeSecurityFixture : IAsyncLifetime
 
         // Identity's first token and verification (JIT, OpenIddict, a cold database) can outlast the gateway's 2 s attempt
         // timeout on a loaded machine (503): warmed up here, before any test counts calls.
-        var calls = new IdentityCalls(this);
+        using var calls = new IdentityCalls(this);
         await using var warm = StartGateway(calls, limit: 1000);
         var (_, key) = await CreateKeyAsync("read:catalog");
-        await Poll.UntilAsync(() => warm.StatusAsync(Get("/api/v1/products", "192.0.2.254", key)), s => s == HttpStatusCode.OK,
+        await Poll.UntilAsync(() => warm.StatusAsync("/api/v1/products", "192.0.2.254", key), s => s == HttpStatusCode.OK,
             "Identity answering the gateway", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>A gateway over this fixture's Identity and backends: rate limits per hour (nothing refills during a test),
     /// loopback trusted as a proxy so <c>X-Forwarded-For</c> names the client address.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The app and its client are handed to the EdgeGateway returned, which disposes both.")]
     public EdgeGateway StartGateway(IdentityCalls calls, int limit = 20, Action<GatewayApp>? configure = null, int? managementPort = null)
     {
         var app = new GatewayApp(Tokens, managementPort: managementPort)
@@ -147,13 +149,12 @@ public sealed class EdgeGateway(GatewayApp app, HttpClient client) : IAsyncDispo
     public GatewayApp App { get; } = app;
     public HttpClient Client { get; } = client;
 
-    public async Task<HttpStatusCode> StatusAsync(HttpRequestMessage request)
+    /// <summary>The status of a GET (see <see cref="EdgeSecurityFixture.Get"/>).</summary>
+    public async Task<HttpStatusCode> StatusAsync(string path, string? from = null, string? key = null, string? token = null)
     {
-        using (request)
-        {
-            using var response = await Client.SendAsync(request);
-            return response.StatusCode;
-        }
+        using var request = EdgeSecurityFixture.Get(path, from, key, token);
+        using var response = await Client.SendAsync(request);
+        return response.StatusCode;
     }
 
     public async ValueTask DisposeAsync()
@@ -208,20 +209,21 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
 {
     private static string Address(int n) => $"203.0.113.{n}";
 
-    private static async Task<string?> CodeOf(HttpResponseMessage response) =>
+    private static async Task<string?> CodeOfAsync(HttpResponseMessage response) =>
         (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]?["code"];
 
     [Fact]
     public async Task RandomApiKeys_FromOneAddress_Get429AfterTheAddressLimit_LikeAnonymousRequests()
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture), limit: 20);
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls, limit: 20);
 
         var anonymous = new List<HttpStatusCode>();
         var randomKeys = new List<HttpStatusCode>();
         for (var i = 0; i < 30; i++)
         {
-            anonymous.Add(await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", Address(1))));
-            randomKeys.Add(await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", Address(2), EdgeSecurityFixture.RandomKey())));
+            anonymous.Add(await gateway.StatusAsync("/api/v1/products", Address(1)));
+            randomKeys.Add(await gateway.StatusAsync("/api/v1/products", Address(2), EdgeSecurityFixture.RandomKey()));
         }
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 20).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 10)), anonymous);
@@ -231,29 +233,31 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [Fact]
     public async Task InvalidBearerTokens_FromOneAddress_Get429AfterTheAddressLimit()
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture), limit: 20);
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls, limit: 20);
         var forged = fixture.Tokens.Token().SignedBy(fixture.Tokens.Attacker, keepKid: true).Build();
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 30; i++)
         {
-            statuses.Add(await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/orders", Address(3), token: i % 2 == 0 ? forged : "not.a.token")));
+            statuses.Add(await gateway.StatusAsync("/api/v1/orders", Address(3), token: i % 2 == 0 ? forged : "not.a.token"));
         }
 
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 20).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 10)), statuses);
-        using var ok = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/api/v1/orders", Address(3), token: fixture.Tokens.Token().Build()));
+        using var okRequest = EdgeSecurityFixture.Get("/api/v1/orders", Address(3), token: fixture.Tokens.Token().Build());
+        using var ok = await gateway.Client.SendAsync(okRequest);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // a valid token counts against its subject, not the address
     }
 
     [Fact]
     public async Task RandomApiKeyFlood_FromOneAddress_AsksIdentityNoMoreThanTheAddressLimit()
     {
-        var calls = new IdentityCalls(fixture);
+        using var calls = new IdentityCalls(fixture);
         await using var gateway = fixture.StartGateway(calls, limit: 20);
 
         for (var i = 0; i < 200; i++)
         {
-            await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", Address(4), EdgeSecurityFixture.RandomKey()));
+            await gateway.StatusAsync("/api/v1/products", Address(4), EdgeSecurityFixture.RandomKey());
         }
 
         Assert.InRange(calls.Verified.Count, 1, 20);
@@ -262,14 +266,14 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [Fact]
     public async Task ApiKeysSharingAPrefix_FromManyAddresses_AskIdentityOnceWhileTheNegativeCacheHolds()
     {
-        var calls = new IdentityCalls(fixture);
+        using var calls = new IdentityCalls(fixture);
         await using var gateway = fixture.StartGateway(calls, configure: g => g.With("Gateway:ApiKeys:NegativeCacheDuration", "00:05:00"));
         const string Prefix = "Zz9-Yy8_";
 
         for (var i = 0; i < 60; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized,
-                await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", Address(10 + i), EdgeSecurityFixture.RandomKey(Prefix))));
+                await gateway.StatusAsync("/api/v1/products", Address(10 + i), EdgeSecurityFixture.RandomKey(Prefix)));
         }
 
         Assert.Single(calls.Verified);
@@ -278,53 +282,53 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [Fact]
     public async Task NegativePrefixCache_ARealKeyIssuedAfterwards_WorksOnceItLapses()
     {
-        var calls = new IdentityCalls(fixture);
+        using var calls = new IdentityCalls(fixture);
         await using var gateway = fixture.StartGateway(calls, configure: g => g.With("Gateway:ApiKeys:NegativeCacheDuration", "00:00:01"));
         var (_, real) = await fixture.CreateKeyAsync("read:catalog");
         var forged = real[..^6] + "AAAAAA"; // same prefix, wrong secret: what a guesser of that key sends
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(80), forged)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync("/api/v1/partner/feed", Address(80), forged));
 
         // Every 250 ms: each refusal while the entry holds (1 s) counts against the address's 20 per hour, and at 50 ms
         // the address could use them all up before the entry lapses (then 429, however valid the key).
         await Poll.UntilAsync(
-            () => gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(81), real)),
+            () => gateway.StatusAsync("/api/v1/partner/feed", Address(81), real),
             s => s == HttpStatusCode.OK, "the real key accepted once the negative entry lapsed", interval: TimeSpan.FromMilliseconds(250));
     }
 
     [Fact]
     public async Task RandomApiKeyFlood_DoesNotEvictAPartnersCachedKey()
     {
-        var calls = new IdentityCalls(fixture);
+        using var calls = new IdentityCalls(fixture);
         await using var gateway = fixture.StartGateway(calls, configure: g => g
             .With("Gateway:ApiKeys:MaxCachedKeys", "50")
             .With("Gateway:ApiKeys:CacheDuration", "00:10:00"));
         var (_, partner) = await fixture.CreateKeyAsync("read:catalog");
-        Assert.Equal(HttpStatusCode.OK, await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(90), partner)));
+        Assert.Equal(HttpStatusCode.OK, await gateway.StatusAsync("/api/v1/partner/feed", Address(90), partner));
 
         for (var i = 0; i < 120; i++)
         {
-            await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", $"198.51.100.{i + 1}", EdgeSecurityFixture.RandomKey()));
+            await gateway.StatusAsync("/api/v1/products", $"198.51.100.{i + 1}", EdgeSecurityFixture.RandomKey());
         }
 
-        Assert.Equal(HttpStatusCode.OK, await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(90), partner)));
+        Assert.Equal(HttpStatusCode.OK, await gateway.StatusAsync("/api/v1/partner/feed", Address(90), partner));
         Assert.Equal(1, calls.VerificationsOf(partner));
     }
 
     [Fact]
     public async Task FakeApiKeyFlood_WhileIdentityStruggles_PartnersAreStillServed_No503()
     {
-        var calls = new IdentityCalls(fixture);
+        using var calls = new IdentityCalls(fixture);
         await using var gateway = fixture.StartGateway(calls, limit: 1000, configure: g => g
             .With("Gateway:ApiKeys:CacheDuration", "00:00:00"));
         var (_, partner) = await fixture.CreateKeyAsync("read:catalog");
         calls.Partners[partner] = true;
-        Assert.Equal(HttpStatusCode.OK, await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(100), partner)));
+        Assert.Equal(HttpStatusCode.OK, await gateway.StatusAsync("/api/v1/partner/feed", Address(100), partner));
 
         // Made-up keys from 250 addresses at once, and Identity hangs on them: whatever waits for it waits until the end.
         calls.HoldUnknownKeys = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var flood = Enumerable.Range(0, 300)
-            .Select(i => gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/products", $"192.0.2.{(i % 250) + 1}", EdgeSecurityFixture.RandomKey())))
+            .Select(i => gateway.StatusAsync("/api/v1/products", $"192.0.2.{(i % 250) + 1}", EdgeSecurityFixture.RandomKey()))
             .ToList();
         await Poll.UntilAsync(() => Task.FromResult(flood.Count(t => t.IsCompleted)), n => n >= 100, "the flood settling (held or refused)");
 
@@ -334,7 +338,7 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
             for (var i = 0; i < 5; i++)
             {
                 // No positive cache in this gateway: each request asks Identity about the partner's key again.
-                partnerStatuses.Add(await gateway.StatusAsync(EdgeSecurityFixture.Get("/api/v1/partner/feed", Address(100), partner)));
+                partnerStatuses.Add(await gateway.StatusAsync("/api/v1/partner/feed", Address(100), partner));
             }
 
             Assert.All(partnerStatuses, s => Assert.Equal(HttpStatusCode.OK, s));
@@ -349,19 +353,20 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [Fact]
     public async Task GraphQL_DocumentCost_IsChargedToTheCallersRateLimit()
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture), limit: 30);
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls, limit: 30);
         static string Orders(int n) => "{ " + string.Join(" ", Enumerable.Range(0, n).Select(i => $"o{i}: order(id: \"ord_{i}\") {{ id }}")) + " }";
 
-        using var first = await PostGraphQL(gateway, Orders(5), Address(120));
+        using var first = await PostGraphQLAsync(gateway, Orders(5), Address(120));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("25", first.Headers.GetValues("X-RateLimit-Remaining").Single());
 
-        using var second = await PostGraphQL(gateway, Orders(15), Address(120));
+        using var second = await PostGraphQLAsync(gateway, Orders(15), Address(120));
         Assert.Equal("10", second.Headers.GetValues("X-RateLimit-Remaining").Single());
 
         // 15 more than the 10 left: refused before anything runs, in GraphQL's error format.
         var before = fixture.Ordering.Hits;
-        using var third = await PostGraphQL(gateway, Orders(15), Address(120));
+        using var third = await PostGraphQLAsync(gateway, Orders(15), Address(120));
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.True(third.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         var body = JsonNode.Parse(await third.Content.ReadAsStringAsync())!;
@@ -370,14 +375,14 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
         Assert.Equal(before, fixture.Ordering.Hits);
     }
 
-    private static Task<HttpResponseMessage> PostGraphQL(EdgeGateway gateway, string query, string from)
+    private static async Task<HttpResponseMessage> PostGraphQLAsync(EdgeGateway gateway, string query, string from)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
         {
             Content = new StringContent(new JsonObject { ["query"] = query }.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("X-Forwarded-For", from);
-        return gateway.Client.SendAsync(request);
+        return await gateway.Client.SendAsync(request);
     }
 
     [Theory]
@@ -387,9 +392,11 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [InlineData("/graphql")]
     public async Task EveryAnswer_CarriesTheSecurityHeaders(string path)
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture));
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls);
 
-        using var response = await gateway.Client.SendAsync(EdgeSecurityFixture.Get(path, Address(130)));
+        using var request = EdgeSecurityFixture.Get(path, Address(130));
+        using var response = await gateway.Client.SendAsync(request);
 
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
@@ -402,9 +409,11 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [Fact]
     public async Task Docs_CarryAPolicyThatLetsTheDocsPageRun_AndStayPublic()
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture));
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls);
 
-        using var page = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/docs/", Address(131)));
+        using var pageRequest = EdgeSecurityFixture.Get("/docs/", Address(131));
+        using var page = await gateway.Client.SendAsync(pageRequest);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
@@ -416,46 +425,54 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [Fact]
     public async Task Metrics_AtTheEdge_OnlyForStaff()
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture));
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls);
         var tokens = fixture.Tokens;
 
-        using var anonymous = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/metrics", Address(140)));
+        using var anonymousRequest = EdgeSecurityFixture.Get("/metrics", Address(140));
+        using var anonymous = await gateway.Client.SendAsync(anonymousRequest);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("UNAUTHORIZED", await CodeOf(anonymous));
+        Assert.Equal("UNAUTHORIZED", await CodeOfAsync(anonymous));
 
         var customer = tokens.Token().Scope("read:orders admin:ops").Build();
         var adminWithoutScope = tokens.Token().Roles("admin").Scope("read:orders").Build();
         foreach (var token in new[] { customer, adminWithoutScope })
         {
-            using var refused = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/metrics", Address(140), token: token));
+            using var refusedRequest = EdgeSecurityFixture.Get("/metrics", Address(140), token: token);
+            using var refused = await gateway.Client.SendAsync(refusedRequest);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Equal("FORBIDDEN", await CodeOf(refused));
+            Assert.Equal("FORBIDDEN", await CodeOfAsync(refused));
         }
 
         var (_, key) = await fixture.CreateKeyAsync("read:catalog");
-        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync(EdgeSecurityFixture.Get("/metrics", Address(140), key)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync("/metrics", Address(140), key));
 
         var staff = tokens.Token().Roles("admin").Scope("admin:ops").Build();
-        using var scrape = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/metrics", Address(140), token: staff));
+        using var scrapeRequest = EdgeSecurityFixture.Get("/metrics", Address(140), token: staff);
+        using var scrape = await gateway.Client.SendAsync(scrapeRequest);
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
     }
 
     [Fact]
     public async Task Readiness_PublicAnswerHasNoDetails_StaffSeeTheChecks_LivenessStaysPublic()
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture));
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls);
 
-        using var live = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/health/live", Address(141)));
+        using var liveRequest = EdgeSecurityFixture.Get("/health/live", Address(141));
+        using var live = await gateway.Client.SendAsync(liveRequest);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
 
-        using var publicReady = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/health/ready", Address(141)));
+        using var publicReadyRequest = EdgeSecurityFixture.Get("/health/ready", Address(141));
+        using var publicReady = await gateway.Client.SendAsync(publicReadyRequest);
         Assert.Equal(HttpStatusCode.OK, publicReady.StatusCode);
         var shown = JsonNode.Parse(await publicReady.Content.ReadAsStringAsync())!;
         Assert.Equal("healthy", (string?)shown["status"]);
         Assert.Null(shown["checks"]);
 
         var staff = fixture.Tokens.Token().Roles("admin").Scope("admin:ops").Build();
-        using var detailed = await gateway.Client.SendAsync(EdgeSecurityFixture.Get("/health/ready", Address(141), token: staff));
+        using var detailedRequest = EdgeSecurityFixture.Get("/health/ready", Address(141), token: staff);
+        using var detailed = await gateway.Client.SendAsync(detailedRequest);
         Assert.Equal(HttpStatusCode.OK, detailed.StatusCode);
         Assert.NotNull(JsonNode.Parse(await detailed.Content.ReadAsStringAsync())!["checks"]);
     }
@@ -464,7 +481,8 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     public async Task ManagementPort_ServesMetricsAndReadinessWithoutAToken_AndNothingElse()
     {
         var port = TestServers.FreePort();
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture), managementPort: port,
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls, managementPort: port,
             configure: g => g.With("Gateway:Management:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
 
@@ -475,7 +493,7 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
         using var api = await management.GetAsync(new Uri("/api/v1/products", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync(EdgeSecurityFixture.Get("/metrics", Address(142))));
+        Assert.Equal(HttpStatusCode.Unauthorized, await gateway.StatusAsync("/metrics", Address(142)));
     }
 
     [Theory]
@@ -484,13 +502,15 @@ public sealed class EdgeSecurityTests(EdgeSecurityFixture fixture) : IClassFixtu
     [InlineData("/raw/catalog/Health/Live")]
     public async Task ARouteLeadingToAServicesMetricsOrHealth_IsClosed(string path)
     {
-        await using var gateway = fixture.StartGateway(new IdentityCalls(fixture));
+        using var calls = new IdentityCalls(fixture);
+        await using var gateway = fixture.StartGateway(calls);
         var before = fixture.Catalog.Hits;
 
-        using var response = await gateway.Client.SendAsync(EdgeSecurityFixture.Get(path, Address(150)));
+        using var request = EdgeSecurityFixture.Get(path, Address(150));
+        using var response = await gateway.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("NOT_FOUND", await CodeOf(response));
+        Assert.Equal("NOT_FOUND", await CodeOfAsync(response));
         Assert.Equal(before, fixture.Catalog.Hits);
     }
 }

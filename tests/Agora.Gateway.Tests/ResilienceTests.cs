@@ -44,7 +44,7 @@ public sealed class ResilienceTests : GatewayScenario
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
-    private static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+    private static Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
         Poll.UntilAsync(condition, met => met, what, timeout);
 
     [Fact]
@@ -239,7 +239,8 @@ public sealed class ResilienceTests : GatewayScenario
         }
 
         var hits = backend.Hits;
-        using (var open = await client.PostAsync("/api/x", new StringContent("{}", Encoding.UTF8, "application/json")))
+        using var body = new StringContent("{}", Encoding.UTF8, "application/json");
+        using (var open = await client.PostAsync("/api/x", body))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, open.StatusCode);
             Assert.Equal("CIRCUIT_OPEN", (string?)JsonNode.Parse(await open.Content.ReadAsStringAsync())!["error"]!["code"]);

@@ -58,7 +58,8 @@ public sealed class EndpointTests(EmbeddedShopFixture shop)
     [Fact]
     public async Task Post_WrongMediaType_415()
     {
-        var response = await Host.Client.PostAsync("/graphql", new StringContent("{ categories { id } }", Encoding.UTF8, "text/plain"));
+        using var content = new StringContent("{ categories { id } }", Encoding.UTF8, "text/plain");
+        var response = await Host.Client.PostAsync("/graphql", content);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("UNSUPPORTED_MEDIA_TYPE", (string?)Errors(await response.BodyAsync()).Single()!["extensions"]!["code"]);
     }
@@ -66,7 +67,8 @@ public sealed class EndpointTests(EmbeddedShopFixture shop)
     [Fact]
     public async Task Put_405()
     {
-        var response = await Host.Client.PutAsync("/graphql", new StringContent("{}", Encoding.UTF8, "application/json"));
+        using var content = new StringContent("{}", Encoding.UTF8, "application/json");
+        var response = await Host.Client.PutAsync("/graphql", content);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("METHOD_NOT_ALLOWED", (string?)Errors(await response.BodyAsync()).Single()!["extensions"]!["code"]);
     }

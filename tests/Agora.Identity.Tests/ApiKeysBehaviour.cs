@@ -19,7 +19,7 @@ public abstract class ApiKeysBehaviour(IdentityFixture fixture)
 
     private async Task<HttpClient> AdminAsync() => Api(fixture, await AdminTokenAsync(fixture));
 
-    private async Task<(string Id, string Key, HttpResponseMessage Response)> CreateAsync(HttpClient admin, string name = "Partner", string[]? scopes = null,
+    private static async Task<(string Id, string Key, HttpResponseMessage Response)> CreateAsync(HttpClient admin, string name = "Partner", string[]? scopes = null,
         DateTime? expiresAt = null)
     {
         var response = await admin.PostAsJsonAsync(Url, new { name, scopes = scopes ?? ["read:catalog", "read:orders"], expires_at = expiresAt });
@@ -31,7 +31,7 @@ public abstract class ApiKeysBehaviour(IdentityFixture fixture)
     private async Task<HttpResponseMessage> VerifyAsync(string? key, string query = "")
     {
         var client = Api(fixture, await ServiceTokenAsync(fixture, VerifyScope));
-        var request = new HttpRequestMessage(HttpMethod.Post, Url + "/verify" + query);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url + "/verify" + query);
         if (key is not null)
         {
             request.Headers.Add("X-API-Key", key);

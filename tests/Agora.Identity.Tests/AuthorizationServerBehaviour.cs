@@ -128,13 +128,16 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
         Assert.Equal(DemoSeeder.ScriptsClientId, (string?)payload["sub"]);
         Assert.Equal("write:catalog read:users", (string?)payload["scope"]);
 
-        var introspect = await client.PostAsync("/connect/introspect", new FormUrlEncodedContent(Scripts(new() { ["token"] = token })));
+        using var introspectForm = new FormUrlEncodedContent(Scripts(new() { ["token"] = token }));
+        var introspect = await client.PostAsync("/connect/introspect", introspectForm);
         var active = System.Text.Json.Nodes.JsonNode.Parse(await introspect.Content.ReadAsStringAsync())!;
         Assert.True((bool)active["active"]!);
 
-        var revoke = await client.PostAsync("/connect/revoke", new FormUrlEncodedContent(Scripts(new() { ["token"] = token })));
+        using var revokeForm = new FormUrlEncodedContent(Scripts(new() { ["token"] = token }));
+        var revoke = await client.PostAsync("/connect/revoke", revokeForm);
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        introspect = await client.PostAsync("/connect/introspect", new FormUrlEncodedContent(Scripts(new() { ["token"] = token })));
+        using var againForm = new FormUrlEncodedContent(Scripts(new() { ["token"] = token }));
+        introspect = await client.PostAsync("/connect/introspect", againForm);
         Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(await introspect.Content.ReadAsStringAsync())!["active"]!);
     }
 
@@ -214,11 +217,12 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
     {
         var browser = fixture.Browser();
         var page = await browser.GetStringAsync("/account/login?returnUrl=/");
-        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = OAuth.InputValue(page, "__RequestVerificationToken"),
             ["return_url"] = "/", ["email"] = DemoSeeder.CustomerEmail, ["password"] = "nope",
-        }));
+        });
+        var response = await browser.PostAsync("/account/login", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Wrong email or password", await response.Content.ReadAsStringAsync());
     }
@@ -227,10 +231,11 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
     public async Task Login_WithoutAntiforgeryToken_IsRefused()
     {
         var browser = fixture.Browser();
-        var response = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["return_url"] = "/", ["email"] = DemoSeeder.CustomerEmail, ["password"] = DemoSeeder.CustomerPassword,
-        }));
+        });
+        var response = await browser.PostAsync("/account/login", form);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("agora.login", StringComparison.Ordinal)));
     }

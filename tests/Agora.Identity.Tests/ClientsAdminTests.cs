@@ -86,7 +86,8 @@ public sealed class ClientsAdminTests(ClientsAdminTests.ConfiguredFixture fixtur
     [Fact]
     public void Configured_confidential_client_without_a_secret_refuses_to_start_naming_it()
     {
-        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded).With("environment", "Development")
+        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded);
+        app.With("environment", "Development")
             .With("Identity:Clients:svc-nosecret:Type", "Confidential").With("Identity:Clients:svc-nosecret:Scopes:0", "read:catalog");
         var e = Assert.ThrowsAny<Exception>(() => app.Server);
         Assert.Contains("Identity:Clients:svc-nosecret", e.ToString());

@@ -35,7 +35,8 @@ public sealed class ConsentTests(EmbeddedIdentityFixture fixture) : IClassFixtur
         var (browser, page) = await ReachConsentAsync();
         Assert.Contains("Demo partner app", page);
         Assert.Contains("read:orders", page);
-        var response = await browser.PostAsync("/connect/authorize", Answer(page, "grant"));
+        using var form = Answer(page, "grant");
+        var response = await browser.PostAsync("/connect/authorize", form);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var query = OAuth.Query(response.Headers.Location!);
         Assert.True(query.ContainsKey("code"));
@@ -46,7 +47,8 @@ public sealed class ConsentTests(EmbeddedIdentityFixture fixture) : IClassFixtur
     public async Task ThirdPartyClient_Denied_GetsAccessDenied()
     {
         var (browser, page) = await ReachConsentAsync();
-        var response = await browser.PostAsync("/connect/authorize", Answer(page, "deny"));
+        using var form = Answer(page, "deny");
+        var response = await browser.PostAsync("/connect/authorize", form);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("access_denied", OAuth.Query(response.Headers.Location!)["error"]);
     }
@@ -55,9 +57,10 @@ public sealed class ConsentTests(EmbeddedIdentityFixture fixture) : IClassFixtur
     public async Task Consent_WithoutAntiforgeryToken_IsRefused()
     {
         var (browser, page) = await ReachConsentAsync();
-        var form = Answer(page, "grant");
+        using var form = Answer(page, "grant");
         var fields = (await form.ReadAsStringAsync()).Split('&').Where(f => !f.StartsWith("__RequestVerificationToken", StringComparison.Ordinal));
-        var response = await browser.PostAsync("/connect/authorize", new StringContent(string.Join('&', fields), System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        using var withoutToken = new StringContent(string.Join('&', fields), System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
+        var response = await browser.PostAsync("/connect/authorize", withoutToken);
         Assert.NotEqual(HttpStatusCode.Redirect, response.StatusCode);
     }
 }

@@ -11,15 +11,15 @@ public abstract class DeadLetterAdminBehaviour(IdentityFixture fixture)
 {
     private const string Base = "/api/v1/admin/dead-letters";
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? token)
     {
-        var request = new HttpRequestMessage(method, url);
+        using var request = new HttpRequestMessage(method, url);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return fixture.App.CreateClient().SendAsync(request);
+        return await fixture.App.CreateClient().SendAsync(request);
     }
 
     [Fact]

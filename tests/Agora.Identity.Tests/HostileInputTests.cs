@@ -87,7 +87,8 @@ public abstract class HostileInputBehaviour(IdentityFixture fixture)
         body[at] = 0xC0; // an overlong encoding: not UTF-8
         body[at + 1] = 0xAF;
 
-        var response = await Api(fixture, me.Token).PostAsync("/api/v1/users/me/addresses", Bytes(body, "application/json"));
+        using var content = Bytes(body, "application/json");
+        var response = await Api(fixture, me.Token).PostAsync("/api/v1/users/me/addresses", content);
 
         await response.AssertErrorAsync(400, "INVALID_JSON");
     }

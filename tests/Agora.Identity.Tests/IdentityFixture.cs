@@ -11,7 +11,8 @@ public abstract class IdentityFixture(AgoraMode mode) : IAsyncLifetime
     public Task InitializeAsync()
     {
         // The demo users and clients exist in the Development environment only.
-        App = Configure(new ServiceApp<Program>("identity", mode).With("environment", "Development"));
+        App = new ServiceApp<Program>("identity", mode);
+        App = Configure(App.With("environment", "Development"));
         _ = App.Server;
         return Task.CompletedTask;
     }

@@ -28,10 +28,11 @@ public abstract class KeyRotationBehaviour(IdentityFixture fixture)
 
     private async Task<bool> ActiveAsync(string token)
     {
-        var response = await fixture.App.CreateClient().PostAsync("/connect/introspect", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["token"] = token, ["client_id"] = DemoSeeder.ScriptsClientId, ["client_secret"] = DemoSeeder.ScriptsClientSecret,
-        }));
+        });
+        var response = await fixture.App.CreateClient().PostAsync("/connect/introspect", form);
         return (bool)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["active"]!;
     }
 

@@ -80,7 +80,8 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
         var fields = System.Text.RegularExpressions.Regex.Matches(page, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")
             .ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
         fields["consent"] = "grant";
-        var granted = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(fields));
+        using var consent = new FormUrlEncodedContent(fields);
+        var granted = await browser.PostAsync("/connect/authorize", consent);
         Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
         var (status, body) = await OAuth.TokenAsync(browser, new()
         {
@@ -130,8 +131,8 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
     [Fact]
     public async Task Public_client_with_a_configured_staff_scope_still_never_gets_it()
     {
-        await using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded)
-            .With("environment", "Development")
+        await using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded);
+        app.With("environment", "Development")
             .With("Identity:Clients:kiosk:Type", "Public")
             .With("Identity:Clients:kiosk:FirstParty", "true")
             .With("Identity:Clients:kiosk:RedirectUris:0", OAuth.Redirect)
@@ -157,7 +158,8 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
     [InlineData("Identity:SeedDemoAccounts", "true")]
     public void Production_start_with_a_demo_secret_fails_naming_the_setting(string setting, string value)
     {
-        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded).With("environment", "Production").With(setting, value);
+        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded);
+        app.With("environment", "Production").With(setting, value);
         var e = Assert.ThrowsAny<Exception>(() => app.Server);
         var messages = string.Join(" | ", Flatten(e).Select(x => x.Message));
         Assert.Contains(setting, messages);
@@ -188,7 +190,8 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
     [Fact]
     public void Production_start_without_a_key_ring_certificate_fails_naming_the_setting()
     {
-        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded).With("environment", "Production");
+        using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded);
+        app.With("environment", "Production");
         var e = Assert.ThrowsAny<Exception>(() => app.Server);
         Assert.Contains("Identity:DataProtection:CertificatePath", string.Join(" | ", Flatten(e).Select(x => x.Message)));
     }
@@ -197,7 +200,8 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
     public async Task Production_start_has_no_demo_users_or_clients()
     {
         var (pfx, password) = KeyRingCertificate();
-        await using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded).With("environment", "Production")
+        await using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded);
+        app.With("environment", "Production")
             .With("Identity:DataProtection:CertificatePath", pfx).With("Identity:DataProtection:CertificatePassword", password);
         var (status, body) = await OAuth.TokenAsync(app.CreateClient(), new()
         {
@@ -250,11 +254,12 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
         Assert.Equal("/", OAuth.InputValue(page, "return_url"));
 
         // And posted directly with the form, the redirect after a good password stays home.
-        var posted = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var login = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = OAuth.InputValue(page, "__RequestVerificationToken"),
             ["return_url"] = Uri.UnescapeDataString(returnUrl), ["email"] = DemoSeeder.CustomerEmail, ["password"] = DemoSeeder.CustomerPassword,
-        }));
+        });
+        var posted = await browser.PostAsync("/account/login", login);
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         Assert.Equal("/", posted.Headers.Location!.OriginalString);
     }
@@ -340,8 +345,8 @@ public sealed class ThrottledIdentityFixture : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        App = new ServiceApp<Program>("identity", AgoraMode.Embedded)
-            .With("environment", "Development")
+        App = new ServiceApp<Program>("identity", AgoraMode.Embedded);
+        App.With("environment", "Development")
             .With("Identity:Login:NetworkFreeFailures", "6")
             .With("Identity:Login:NetworkLockoutFailures", "50")
             .With("Identity:PasswordHasher:IterationCount", "100000")

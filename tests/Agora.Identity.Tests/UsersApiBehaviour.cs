@@ -116,7 +116,7 @@ public abstract class UsersApiBehaviour(IdentityFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/v1/users/{me.Id}")).StatusCode);
 
         var etag = response.Headers.ETag!.Tag;
-        var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me");
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me");
         conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);
         Assert.Equal(HttpStatusCode.NotModified, (await api.SendAsync(conditional)).StatusCode);
     }

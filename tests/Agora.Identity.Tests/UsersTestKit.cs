@@ -104,9 +104,9 @@ public static class UsersTestKit
     public static async Task<string[]> ErrorFieldsAsync(HttpResponseMessage response) =>
         (await BodyAsync(response))["error"]!["details"]!.AsArray().Select(d => (string)d!["field"]!).ToArray();
 
-    public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string url, object patch, string? ifMatch = null)
+    public static async Task<HttpResponseMessage> PatchAsync(HttpClient client, string url, object patch, string? ifMatch = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Patch, url)
+        using var request = new HttpRequestMessage(HttpMethod.Patch, url)
         {
             Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(patch), Encoding.UTF8, "application/merge-patch+json"),
         };
@@ -115,12 +115,12 @@ public static class UsersTestKit
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
-        return client.SendAsync(request);
+        return await client.SendAsync(request);
     }
 
-    public static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, object? body = null, string? ifMatch = null)
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, object? body = null, string? ifMatch = null)
     {
-        var request = new HttpRequestMessage(method, url);
+        using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
@@ -131,7 +131,7 @@ public static class UsersTestKit
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
-        return client.SendAsync(request);
+        return await client.SendAsync(request);
     }
 
     public static object Address(string label = "Home", bool? isDefault = null) => new

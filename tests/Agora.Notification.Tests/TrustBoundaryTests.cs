@@ -12,11 +12,11 @@ public sealed class TrustBoundaryTests(EmbeddedNotificationFixture fixture) : IC
 {
     private const string Templates = "/api/v1/admin/notification-templates";
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null)
     {
-        var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Json.Of(body) };
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Json.Of(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return fixture.Client.SendAsync(request);
+        return await fixture.Client.SendAsync(request);
     }
 
     public static TheoryData<string> NotStaff =>

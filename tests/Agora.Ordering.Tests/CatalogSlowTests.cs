@@ -41,7 +41,7 @@ public abstract class CatalogSlowBehaviour(AgoraMode mode)
     {
         using var catalog = HungServer.Start();
         await using var app = new OrderingApp(mode, catalog.Address);
-        var log = new LogRecorder();
+        using var log = new LogRecorder();
         app.With("Logging:LogLevel:Agora.Ordering.Features.Saga.OrderProcessor", "Information");
         app.WithServices(s => s.AddSingleton<ILoggerProvider>(log));
         await app.InitializeAsync(); // after the settings and services: it starts the app

@@ -100,7 +100,7 @@ public abstract partial class OrderingBehaviour
     {
         fixture.Catalog.Add("prd_draft", "1000", status: "draft");
         fixture.Catalog.Add("prd_dollar", "12.50", currency: "USD");
-        object body = problem switch
+        var body = problem switch
         {
             "no items" => Orders.Body([]),
             "quantity 0" => Orders.Body([(Kettle, 0)]),

@@ -19,7 +19,7 @@ namespace Agora.Payment.Tests;
 /// Payment app started by a parallel test would put its own breaker's gauge on this app's /metrics.
 /// </remarks>
 [Collection(nameof(CircuitBreakerTests))]
-public sealed partial class CircuitBreakerTests : IAsyncLifetime
+public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
 {
     private readonly LogCapture _logs = new();
     private PspSimulatorHost _psp = null!;
@@ -38,6 +38,8 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime
         await _app.DisposeAsync();
         await _psp.DisposeAsync();
     }
+
+    public void Dispose() => _logs.Dispose();
 
     private async Task<PspResult> AuthorizeAsync(string key)
     {

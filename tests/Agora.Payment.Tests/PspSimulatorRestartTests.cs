@@ -14,11 +14,11 @@ public sealed class PspSimulatorRestartTests : IDisposable
     private Task<PspSimulatorHost> StartAsync() =>
         PspSimulatorHost.StartAsync(new Dictionary<string, string?> { ["Psp:DataDirectory"] = _data });
 
-    private static Task<HttpResponseMessage> PostAsync(PspSimulatorHost psp, string path, object? body, string key)
+    private static async Task<HttpResponseMessage> PostAsync(PspSimulatorHost psp, string path, object? body, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json.Of(body ?? new { }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json.Of(body ?? new { }) };
         request.Headers.Add("Idempotency-Key", key);
-        return psp.Client.SendAsync(request);
+        return await psp.Client.SendAsync(request);
     }
 
     [Fact]

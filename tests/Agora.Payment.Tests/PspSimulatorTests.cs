@@ -18,15 +18,15 @@ public sealed class PspSimulatorTests : IAsyncLifetime
 
     private static string NewRef() => "ord_" + Guid.NewGuid().ToString("N");
 
-    private Task<HttpResponseMessage> PostAsync(string path, object? body, string? key)
+    private async Task<HttpResponseMessage> PostAsync(string path, object? body, string? key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : Json.Of(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : Json.Of(body) };
         if (key is not null)
         {
             request.Headers.Add("Idempotency-Key", key);
         }
 
-        return _psp.Client.SendAsync(request);
+        return await _psp.Client.SendAsync(request);
     }
 
     private Task<HttpResponseMessage> AuthorizeAsync(string reference, string key, string amount = "50000", string customer = "usr_1") =>
@@ -187,7 +187,7 @@ public sealed class PspSimulatorTests : IAsyncLifetime
         try
         {
             using var impatient = new HttpClient { BaseAddress = _psp.BaseAddress, Timeout = TimeSpan.FromMilliseconds(200) };
-            var request = new HttpRequestMessage(HttpMethod.Post, "v1/authorizations")
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/authorizations")
             {
                 Content = Json.Of(new { amount = "100", currency = "KRW", reference, customer = "usr_1" }),
             };

@@ -19,6 +19,7 @@ public sealed class ContractTests(ContractSearchFixture fixture) : IClassFixture
 /// Search as the published contract describes it: the default Identity authority (not a test issuer's random port), so
 /// the document does not change from run to run; no Catalog (the document does not need one).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit disposes a fixture through IAsyncLifetime.DisposeAsync, which disposes the app.")]
 public sealed class ContractSearchFixture : IAsyncLifetime
 {
     private ServiceApp<Program> _app = null!;
@@ -27,8 +28,8 @@ public sealed class ContractSearchFixture : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new ServiceApp<Program>("search", AgoraMode.Embedded)
-            .With("Agora:Auth:Authority", "http://localhost:5101/")
+        _app = new ServiceApp<Program>("search", AgoraMode.Embedded);
+        _app.With("Agora:Auth:Authority", "http://localhost:5101/")
             .With("Search:BuildOnStart", "false");
         Client = _app.CreateClient();
         return Task.CompletedTask;

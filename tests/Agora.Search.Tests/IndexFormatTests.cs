@@ -97,7 +97,8 @@ public sealed class IndexFormatTests : IDisposable
     {
         var path = Path.Combine(_root, name);
         using (var directory = FSDirectory.Open(path))
-        using (var writer = new IndexWriter(directory, new IndexWriterConfig(ProductAnalyzer.Version, new ProductAnalyzer())))
+        using (var analyzer = new ProductAnalyzer())
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(ProductAnalyzer.Version, analyzer)))
         {
             foreach (var (id, productName) in products)
             {

@@ -264,7 +264,7 @@ public abstract class SearchBehaviour(SearchFixture fixture)
         await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q("plain lantern"))).Contains(id), "the new product", TimeSpan.FromSeconds(10));
 
         var word = "Zephyrine" + Guid.NewGuid().ToString("N")[..6];
-        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = Json.Raw($"{{\"name\": \"{word} Lantern\"}}", "application/merge-patch+json") };
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = Json.Raw($"{{\"name\": \"{word} Lantern\"}}", "application/merge-patch+json") };
         var patched = await Shop.Catalog.SendAsync(patch);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
 
@@ -300,7 +300,7 @@ public abstract class SearchBehaviour(SearchFixture fixture)
         var sku = "DRF-" + Guid.NewGuid().ToString("N")[..8];
         var id = await Shop.CreateProductAsync(sku, "Hidden Vase", "Draft.", fixture.FirstCategory, 7_000, 3);
         await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Contains(id), "the product", TimeSpan.FromSeconds(10));
-        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = Json.Raw("{\"status\": \"draft\"}", "application/merge-patch+json") };
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/products/{id}") { Content = Json.Raw("{\"status\": \"draft\"}", "application/merge-patch+json") };
         Assert.Equal(HttpStatusCode.OK, (await Shop.Catalog.SendAsync(patch)).StatusCode);
         await Poll.UntilAsync(async () => (await Shop.SearchIdsAsync(Q(sku))).Count == 0, "the draft hidden", TimeSpan.FromSeconds(2));
     }

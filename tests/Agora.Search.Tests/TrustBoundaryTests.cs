@@ -7,6 +7,7 @@ namespace Agora.Search.Tests;
 /// <summary>Rebuilding the index is staff's: role <c>admin</c> AND scope <c>admin:ops</c>, never one of them alone.</summary>
 public sealed class TrustBoundaryTests(TrustBoundaryTests.Fixture fixture) : IClassFixture<TrustBoundaryTests.Fixture>
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit disposes a fixture through IAsyncLifetime.DisposeAsync, which disposes the app.")]
     public sealed class Fixture : IAsyncLifetime
     {
         private ServiceApp<Program> _app = null!;
@@ -18,8 +19,8 @@ public sealed class TrustBoundaryTests(TrustBoundaryTests.Fixture fixture) : ICl
         public async Task InitializeAsync()
         {
             Identity = await TestIdentity.StartAsync();
-            _app = new ServiceApp<Program>("search", AgoraMode.Embedded)
-                .With("Agora:Auth:Authority", Identity.Issuer)
+            _app = new ServiceApp<Program>("search", AgoraMode.Embedded);
+            _app.With("Agora:Auth:Authority", Identity.Issuer)
                 .With("Search:BuildOnStart", "false");
             Client = _app.CreateClient();
         }
@@ -40,7 +41,7 @@ public sealed class TrustBoundaryTests(TrustBoundaryTests.Fixture fixture) : ICl
         var token = who == "admin role only"
             ? fixture.Identity.Token().Subject("usr_admin").Claim("client_id", "agora-partner").Roles("admin").Scope("read:orders").Build()
             : fixture.Identity.CustomerToken("usr_customer", "openid admin:ops");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/search/rebuild");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/search/rebuild");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         await (await fixture.Client.SendAsync(request)).AssertErrorAsync(403, "FORBIDDEN");
     }

@@ -42,7 +42,7 @@ public abstract partial class ShippingBehaviour(ShippingFixture fixture)
     private async Task<HttpResponseMessage> CallbackAsync(object body, string secret = ShippingApp.Secret, long? timestamp = null, Action<HttpRequestMessage>? tweak = null)
     {
         var raw = Encoding.UTF8.GetBytes(await Json.Of(body).ReadAsStringAsync());
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/carrier-callbacks") { Content = new ByteArrayContent(raw) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/carrier-callbacks") { Content = new ByteArrayContent(raw) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(CarrierSignature.HeaderName, CarrierSignature.Header(secret, timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), raw));
         tweak?.Invoke(request);

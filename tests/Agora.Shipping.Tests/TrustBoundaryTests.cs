@@ -11,11 +11,11 @@ namespace Agora.Shipping.Tests;
 /// </summary>
 public sealed class TrustBoundaryTests(EmbeddedShippingFixture fixture) : IClassFixture<EmbeddedShippingFixture>
 {
-    private Task<HttpResponseMessage> GetAsync(string url, string token)
+    private async Task<HttpResponseMessage> GetAsync(string url, string token)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return fixture.Client.SendAsync(request);
+        return await fixture.Client.SendAsync(request);
     }
 
     [Fact]

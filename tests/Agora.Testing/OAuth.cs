@@ -40,10 +40,11 @@ public static partial class OAuth
         var page = await browser.GetStringAsync(login);
         var token = InputValue(page, "__RequestVerificationToken");
         var returnUrl = InputValue(page, "return_url");
-        var posted = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["return_url"] = returnUrl, ["email"] = email, ["password"] = password,
-        }));
+        });
+        var posted = await browser.PostAsync("/account/login", form);
         Expect(posted.StatusCode == HttpStatusCode.Redirect, $"the login form answered {(int)posted.StatusCode}, not a redirect");
 
         var back = await browser.GetAsync(posted.Headers.Location);
@@ -60,7 +61,8 @@ public static partial class OAuth
 
     public static async Task<(HttpStatusCode Status, JsonObject Body)> TokenAsync(HttpClient client, Dictionary<string, string> form)
     {
-        var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(form));
+        using var content = new FormUrlEncodedContent(form);
+        var response = await client.PostAsync("/connect/token", content);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 

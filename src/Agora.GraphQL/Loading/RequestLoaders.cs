@@ -48,10 +48,10 @@ internal sealed class RequestLoaders(CatalogBackend catalog, OrderingBackend ord
     {
         lock (_lock)
         {
-            return Shared.AwaitAsync(_categories ??= Fetch());
+            return Shared.AwaitAsync(_categories ??= FetchAsync());
         }
 
-        async Task<IReadOnlyDictionary<string, CategoryModel>> Fetch() =>
+        async Task<IReadOnlyDictionary<string, CategoryModel>> FetchAsync() =>
             (await catalog.ListCategoriesAsync(ct)).ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
 }

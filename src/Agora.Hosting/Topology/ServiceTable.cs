@@ -70,7 +70,7 @@ public static class ServiceTable
         };
     }
 
-    private static IReadOnlyList<AgoraService> Load()
+    private static List<AgoraService> Load()
     {
         using var stream = typeof(ServiceTable).Assembly.GetManifestResourceStream("Agora.Hosting.Topology.services.json")
                            ?? throw new InvalidOperationException("services.json is not embedded in Agora.Contracts.");

@@ -5,6 +5,8 @@ namespace Agora.DevInbox;
 /// <summary>One caught message: an email received over SMTP, or an SMS or push the shop posted to a webhook.</summary>
 /// <param name="Id">Sequential id (<c>1</c>, <c>2</c>, …) in arrival order.</param>
 /// <param name="Channel"><c>email</c>, <c>sms</c> or <c>push</c>.</param>
+/// <param name="ReceivedAt">When the inbox caught it.</param>
+/// <param name="From">Email: the envelope sender, if any.</param>
 /// <param name="To">Email: the envelope recipients; SMS and push: the customer id from the payload.</param>
 /// <param name="Subject">Email subject or push title.</param>
 /// <param name="Text">The plain-text body (email: the text part, else the HTML part's text).</param>

@@ -37,14 +37,14 @@ public sealed class PspLedger
     private readonly List<Refund> _refunds = [];
     private readonly Dictionary<string, (string Fingerprint, PspReply Reply)> _keys = new(StringComparer.Ordinal);
     private readonly List<JournalEntry> _changes = [];
-    private readonly PspControl control;
-    private readonly TimeProvider clock;
+    private readonly PspControl _control;
+    private readonly TimeProvider _clock;
     private readonly PspJournal _journal;
 
     public PspLedger(PspControl control, TimeProvider clock, PspJournal journal)
     {
-        this.control = control;
-        this.clock = clock;
+        _control = control;
+        _clock = clock;
         _journal = journal;
         foreach (var entry in journal.Entries)
         {
@@ -110,7 +110,7 @@ public sealed class PspLedger
 
     public PspReply Authorize(decimal amount, string currency, string reference, string customer)
     {
-        if (control.Declines(customer))
+        if (_control.Declines(customer))
         {
             return Errors.Of(402, "card_error", "card_declined", "Your card was declined.");
         }
@@ -122,7 +122,7 @@ public sealed class PspLedger
             Currency = currency,
             Reference = reference,
             Customer = customer,
-            Created = clock.GetUtcNow(),
+            Created = _clock.GetUtcNow(),
         };
         _authorizations.Add(authorization.Id, authorization);
         Changed(authorization);
@@ -189,7 +189,7 @@ public sealed class PspLedger
                 $"Refund amount must be positive and at most {Format(a.AmountCaptured - a.AmountRefunded)}.");
         }
 
-        var refund = new Refund("re_" + Guid.CreateVersion7().ToString("N"), a.Id, value, a.Currency, clock.GetUtcNow());
+        var refund = new Refund("re_" + Guid.CreateVersion7().ToString("N"), a.Id, value, a.Currency, _clock.GetUtcNow());
         _refunds.Add(refund);
         a.AmountRefunded += value;
         _changes.Add(new JournalEntry(Refund: refund));

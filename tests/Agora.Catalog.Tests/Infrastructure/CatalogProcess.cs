@@ -9,6 +9,7 @@ namespace Agora.Catalog.Tests.Infrastructure;
 /// Catalog as a real process on real Kestrel ports (HTTP/1.1 and h2c gRPC), embedded mode, its stdout captured:
 /// what an operator runs, for the things TestServer cannot show (JSON log lines, Kestrel limits, HTTP/2).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit disposes a fixture through IAsyncLifetime.DisposeAsync, which stops and disposes the process.")]
 public sealed class CatalogProcess : IAsyncLifetime
 {
     private readonly Process _process;

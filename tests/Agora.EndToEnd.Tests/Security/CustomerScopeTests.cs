@@ -11,14 +11,21 @@ namespace Agora.EndToEnd.Tests.Security;
 /// for a staff scope, and tries to reprice a product through the gateway. The scope is not granted, and the gateway's
 /// Catalog refuses the change.
 /// </summary>
-public abstract class CustomerScopeTests(AppHostFixture fixture)
+public abstract class CustomerScopeTests(AppHostFixture fixture) : IDisposable
 {
     private readonly HttpClient _gateway = new() { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+
+    public void Dispose()
+    {
+        _gateway.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task Customer_cannot_mint_write_catalog_and_cannot_reprice_a_product_through_the_gateway()
     {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
+        using var browser = new HttpClient(handler)
         {
             BaseAddress = fixture.App.GetEndpoint("identity", "http"),
         };

@@ -18,6 +18,7 @@ public abstract class EdgeTests(AppHostFixture fixture)
     /// A client whose connections come from another loopback address (127.0.0.x), so what it spends of a per-address
     /// limit is not what the other tests (from 127.0.0.1) have.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
     private HttpClient From(string localAddress) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (context, cancellationToken) =>

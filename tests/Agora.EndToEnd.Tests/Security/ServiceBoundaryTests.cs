@@ -10,9 +10,15 @@ namespace Agora.EndToEnd.Tests.Security;
 /// issued. A customer's token cannot act as staff or as a service whatever scopes it carries, the admin role alone is
 /// not staff, and products that are not for sale yet are not anyone's to read.
 /// </summary>
-public abstract class ServiceBoundaryTests(AppHostFixture fixture)
+public abstract class ServiceBoundaryTests(AppHostFixture fixture) : IDisposable
 {
     private readonly HttpClient _gateway = new() { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+
+    public void Dispose()
+    {
+        _gateway.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>The demo customer, asking the shop front for staff scopes (what item 1 of the attack did).</summary>
     private Task<ShopClient> CustomerAsking(string scope) =>
@@ -110,10 +116,11 @@ public abstract class ServiceBoundaryTests(AppHostFixture fixture)
     public async Task Anonymous_cannot_read_a_draft_product_through_the_gateway_404()
     {
         // A catalogue service (client credentials with write:catalog) sees the drafts; anonymous callers do not.
-        using var tokenResponse = await _gateway.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret", ["scope"] = "write:catalog",
-        }));
+        });
+        using var tokenResponse = await _gateway.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
         var tokenText = await tokenResponse.Content.ReadAsStringAsync();
         Assert.True(tokenResponse.StatusCode == HttpStatusCode.OK, tokenText);
         var service = (string)JsonNode.Parse(tokenText)!["access_token"]!;

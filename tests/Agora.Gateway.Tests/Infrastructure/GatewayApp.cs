@@ -170,6 +170,7 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
     /// A plain HTTP client for the gateway (no cookies, no redirects). The gateway runs in this process, so its telemetry
     /// listens to this client too: no propagator here, or the client would add its own traceparent to the one a test sets.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
     public HttpClient NewClient() =>
         new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ActivityHeadersPropagator = null }) { BaseAddress = Address };
 

@@ -45,18 +45,19 @@ public abstract class ShopFixture(AgoraMode mode) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Identity = new ServiceApp<IdentityProgram>("identity", Mode)
-            .With("Identity:Issuer", Issuer)
+        Identity = new ServiceApp<IdentityProgram>("identity", Mode);
+        Identity.With("Identity:Issuer", Issuer)
             .With("environment", "Development") // the demo accounts exist in Development only
             .With("Identity:PasswordHasher:IterationCount", "100000");
         _ = Identity.Server;
 
-        Catalog = new ServiceApp<CatalogProgram>("catalog", Mode).With("Agora:Auth:Authority", Issuer).With("Catalog:ExpirySweepInterval", "01:00:00");
+        Catalog = new ServiceApp<CatalogProgram>("catalog", Mode);
+        Catalog.With("Agora:Auth:Authority", Issuer).With("Catalog:ExpirySweepInterval", "01:00:00");
         Catalog.WithServices(TrustIdentity);
         _ = Catalog.Server;
 
-        Ordering = new ServiceApp<OrderingProgram>("ordering", Mode)
-            .With("Agora:Auth:Authority", Issuer)
+        Ordering = new ServiceApp<OrderingProgram>("ordering", Mode);
+        Ordering.With("Agora:Auth:Authority", Issuer)
             .With("Agora:Services:catalog:Grpc", "http://catalog.test")
             .With("Logging:LogLevel:Default", "Warning");
         Ordering.WithServices(TrustIdentity);

@@ -39,6 +39,7 @@ public sealed class NotificationApp : ServiceApp<Program>
     /// <summary>Ordering's stand-in: publishes order events to Notification.</summary>
     public MessageProbe Probe { get; }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The listener is handed to the app, which disposes it; a failed start disposes it in the catch.")]
     public static async Task<NotificationApp> StartAsync(AgoraMode mode)
     {
         var smtp = new SmtpSink(TestServers.FreePort());

@@ -15,7 +15,7 @@ namespace Agora.Payment.Tests.Ledger;
 /// the rules run without a database or a broker. What the ledger reads from the database (finding a payment, the
 /// placeholder for an order without one, <see cref="PaymentLedger.ReleaseAsync"/>) is covered by the service tests.
 /// </summary>
-public sealed class PaymentLedgerTests
+public sealed class PaymentLedgerTests : IDisposable
 {
     private const long Amount = 50_000;
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
@@ -24,14 +24,17 @@ public sealed class PaymentLedgerTests
     private readonly IMessageBus _bus;
     private readonly RecordingBus _record;
     private readonly PaymentLedger _ledger;
+    private readonly PaymentDbContext _db;
 
     public PaymentLedgerTests()
     {
         (_bus, _record) = RecordingBus.Create();
         // Never opened: ApplyAsync works on the entity it is given.
-        var db = new PaymentDbContext(new DbContextOptionsBuilder<PaymentDbContext>().Options);
-        _ledger = new PaymentLedger(db, _bus, _clock, new PaymentOptions(), NullLogger.Instance);
+        _db = new PaymentDbContext(new DbContextOptionsBuilder<PaymentDbContext>().Options);
+        _ledger = new PaymentLedger(_db, _bus, _clock, new PaymentOptions(), NullLogger.Instance);
     }
+
+    public void Dispose() => _db.Dispose();
 
     /// <summary>A payment in <paramref name="status"/> with operations given as "authorize:succeeded capture:pending".</summary>
     private static PaymentRecord Payment(PaymentStatus status, string operations, string? hold = "auth_1")

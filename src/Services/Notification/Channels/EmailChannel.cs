@@ -24,7 +24,7 @@ public sealed class EmailChannel(IOptionsMonitor<NotificationOptions> options) :
         }
 
         to.Name = TemplateText.OneLine(notification.CustomerName);
-        var message = new MimeMessage();
+        using var message = new MimeMessage();
         message.From.Add(new MailboxAddress(o.FromName, o.From));
         message.To.Add(to);
         message.Subject = TemplateText.OneLine(notification.Subject ?? "");

@@ -2,6 +2,15 @@ namespace Agora.Notification.Channels;
 
 /// <summary>One rendered notification, ready for its channel.</summary>
 /// <param name="DeliveryId">The delivery log row (<c>ntf_…</c>); providers get it as an idempotency key.</param>
+/// <param name="EventType">The order event the notification tells of.</param>
+/// <param name="Channel">Email, SMS or push.</param>
+/// <param name="CustomerId">The customer it is for.</param>
+/// <param name="CustomerName">The customer's name (empty when unknown).</param>
+/// <param name="OrderId">The order it is about.</param>
+/// <param name="Recipient">Email: the email address; SMS and push: the customer id (the provider knows the number or device).</param>
+/// <param name="Locale">The locale of the template that was rendered.</param>
+/// <param name="Subject">The rendered subject (email) or title (push), if the template has one.</param>
+/// <param name="Body">The rendered body: HTML for email, plain text otherwise.</param>
 public sealed record OutgoingNotification(
     string DeliveryId,
     NotificationEvent EventType,

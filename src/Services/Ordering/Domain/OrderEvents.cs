@@ -64,7 +64,11 @@ public static class OrderEvent
     /// Payment answered an authorization or a capture for another amount or currency than the order's total: the
     /// answer is recorded (what is held or taken must be given back) and the saga compensates.
     /// </summary>
+    /// <param name="At">When the answer was recorded.</param>
+    /// <param name="PaymentId">Payment's id for the authorization or capture.</param>
     /// <param name="Operation"><c>authorize</c> or <c>capture</c>.</param>
+    /// <param name="Amount">The amount Payment answered with, in major units (the order's total is in the same units).</param>
+    /// <param name="Currency">The currency Payment answered with (empty if it named none).</param>
     public sealed record PaymentAmountMismatch(DateTimeOffset At, string PaymentId, string Operation, decimal Amount, string Currency) : IOrderEvent;
 
     /// <summary>

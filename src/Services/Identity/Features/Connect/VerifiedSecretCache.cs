@@ -16,7 +16,7 @@ namespace Agora.Identity.Features.Connect;
 /// What is remembered is an HMAC, under a key that exists only in this process's memory, of the application id, the
 /// stored hash and the presented secret — never the secret. Because the stored hash is part of it, changing a
 /// client's secret ends the reuse at once; failures are never remembered, so guessing still costs a full PBKDF2 per
-/// guess. Entries expire after <see cref="Lifetime"/> and the cache is bounded.
+/// guess. Entries expire after <see cref="VerifiedSecretCache.Lifetime"/> and the cache is bounded.
 /// </remarks>
 internal sealed class CachingApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,

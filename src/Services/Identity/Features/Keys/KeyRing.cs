@@ -143,10 +143,20 @@ internal sealed partial class KeyRing(
         return requiresMigration || wasRevoked;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "Ownership passes to the returned key, which OpenIddict signs and validates with for as long as the options hold it.")]
     internal RsaSecurityKey ToSecurityKey(SigningKey key)
     {
         var rsa = RSA.Create();
-        rsa.ImportFromPem(Unprotect(key));
+        try
+        {
+            rsa.ImportFromPem(Unprotect(key));
+        }
+        catch
+        {
+            rsa.Dispose();
+            throw;
+        }
+
         return new RsaSecurityKey(rsa) { KeyId = key.Id };
     }
 

@@ -52,7 +52,7 @@ internal static class FindOrderByIdempotencyKey
         var orderIds = keys.Select(k => k.OrderId);
         var rows = await db.Summaries.AsNoTracking().Where(s => orderIds.Contains(s.OrderId))
             .OrderByDescending(s => s.PlacedAt).ThenByDescending(s => s.OrderId).Take(Paging.MaxPerPage).ToListAsync(ct);
-        IReadOnlyList<OrderSummaryDto> page = rows.Select(OrderProjection.Summary).ToList();
+        var page = rows.Select(OrderProjection.Summary).ToList();
         return ApiResults.Page(page, Paging.Info(Paging.MaxPerPage, page.Count, null));
     }
 }

@@ -53,6 +53,6 @@ public static class OrderSagaHandler
     public static Task Handle(OrderStepTimedOut m, OrderProcessor p, IOptions<SagaOptions> options, CancellationToken ct) =>
         p.ApplyAsync(m.OrderId, order => OrderSaga.TimedOut(order, m, options.Value, p.Now), ct);
 
-    private static Task Answer(string orderId, object answer, OrderProcessor p, CancellationToken ct) =>
+    private static Task<OrderState?> Answer(string orderId, object answer, OrderProcessor p, CancellationToken ct) =>
         p.ApplyAsync(orderId, order => OrderSaga.Decide(order, answer, p.Now), ct);
 }

@@ -20,5 +20,5 @@ public static class CatalogEventsHandler
 
     public static Task Handle(ProductDeleted e, ProductIndex index, CancellationToken ct) => ApplyAsync(e, index, ct);
 
-    private static Task ApplyAsync(IIntegrationEvent e, ProductIndex index, CancellationToken ct) => index.ApplyAsync(e, ct);
+    private static Task<bool> ApplyAsync(IIntegrationEvent e, ProductIndex index, CancellationToken ct) => index.ApplyAsync(e, ct);
 }

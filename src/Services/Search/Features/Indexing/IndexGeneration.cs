@@ -48,6 +48,7 @@ internal sealed class IndexGeneration : IDisposable
 
     private static readonly ISet<string> MappedExtensions = new HashSet<string>(StringComparer.Ordinal) { "dvd", "dvm" };
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The file-switch directory closes both directories it is given (doClose); the generation returned owns it and the writer, and disposes them.")]
     public static IndexGeneration Open(string path, ProductAnalyzer analyzer)
     {
         System.IO.Directory.CreateDirectory(path);

@@ -17,6 +17,7 @@ internal sealed class ProductAnalyzer : Analyzer
 {
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "Each filter owns the stream it wraps, and Lucene's TokenStreamComponents own the chain; the analyzer disposes them.")]
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var source = new StandardTokenizer(Version, reader) { MaxTokenLength = 64 };
