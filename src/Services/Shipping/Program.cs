@@ -4,11 +4,9 @@ using Agora.Shipping.Features.Shipments;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("shipping");
+builder.AddAgoraService<ShippingDbContext>("shipping");
 BrokerReconnectLog.AddTo(builder); // a RabbitMQ restart is one Warning, not an Error per message
 builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<ShippingDbContext>();
-builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddShipping();
 
 var app = builder.Build();

@@ -3,7 +3,6 @@ using Agora.Identity.Features.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Account;
 

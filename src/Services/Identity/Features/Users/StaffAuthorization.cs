@@ -1,8 +1,6 @@
 using Agora.Identity.Features.Connect;
 using Microsoft.AspNetCore.Authorization;
-using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Users;
 
@@ -21,8 +19,8 @@ internal static class StaffAuthorization
         builder.AddPolicy(Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
             // The role in the token (only first-party clients granted the roles scope carry it) AND in the account now.
-            .RequireClaim("roles", UsersAuthorization.AdminRole)
-            .RequireAssertion(c => c.User.HasScope(ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
+            .RequireClaim("roles", AgoraRoles.Admin)
+            .RequireAssertion(c => c.User.HasScope(AgoraScopes.AdminOps) && Caller.IsUserToken(c.User))
             .AddRequirements(new StaffRoleRequirement()));
 }
 
@@ -38,7 +36,7 @@ internal sealed class StaffRoleRequirement : AuthorizationHandler<StaffRoleRequi
 
         var db = http.RequestServices.GetRequiredService<IdentityDbContext>();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == subject && u.Status == UserStatus.Active, http.RequestAborted);
-        if (user is not null && user.RoleList.Contains(UsersAuthorization.AdminRole))
+        if (user is not null && user.RoleList.Contains(AgoraRoles.Admin))
         {
             context.Succeed(requirement);
         }

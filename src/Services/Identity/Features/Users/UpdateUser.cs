@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
-using OpenIddict.Abstractions;
 
 namespace Agora.Identity.Features.Users;
 
@@ -176,7 +175,7 @@ internal static partial class UpdateUser
         UserValidation.Email(input.Email, v);
         UserValidation.Locale(input.Locale, v);
         v.Require(input.Status is null || Enum.IsDefined(input.Status.Value), "status", "One of active, suspended.");
-        if (change.Self && change.RolesChange && !change.Roles!.Contains(UsersAuthorization.AdminRole))
+        if (change.Self && change.RolesChange && !change.Roles!.Contains(AgoraRoles.Admin))
         {
             v.Add("roles", "An administrator cannot remove their own admin role; another administrator must.");
         }
