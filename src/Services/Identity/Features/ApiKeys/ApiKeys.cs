@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Agora.Identity.Features.Users;
-using OpenIddict.Validation.AspNetCore;
 
 namespace Agora.Identity.Features.ApiKeys;
 
@@ -31,10 +30,8 @@ internal static class ApiKeys
         builder.Services.AddAuthorizationBuilder()
             // Any bearer token of this server; the admin role is then read from the database (as for users), so a
             // revoked role stops at once and a service token is never an administrator.
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(AgoraScopes.AdminOps)))
-            .AddPolicy(VerifyPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser()
+            .AddPolicy(AdminPolicy, p => p.RequireIdentityToken().RequireAssertion(c => c.User.HasScope(AgoraScopes.AdminOps)))
+            .AddPolicy(VerifyPolicy, p => p.RequireIdentityToken()
                 .RequireAssertion(c => !Caller.IsUserToken(c.User) && c.User.HasScope(AgoraScopes.VerifyApiKeys)));
         return builder;
     }

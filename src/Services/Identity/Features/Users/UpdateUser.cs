@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
 
@@ -57,17 +56,7 @@ internal static partial class UpdateUser
             return (null, v.ToError());
         }
 
-        var current = JsonSerializer.SerializeToNode(
-            new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList), json)!.AsObject();
-        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
-        try
-        {
-            return (merged.Deserialize<UserInput>(json), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
-        }
+        return MergePatch.Apply(new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList), patch, json);
     }
 
     private static async Task<Results<ApiOk<UserDto>, ApiError>> ApplyAsync(

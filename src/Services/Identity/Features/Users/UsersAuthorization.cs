@@ -1,5 +1,3 @@
-using OpenIddict.Validation.AspNetCore;
-
 namespace Agora.Identity.Features.Users;
 
 /// <summary>
@@ -27,20 +25,10 @@ internal static class UsersAuthorization
     public static IHostApplicationBuilder AddUsersAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ReadPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(AgoraScopes.ReadUsers)))
-            .AddPolicy(WritePolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(AgoraScopes.WriteUsers)))
-            .AddPolicy(ServicePolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => !Caller.IsUserToken(c.User)))
-            // The shared dead-letter admin API (MapDefaultEndpoints): staff by this server's own access tokens, as the
-            // signing-keys admin API; the default policy would ask for the JwtBearer scheme, which Identity has not.
-            .AddPolicy(DeadLetterAdminApi.Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser()
-                .RequireClaim("roles", AgoraRoles.Admin)
-                .RequireAssertion(c => c.User.HasScope(AgoraScopes.AdminOps) && Caller.IsUserToken(c.User))
-                .AddRequirements(new StaffRoleRequirement()))
-            .AddStaffPolicy();
+            .AddPolicy(ReadPolicy, p => p.RequireIdentityToken().RequireAssertion(c => c.User.HasScope(AgoraScopes.ReadUsers)))
+            .AddPolicy(WritePolicy, p => p.RequireIdentityToken().RequireAssertion(c => c.User.HasScope(AgoraScopes.WriteUsers)))
+            .AddPolicy(ServicePolicy, p => p.RequireIdentityToken().RequireAssertion(c => !Caller.IsUserToken(c.User)))
+            .AddStaffPolicies();
         return builder;
     }
 }
