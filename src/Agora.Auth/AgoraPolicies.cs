@@ -28,14 +28,42 @@ public static class AgoraRoles
 {
     /// <summary>Shop staff. On its own a role opens nothing: staff endpoints want it together with a staff scope.</summary>
     public const string Admin = "admin";
+
+    /// <summary>A shopper: every account has it (Identity gives it at registration).</summary>
+    public const string Customer = "customer";
 }
 
 /// <summary>
-/// The staff and service scopes the services check. Identity issues a staff scope only to a user whose roles allow it
-/// (or to a confidential client allowed it), never to a public client; a service still asks for the role as well.
+/// Every API scope, named once: Identity issues them (its table of who may hold which) and the services check them.
+/// Identity issues a staff scope only to a user whose roles allow it (or to a confidential client allowed it), never to
+/// a public client; a service still asks for the role as well.
 /// </summary>
 public static class AgoraScopes
 {
+    /// <summary>Read one's own account and addresses (a service: any user's).</summary>
+    public const string ReadUsers = "read:users";
+
+    /// <summary>Change one's own account and addresses (a service: create users).</summary>
+    public const string WriteUsers = "write:users";
+
+    /// <summary>Read one's own orders.</summary>
+    public const string ReadOrders = "read:orders";
+
+    /// <summary>Place and cancel one's own orders.</summary>
+    public const string WriteOrders = "write:orders";
+
+    /// <summary>Read the catalogue. Catalog's reads are anonymous; Identity issues the scope to clients that ask for it.</summary>
+    public const string ReadCatalog = "read:catalog";
+
+    /// <summary>Read one's own payments.</summary>
+    public const string ReadPayments = "read:payments";
+
+    /// <summary>Read one's own shipments.</summary>
+    public const string ReadShipments = "read:shipments";
+
+    /// <summary>Read one's own notifications.</summary>
+    public const string ReadNotifications = "read:notifications";
+
     /// <summary>Change products and set stock levels.</summary>
     public const string WriteCatalog = "write:catalog";
 

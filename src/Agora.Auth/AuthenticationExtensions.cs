@@ -34,16 +34,13 @@ public static class AuthenticationExtensions
         // configuration manager a thread-pool thread polling twice a second. Refreshes stay throttled either way.
         AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
 
-        builder.Services.AddOptions<AgoraAuthOptions>()
-            .Bind(builder.Configuration.GetSection(AgoraAuthOptions.SectionName))
-            .ValidateDataAnnotations()
+        builder.Services.AddValidatedOptions<AgoraAuthOptions>(AgoraAuthOptions.SectionName)
             .Validate(o => IsHttpUrl(o.Authority) && (string.IsNullOrEmpty(o.MetadataAddress) || IsHttpUrl(o.MetadataAddress)),
                 "Agora:Auth:Authority (and MetadataAddress, if set) must be absolute http(s) URLs.")
             .Validate<IHostEnvironment>((o, env) => !RequiresHttps(o, env) || (IsHttps(o.Authority) && (string.IsNullOrEmpty(o.MetadataAddress) || IsHttps(o.MetadataAddress))),
                 "Agora:Auth:Authority must use https: keys fetched over plain HTTP across a network can be swapped. "
                 + "Plain HTTP is accepted for a loopback authority and in Development/Testing; behind a mesh that encrypts "
-                + "the hop, set Agora:Auth:RequireHttpsMetadata=false.")
-            .ValidateOnStart();
+                + "the hop, set Agora:Auth:RequireHttpsMetadata=false.");
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureAgoraJwtBearer>();

@@ -7,6 +7,7 @@ using Agora.Gateway.Features.Routing;
 using Agora.Gateway.Features.Security;
 using Agora.Gateway.RateLimiting;
 using Agora.GraphQL;
+using Agora.Hosting;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -27,10 +28,7 @@ internal static class GatewayExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAgoraGateway(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
         builder.AddEdgeAuthentication();
         TopologyClusters.AddTo(builder.Configuration);
 

@@ -1,3 +1,4 @@
+using Agora.Auth;
 using System.ComponentModel.DataAnnotations;
 
 namespace Agora.Gateway;
@@ -50,11 +51,11 @@ public sealed class ManagementOptions
 {
     /// <summary>The role staff hold. Default <c>admin</c>.</summary>
     [Required]
-    public string StaffRole { get; set; } = "admin";
+    public string StaffRole { get; set; } = AgoraRoles.Admin;
 
     /// <summary>The scope staff's token must carry as well (role and scope, not either). Default <c>admin:ops</c>.</summary>
     [Required]
-    public string StaffScope { get; set; } = "admin:ops";
+    public string StaffScope { get; set; } = AgoraScopes.AdminOps;
 
     /// <summary>
     /// A local port for scrapers and probes inside the cluster (bind it with a Kestrel endpoint, e.g.

@@ -63,6 +63,9 @@ public static class ErrorCodes
     public const string InternalError = "INTERNAL_ERROR";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 
+    /// <summary>503 caused by something the service depends on, not by the service itself (<see cref="DependencyFailure"/>).</summary>
+    public const string DependencyUnavailable = "DEPENDENCY_UNAVAILABLE";
+
     /// <summary>The default code and message for a bare status code.</summary>
     public static (string Code, string Message) ForStatus(int status) => status switch
     {

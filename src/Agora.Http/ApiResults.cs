@@ -65,6 +65,10 @@ public static class ApiResults
         return context.Response.WriteAsJsonAsync(new ApiEnvelope<T>(value, Meta(context), pagination), Json(context));
     }
 
+    /// <summary>Describes a success response of <paramref name="status"/> with the envelope of <typeparamref name="T"/> (OpenAPI).</summary>
+    internal static void DescribeEnvelope<T>(EndpointBuilder builder, int status) where T : notnull =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ApiEnvelope<T>), ["application/json"]));
+
     internal static Task WriteErrorAsync(HttpContext context, int status, string code, string message, IReadOnlyList<FieldError>? details)
     {
         context.Response.StatusCode = status;
@@ -100,51 +104,26 @@ public sealed class ApiOk<T>(T value, PaginationInfo? pagination, string? etag)
     /// <inheritdoc />
     [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ApiEnvelope<T>), ["application/json"]));
+        ApiResults.DescribeEnvelope<T>(builder, StatusCodes.Status200OK);
 }
 
-/// <summary>201 Created with <c>Location</c> and the success envelope.</summary>
-public sealed class ApiCreated<T>(string location, T value, string? etag)
-    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
+/// <summary>
+/// A success that points elsewhere: <c>Location</c> and the success envelope. One body for the two statuses that carry
+/// a location, <see cref="ApiCreated{T}"/> and <see cref="ApiAccepted{T}"/>; each names its status for the OpenAPI
+/// description, which is read from the type.
+/// </summary>
+public abstract class ApiLocated<T>(int status, string location, T value, string? etag)
+    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>
     where T : notnull
 {
-    /// <summary>The new resource's URI.</summary>
-    public string Location { get; } = location;
-
-    /// <summary>The created resource.</summary>
-    public T Value { get; } = value;
-
-    /// <inheritdoc />
-    public int? StatusCode => StatusCodes.Status201Created;
-
-    object? IValueHttpResult.Value => Value;
-
-    /// <inheritdoc />
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        httpContext.Response.Headers.Location = Location;
-        return ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status201Created, Value, null, etag);
-    }
-
-    /// <inheritdoc />
-    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(ApiEnvelope<T>), ["application/json"]));
-}
-
-/// <summary>202 Accepted: the request started work that finishes later; <c>Location</c> is where to watch it.</summary>
-public sealed class ApiAccepted<T>(string location, T value)
-    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
-    where T : notnull
-{
-    /// <summary>Where the outcome can be read.</summary>
+    /// <summary>The new resource's URI (201), or where the outcome can be read (202).</summary>
     public string Location { get; } = location;
 
     /// <summary>The resource as it is now.</summary>
     public T Value { get; } = value;
 
     /// <inheritdoc />
-    public int? StatusCode => StatusCodes.Status202Accepted;
+    public int? StatusCode => status;
 
     object? IValueHttpResult.Value => Value;
 
@@ -152,13 +131,30 @@ public sealed class ApiAccepted<T>(string location, T value)
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.Headers.Location = Location;
-        return ApiResults.WriteEnvelopeAsync(httpContext, StatusCodes.Status202Accepted, Value, null, null);
+        return ApiResults.WriteEnvelopeAsync(httpContext, status, Value, null, etag);
     }
+}
 
+/// <summary>201 Created with <c>Location</c>, the created resource and its ETag.</summary>
+public sealed class ApiCreated<T>(string location, T value, string? etag)
+    : ApiLocated<T>(StatusCodes.Status201Created, location, value, etag), IEndpointMetadataProvider
+    where T : notnull
+{
     /// <inheritdoc />
     [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(ApiEnvelope<T>), ["application/json"]));
+        ApiResults.DescribeEnvelope<T>(builder, StatusCodes.Status201Created);
+}
+
+/// <summary>202 Accepted: the request started work that finishes later; <c>Location</c> is where to watch it.</summary>
+public sealed class ApiAccepted<T>(string location, T value)
+    : ApiLocated<T>(StatusCodes.Status202Accepted, location, value, null), IEndpointMetadataProvider
+    where T : notnull
+{
+    /// <inheritdoc />
+    [SuppressMessage("Design", "CA1000:Do not declare static members on generic types", Justification = "IEndpointMetadataProvider's static abstract member; ASP.NET Core calls it, not our code.")]
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        ApiResults.DescribeEnvelope<T>(builder, StatusCodes.Status202Accepted);
 }
 
 /// <summary>A failure in the error envelope.</summary>

@@ -39,16 +39,11 @@ public static class JsonInput
                         names.Push((new HashSet<string>(StringComparer.Ordinal), path = Child(names, path, property)));
                         property = null;
                         break;
-                    case JsonTokenType.EndObject:
-                        names.Pop();
-                        path = names.Count > 0 ? names.Peek().Path : "$";
-                        property = null;
-                        break;
                     case JsonTokenType.StartArray:
                         names.Push(([], path = Child(names, path, property) + "[]"));
                         property = null;
                         break;
-                    case JsonTokenType.EndArray:
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
                         names.Pop();
                         path = names.Count > 0 ? names.Peek().Path : "$";
                         property = null;

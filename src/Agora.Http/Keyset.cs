@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Text.Json.Serialization;
 
 namespace Agora.Http;
 
@@ -88,6 +89,32 @@ public static class Keyset
         return Paging.EncodeCursor(positionOf(rows[^1]));
     }
 
+    /// <summary>
+    /// Restricts a list of customer-owned rows (<paramref name="customerId"/> names the owner) to what the caller may
+    /// see: staff the customer <paramref name="requested"/> names, or everyone's when it names none; anyone else their
+    /// own (<paramref name="subject"/>, the token's <c>sub</c>), and nothing without a subject. Null when a caller who is
+    /// not staff names another customer: the endpoint answers 403.
+    /// </summary>
+    public static IQueryable<T>? OwnedBy<T>(this IQueryable<T> source, Expression<Func<T, string>> customerId, string subject,
+        bool staff, string? requested)
+    {
+        if (!staff && requested is { Length: > 0 } && requested != subject)
+        {
+            return null;
+        }
+
+        var customer = staff ? requested : subject;
+        if (string.IsNullOrEmpty(customer))
+        {
+            return staff ? source : source.Where(_ => false);
+        }
+
+        // Read through a holder so that EF Core sends the customer as a parameter, not as an SQL literal.
+        var holder = Expression.Constant(new Position<string>(customer, customer));
+        var owned = Expression.Equal(customerId.Body, Expression.Property(holder, nameof(Position<string>.Id)));
+        return source.Where(Expression.Lambda<Func<T, bool>>(owned, customerId.Parameters[0]));
+    }
+
     private static BinaryExpression Beyond(Expression value, Expression bound, bool descending)
     {
         if (value.Type == typeof(string))
@@ -106,4 +133,18 @@ public static class Keyset
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
+}
+
+/// <summary>
+/// The keyset position of the lists that page newest first by creation time: the last item's creation time, as ticks
+/// so that the cursor is exact to the tick, and its id.
+/// </summary>
+public sealed record CreatedPosition([property: JsonConverter(typeof(CursorTicksConverter))] long T, string Id)
+{
+    /// <summary>The position of a row created at <paramref name="createdAt"/>.</summary>
+    public static CreatedPosition Of(DateTime createdAt, string id) => new(createdAt.Ticks, id);
+
+    /// <summary>The position as <see cref="Keyset.OrderAfter{T, TKey}"/> takes it.</summary>
+    [JsonIgnore]
+    public (DateTime, string) At => (new DateTime(T, DateTimeKind.Utc), Id);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace Agora.Http;
@@ -25,6 +26,22 @@ public static class Preconditions
 
         var current = EntityTagHeaderValue.Parse(currentETag);
         return !tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: true));
+    }
+
+    /// <summary>
+    /// 304 Not Modified, with the current ETag, when <c>If-None-Match</c> names <paramref name="currentETag"/> (the
+    /// client's copy is current); otherwise null, and the endpoint answers the resource.
+    /// </summary>
+    public static StatusCodeHttpResult? NotModified(HttpRequest request, string currentETag)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IfNoneMatchHits(request, currentETag))
+        {
+            return null;
+        }
+
+        request.HttpContext.Response.Headers.ETag = currentETag;
+        return TypedResults.StatusCode(StatusCodes.Status304NotModified);
     }
 
     /// <summary>True when <c>If-None-Match</c> names the current tag: answer 304.</summary>

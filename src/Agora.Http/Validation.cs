@@ -40,6 +40,27 @@ public sealed class Validator
         return this;
     }
 
+    /// <summary>
+    /// An optional filter naming one of <typeparamref name="TEnum"/>'s values (any case; a number is refused, though
+    /// <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/> would take it): null when <paramref name="value"/> is
+    /// empty; otherwise the value, or <paramref name="message"/> recorded for <paramref name="field"/>.
+    /// </summary>
+    public TEnum? Enum<TEnum>(string? value, string field, string message) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (System.Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && !int.TryParse(value, out _))
+        {
+            return parsed;
+        }
+
+        Add(field, message);
+        return null;
+    }
+
     /// <summary>The 422 result.</summary>
     public ApiError ToError() => ApiResults.Validation(Errors);
 }

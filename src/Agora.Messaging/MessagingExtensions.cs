@@ -46,7 +46,7 @@ public static class MessagingExtensions
         var agora = builder.RequireAgoraService("AddAgoraMessaging");
         var service = agora.ServiceName;
         var messaging = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
-        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<MessagingOptions>(MessagingOptions.SectionName);
 
         var rabbit = agora.Mode == AgoraMode.Distributed ? RequireRabbit(builder.Configuration) : null;
 

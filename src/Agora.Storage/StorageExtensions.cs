@@ -120,8 +120,7 @@ public static partial class StorageExtensions
         builder.Services.RemoveAll<TContext>();
         builder.Services.AddDbContextPool<TContext>(_ => { });
 
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
-            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.SectionName);
         builder.Services.AddSingleton<DatabaseMigrator<TContext>>();
         builder.Services.AddSingleton<IDatabaseMigrator>(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseMigrator<TContext>>());

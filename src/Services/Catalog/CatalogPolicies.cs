@@ -29,21 +29,15 @@ internal static class CatalogPolicies
     /// </summary>
     public const string Reserve = "catalog:reserve";
 
-    /// <summary>Scope: change products and stock levels.</summary>
-    public const string WriteScope = AgoraScopes.WriteCatalog;
-
-    /// <summary>Scope: reserve, release and commit stock for orders; set stock levels.</summary>
-    public const string InventoryScope = AgoraScopes.WriteInventory;
-
     /// <summary>
     /// Whether the caller sees every product, drafts and discontinued ones included: staff or a service that may write
     /// the catalogue. Everyone else sees active products only, and a draft by id is 404.
     /// </summary>
     public static bool MaySeeAll(ClaimsPrincipal user) =>
-        user.IsStaff(WriteScope, InventoryScope, AgoraScopes.AdminOps) || user.IsService(WriteScope);
+        user.IsStaff(AgoraScopes.WriteCatalog, AgoraScopes.WriteInventory, AgoraScopes.AdminOps) || user.IsService(AgoraScopes.WriteCatalog);
 
     public static AuthorizationBuilder AddCatalogPolicies(this AuthorizationBuilder builder) => builder
-        .AddStaffOrServicePolicy(Write, WriteScope)
-        .AddStaffOrServicePolicy(Stock, InventoryScope, WriteScope)
-        .AddServicePolicy(Reserve, InventoryScope);
+        .AddStaffOrServicePolicy(Write, AgoraScopes.WriteCatalog)
+        .AddStaffOrServicePolicy(Stock, AgoraScopes.WriteInventory, AgoraScopes.WriteCatalog)
+        .AddServicePolicy(Reserve, AgoraScopes.WriteInventory);
 }

@@ -7,11 +7,8 @@ internal static class CatalogServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddCatalog(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CatalogOptions>()
-            .BindConfiguration(CatalogOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => Agora.Primitives.Currencies.IsSupported(o.Currency), "Catalog:Currency must be a supported ISO 4217 code.")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<CatalogOptions>(CatalogOptions.SectionName)
+            .Validate(o => Agora.Primitives.Currencies.IsSupported(o.Currency), "Catalog:Currency must be a supported ISO 4217 code.");
         builder.Services.AddSingleton<ProductCache>();
         builder.Services.AddSingleton<ProductListCache>();
         builder.Services.AddScoped<StockLedger>();

@@ -7,10 +7,8 @@ using Agora.Catalog.Features.Products.V2;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("catalog");
+builder.AddAgoraService<CatalogDbContext>("catalog");
 builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<CatalogDbContext>();
-builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddCatalog();
 
 var app = builder.Build();

@@ -18,13 +18,10 @@ public static class IdentityDefaults
     /// <summary>API scopes (guide §4.3 style: <c>action:resource</c>).</summary>
     public static readonly string[] ApiScopes =
     [
-        "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "write:catalog",
-        "write:inventory", "read:payments", "write:payments", "read:shipments", "write:shipments", "read:notifications",
-        ApiKeyVerifyScope,
+        AgoraScopes.ReadUsers, AgoraScopes.WriteUsers, AgoraScopes.ReadOrders, AgoraScopes.WriteOrders, AgoraScopes.ReadCatalog,
+        AgoraScopes.WriteCatalog, AgoraScopes.WriteInventory, AgoraScopes.ReadPayments, AgoraScopes.WritePayments,
+        AgoraScopes.ReadShipments, AgoraScopes.WriteShipments, AgoraScopes.ReadNotifications, AgoraScopes.VerifyApiKeys,
     ];
-
-    /// <summary>Lets a service (the gateway) check partner API keys: <c>POST /api/v1/api-keys/verify</c>.</summary>
-    public const string ApiKeyVerifyScope = "verify:api-keys";
 
     /// <summary>The login cookie's scheme.</summary>
     public const string LoginScheme = "agora-login";

@@ -13,10 +13,9 @@ internal static class IdentityServiceCollectionExtensions
     public static IHostApplicationBuilder AddIdentityService(this IHostApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopment();
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations()
+        builder.Services.AddValidatedOptions<IdentityOptions>(IdentityOptions.SectionName)
             .Validate(o => development || o.SeedDemoAccounts != true,
-                "Identity:SeedDemoAccounts=true: the demo accounts exist only in the Development environment (ASPNETCORE_ENVIRONMENT=Development).")
-            .ValidateOnStart();
+                "Identity:SeedDemoAccounts=true: the demo accounts exist only in the Development environment (ASPNETCORE_ENVIRONMENT=Development).");
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IdentityOptions>, ClientsValidator>();
         builder.Services.AddScoped<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddOptions<PasswordHasherOptions>()
@@ -26,11 +25,10 @@ internal static class IdentityServiceCollectionExtensions
                 $"{PasswordHashing.SectionName}: IdentityV3 with at least {PasswordHashing.MinIterationCount} iterations.")
             .ValidateOnStart();
         builder.Services.AddScoped<UserAccounts>();
-        builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations()
+        builder.Services.AddValidatedOptions<LoginThrottleOptions>(LoginThrottleOptions.SectionName)
             .Validate(o => o.AccountLockoutFailures > o.AccountFreeFailures && o.NetworkLockoutFailures > o.NetworkFreeFailures
                 && o.FirstDelay > TimeSpan.Zero && o.MaxDelay >= o.FirstDelay && o.LockoutDuration > TimeSpan.Zero && o.Window > TimeSpan.Zero,
-                $"{LoginThrottleOptions.SectionName}: lockout after more failures than the free ones; positive delays, lockout and window.")
-            .ValidateOnStart();
+                $"{LoginThrottleOptions.SectionName}: lockout after more failures than the free ones; positive delays, lockout and window.");
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);

@@ -9,9 +9,7 @@ using Agora.Identity.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("identity");
-var database = builder.AddAgoraDbContext<IdentityDbContext>();
-builder.AddAgoraMessaging(database, typeof(Program).Assembly);
+builder.AddAgoraService<IdentityDbContext>("identity");
 builder.AddIdentityService();
 
 var app = builder.Build();

@@ -13,12 +13,10 @@ internal static class NotificationPolicies
     public const string Read = "notifications:read";
     public const string Admin = "notifications:admin";
 
-    public const string ReadScope = "read:notifications";
-
     /// <summary>Staff acting as staff: they see every customer's notifications.</summary>
     public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(AgoraScopes.AdminOps);
 
     public static AuthorizationBuilder AddNotificationPolicies(this AuthorizationBuilder builder) => builder
-        .AddCustomerPolicy(Read, [ReadScope], staffScopes: [AgoraScopes.AdminOps])
+        .AddCustomerPolicy(Read, [AgoraScopes.ReadNotifications], staffScopes: [AgoraScopes.AdminOps])
         .AddStaffPolicy(Admin, AgoraScopes.AdminOps);
 }

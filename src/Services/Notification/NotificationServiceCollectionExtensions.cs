@@ -7,15 +7,12 @@ internal static partial class NotificationServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddNotification(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NotificationOptions>()
-            .BindConfiguration(NotificationOptions.SectionName)
-            .ValidateDataAnnotations()
+        builder.Services.AddValidatedOptions<NotificationOptions>(NotificationOptions.SectionName)
             .Validate(o => o.Channels.Keys.All(k => NotificationNames.TryParseEvent(k, out _))
                     && o.Channels.Values.All(v => v.All(c => NotificationNames.TryParseChannel(c, out _))),
                 "Notification:Channels maps event types (OrderConfirmed, …) to channels (email, sms, push).")
             .Validate(o => IsHttpUrlOrEmpty(o.Sms.WebhookUrl) && IsHttpUrlOrEmpty(o.Push.WebhookUrl),
-                "Notification:Sms:WebhookUrl and Notification:Push:WebhookUrl must be absolute http(s) URLs (or empty to disable).")
-            .ValidateOnStart();
+                "Notification:Sms:WebhookUrl and Notification:Push:WebhookUrl must be absolute http(s) URLs (or empty to disable).");
 
         builder.Services.AddSingleton<INotificationChannel, EmailChannel>();
         builder.Services.AddSingleton<INotificationChannel>(sp => new WebhookChannel(

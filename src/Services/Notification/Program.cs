@@ -4,10 +4,8 @@ using Agora.Notification.Features.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("notification");
+builder.AddAgoraService<NotificationDbContext>("notification");
 builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<NotificationDbContext>();
-builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddNotification();
 
 var app = builder.Build();

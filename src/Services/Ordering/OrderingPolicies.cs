@@ -14,14 +14,11 @@ internal static class OrderingPolicies
     public const string Write = "orders:write";
     public const string Admin = "orders:admin";
 
-    public const string ReadScope = "read:orders";
-    public const string WriteScope = "write:orders";
-
     /// <summary>Staff acting as staff: every customer's orders.</summary>
     public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(AgoraScopes.AdminOps);
 
     public static AuthorizationBuilder AddOrderingPolicies(this AuthorizationBuilder builder) => builder
-        .AddCustomerPolicy(Read, [ReadScope, WriteScope], staffScopes: [AgoraScopes.AdminOps])
-        .AddCustomerPolicy(Write, [WriteScope], staffScopes: [AgoraScopes.AdminOps])
+        .AddCustomerPolicy(Read, [AgoraScopes.ReadOrders, AgoraScopes.WriteOrders], staffScopes: [AgoraScopes.AdminOps])
+        .AddCustomerPolicy(Write, [AgoraScopes.WriteOrders], staffScopes: [AgoraScopes.AdminOps])
         .AddStaffPolicy(Admin, AgoraScopes.AdminOps);
 }

@@ -10,12 +10,11 @@ internal static class OrderingServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddOrdering(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SagaOptions>().BindConfiguration(SagaOptions.SectionName).ValidateDataAnnotations()
+        builder.Services.AddValidatedOptions<SagaOptions>(SagaOptions.SectionName)
             .Validate(o => o.StepTimeout > TimeSpan.Zero && o.PaymentDeadline > TimeSpan.Zero, "Ordering:Saga timeouts must be positive.")
-            .Validate(o => o.StockHold > o.PaymentDeadline, "Ordering:Saga:StockHold must outlast PaymentDeadline, or stock could return while an order waits for payment.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<PlacementOptions>().BindConfiguration(PlacementOptions.SectionName)
-            .Validate(o => o.PricingTimeout > TimeSpan.Zero, "Ordering:Placement:PricingTimeout must be positive.").ValidateOnStart();
+            .Validate(o => o.StockHold > o.PaymentDeadline, "Ordering:Saga:StockHold must outlast PaymentDeadline, or stock could return while an order waits for payment.");
+        builder.Services.AddValidatedOptions<PlacementOptions>(PlacementOptions.SectionName)
+            .Validate(o => o.PricingTimeout > TimeSpan.Zero, "Ordering:Placement:PricingTimeout must be positive.");
         builder.Services.AddScoped<OrderProcessor>();
         builder.Services.AddAgoraGrpcClient<CatalogService.CatalogServiceClient>(builder.Configuration, "catalog");
         builder.Services

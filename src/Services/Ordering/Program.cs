@@ -5,11 +5,9 @@ using Agora.Ordering.Features.Orders;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("ordering");
-builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<OrderingDbContext>();
 // The saga's step timers are durable local messages: a restart keeps them.
-builder.AddAgoraMessaging(database, typeof(Program).Assembly, o => o.LocalQueueFor<OrderStepTimedOut>().UseDurableInbox());
+builder.AddAgoraService<OrderingDbContext>("ordering", o => o.LocalQueueFor<OrderStepTimedOut>().UseDurableInbox());
+builder.AddAgoraAuthentication();
 builder.AddOrdering();
 
 var app = builder.Build();

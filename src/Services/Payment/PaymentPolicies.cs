@@ -20,14 +20,11 @@ internal static class PaymentPolicies
     /// <summary>gRPC GetPayment: service-only, a client-credentials token with <c>read:payments</c> or <c>write:payments</c>.</summary>
     public const string ServiceRead = "payments:service-read";
 
-    public const string ReadScope = "read:payments";
-    public const string WriteScope = AgoraScopes.WritePayments;
-
     /// <summary>Staff acting as staff: every customer's payments over REST.</summary>
-    public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(WriteScope, AgoraScopes.AdminOps);
+    public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(AgoraScopes.WritePayments, AgoraScopes.AdminOps);
 
     public static AuthorizationBuilder AddPaymentPolicies(this AuthorizationBuilder builder) => builder
-        .AddCustomerPolicy(Read, [ReadScope, WriteScope], staffScopes: [WriteScope, AgoraScopes.AdminOps])
-        .AddServicePolicy(Write, WriteScope)
-        .AddServicePolicy(ServiceRead, ReadScope, WriteScope);
+        .AddCustomerPolicy(Read, [AgoraScopes.ReadPayments, AgoraScopes.WritePayments], staffScopes: [AgoraScopes.WritePayments, AgoraScopes.AdminOps])
+        .AddServicePolicy(Write, AgoraScopes.WritePayments)
+        .AddServicePolicy(ServiceRead, AgoraScopes.ReadPayments, AgoraScopes.WritePayments);
 }

@@ -5,11 +5,9 @@ using Agora.Payment.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("payment");
-builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<PaymentDbContext>();
 // Provider attempts wait in a durable local queue: a scheduled retry survives a restart.
-builder.AddAgoraMessaging(database, typeof(Program).Assembly, o => o.LocalQueueFor<CallPsp>().UseDurableInbox());
+builder.AddAgoraService<PaymentDbContext>("payment", o => o.LocalQueueFor<CallPsp>().UseDurableInbox());
+builder.AddAgoraAuthentication();
 builder.AddPayment();
 
 var app = builder.Build();

@@ -4,10 +4,8 @@ using Agora.Search.Features.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("search");
+builder.AddAgoraService<SearchDbContext>("search");
 builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<SearchDbContext>();
-builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddSearch();
 
 var app = builder.Build();

@@ -9,10 +9,7 @@ internal static class SearchServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddSearch(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SearchOptions>()
-            .BindConfiguration(SearchOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<SearchOptions>(SearchOptions.SectionName);
         builder.Services.AddSingleton<ProductIndex>();
         builder.Services.AddHostedService<IndexMaintenance>();
         builder.Services.AddHostedService<InitialBuild>();

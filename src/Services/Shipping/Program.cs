@@ -4,10 +4,8 @@ using Agora.Shipping.Features.Shipments;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults("shipping");
+builder.AddAgoraService<ShippingDbContext>("shipping");
 builder.AddAgoraAuthentication();
-var database = builder.AddAgoraDbContext<ShippingDbContext>();
-builder.AddAgoraMessaging(database, typeof(Program).Assembly);
 builder.AddShipping();
 
 var app = builder.Build();

@@ -11,11 +11,9 @@ internal static class ShippingPolicies
 {
     public const string Read = "shipments:read";
 
-    public const string ReadScope = "read:shipments";
-
     /// <summary>Staff acting as staff: every customer's shipments.</summary>
     public static bool IsStaff(ClaimsPrincipal user) => user.IsStaff(AgoraScopes.WriteShipments, AgoraScopes.AdminOps);
 
     public static AuthorizationBuilder AddShippingPolicies(this AuthorizationBuilder builder) =>
-        builder.AddCustomerPolicy(Read, [ReadScope], staffScopes: [AgoraScopes.WriteShipments, AgoraScopes.AdminOps]);
+        builder.AddCustomerPolicy(Read, [AgoraScopes.ReadShipments], staffScopes: [AgoraScopes.WriteShipments, AgoraScopes.AdminOps]);
 }

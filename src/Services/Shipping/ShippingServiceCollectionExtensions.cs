@@ -7,14 +7,11 @@ internal static class ShippingServiceCollectionExtensions
 {
     public static IHostApplicationBuilder AddShipping(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ShippingOptions>()
-            .BindConfiguration(ShippingOptions.SectionName)
-            .ValidateDataAnnotations()
+        builder.Services.AddValidatedOptions<ShippingOptions>(ShippingOptions.SectionName)
             .Validate(o => o.CarrierRules.All(r => !string.IsNullOrWhiteSpace(r.Carrier) && r.Countries.All(c => c.Trim().Length == 2)),
                 "Shipping:CarrierRules: every rule needs a Carrier, and Countries are ISO 3166-1 alpha-2 codes.")
             .Validate(o => string.IsNullOrEmpty(o.CarrierWebhookSecret) || o.CarrierWebhookSecret.Length >= 16,
-                "Shipping:CarrierWebhookSecret must be at least 16 characters.")
-            .ValidateOnStart();
+                "Shipping:CarrierWebhookSecret must be at least 16 characters.");
         builder.Services.AddSingleton<CarrierSelector>();
         builder.Services.AddHostedService<WebhookSecretCheck>();
         builder.Services.AddCarrierSignatureOpenApi();

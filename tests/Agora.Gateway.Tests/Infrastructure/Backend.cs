@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Agora.Contracts.Http;
+using Agora.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

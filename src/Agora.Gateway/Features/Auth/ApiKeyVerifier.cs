@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Agora.Auth;
 
 namespace Agora.Gateway.Features.Auth;
 
@@ -37,7 +38,7 @@ internal sealed class ApiKeyVerifier(HttpClient http)
             ["grant_type"] = "client_credentials",
             ["client_id"] = o.ClientId!,
             ["client_secret"] = o.ClientSecret ?? "",
-            ["scope"] = "verify:api-keys",
+            ["scope"] = AgoraScopes.VerifyApiKeys,
         });
         using var response = await http.PostAsync(new Uri(new Uri(o.IdentityUrl), "connect/token"), form, cancellationToken);
         response.EnsureSuccessStatusCode();

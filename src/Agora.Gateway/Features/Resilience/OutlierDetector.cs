@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Agora.Contracts.Http;
+using Agora.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

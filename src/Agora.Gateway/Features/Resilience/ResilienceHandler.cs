@@ -1,4 +1,4 @@
-using Agora.Contracts.Http;
+using Agora.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

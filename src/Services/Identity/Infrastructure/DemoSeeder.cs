@@ -1,8 +1,6 @@
 using Agora.Identity.Features.Clients;
 using Agora.Identity.Features.Connect;
 using Microsoft.AspNetCore.Identity;
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Infrastructure;
 
@@ -27,7 +25,10 @@ internal sealed partial class DemoSeeder(
     public const string PartnerRedirectUri = "http://localhost:4000/callback";
 
     private static readonly string[] CustomerScopes =
-        ["read:users", "write:users", "read:orders", "write:orders", "read:catalog", "read:payments", "read:shipments", "read:notifications"];
+    [
+        AgoraScopes.ReadUsers, AgoraScopes.WriteUsers, AgoraScopes.ReadOrders, AgoraScopes.WriteOrders, AgoraScopes.ReadCatalog,
+        AgoraScopes.ReadPayments, AgoraScopes.ReadShipments, AgoraScopes.ReadNotifications,
+    ];
 
     private static readonly string[] UserScopes = [Scopes.Profile, Scopes.Email, Scopes.Roles, .. CustomerScopes];
 
@@ -47,7 +48,7 @@ internal sealed partial class DemoSeeder(
         [PartnerClientId] = new()
         {
             Type = ClientKind.Public, FirstParty = false, DisplayName = "Demo partner app",
-            RedirectUris = [PartnerRedirectUri], Scopes = ["read:orders", Scopes.Profile],
+            RedirectUris = [PartnerRedirectUri], Scopes = [AgoraScopes.ReadOrders, Scopes.Profile],
         },
         [ScriptsClientId] = new()
         {
@@ -79,7 +80,7 @@ internal sealed partial class DemoSeeder(
 
         var now = clock.GetUtcNow().UtcDateTime;
         db.Users.Add(NewUser("Demo Admin", AdminEmail, AdminPassword, "admin customer", now));
-        db.Users.Add(NewUser("Demo Customer", CustomerEmail, CustomerPassword, "customer", now));
+        db.Users.Add(NewUser("Demo Customer", CustomerEmail, CustomerPassword, AgoraRoles.Customer, now));
         await db.SaveChangesAsync(cancellationToken);
         LogSeeded(logger);
     }

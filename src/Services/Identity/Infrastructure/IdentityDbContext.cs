@@ -20,7 +20,7 @@ public sealed class User
     public UserStatus Status { get; set; }
 
     /// <summary>Space-separated roles (<c>customer</c>, <c>admin</c>).</summary>
-    public string Roles { get; set; } = "customer";
+    public string Roles { get; set; } = AgoraRoles.Customer;
 
     /// <summary>Preferred language as a BCP 47 tag (<c>ko-KR</c>), or null for the shop's default.</summary>
     public string? Locale { get; set; }

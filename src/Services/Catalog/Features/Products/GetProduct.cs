@@ -15,13 +15,7 @@ internal static class GetProduct
         }
 
         var etag = Preconditions.ETag(cached.Version);
-        if (Preconditions.IfNoneMatchHits(request, etag))
-        {
-            request.HttpContext.Response.Headers.ETag = etag;
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return ApiResults.Ok(cached.Product, etag);
+        return Preconditions.NotModified(request, etag) is { } notModified ? notModified : ApiResults.Ok(cached.Product, etag);
     }
 }
 

@@ -54,18 +54,7 @@ internal static class ListProducts
         var descending = sort.StartsWith('-');
         var key = descending ? sort[1..] : sort;
         v.Require(SortKeys.Contains(key), "sort", "One of created_at, price, name, optionally prefixed with '-'.");
-        ProductStatus? status = null;
-        if (!string.IsNullOrEmpty(query.Status))
-        {
-            if (Enum.TryParse<ProductStatus>(query.Status, ignoreCase: true, out var s) && !int.TryParse(query.Status, out _))
-            {
-                status = s;
-            }
-            else
-            {
-                v.Add("status", "One of active, draft, discontinued.");
-            }
-        }
+        var status = v.Enum<ProductStatus>(query.Status, "status", "One of active, draft, discontinued.");
 
         v.Require(query.MinPrice is null or >= 0, "min_price", "Must not be negative.");
         v.Require(query.MaxPrice is null or >= 0, "max_price", "Must not be negative.");

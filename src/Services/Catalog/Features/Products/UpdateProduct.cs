@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Agora.Contracts.Events;
 using Microsoft.AspNetCore.Http.Json;
 using Wolverine.EntityFrameworkCore;
@@ -43,17 +42,8 @@ internal static class UpdateProduct
             return (null, v.ToError());
         }
 
-        var current = JsonSerializer.SerializeToNode(new ProductInput(product.Sku, product.Name, product.Description,
-            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status), json)!.AsObject();
-        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
-        try
-        {
-            return (merged.Deserialize<ProductInput>(json), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
-        }
+        return MergePatch.Apply(new ProductInput(product.Sku, product.Name, product.Description,
+            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status), patch, json);
     }
 
     private static async Task<Results<ApiOk<ProductDto>, ApiError>> ApplyAsync(

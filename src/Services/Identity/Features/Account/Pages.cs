@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
-using OpenIddict.Abstractions;
 
 namespace Agora.Identity.Features.Account;
 

@@ -11,8 +11,8 @@ public enum ApiKeyStatus
     Expired,
 }
 
-/// <summary>A key as the admin API lists it: never the key itself nor its hash.</summary>
-public sealed record ApiKeyDto(
+/// <summary>What every answer about a key says of it: never the key itself nor its hash.</summary>
+public abstract record ApiKeyFacts(
     [property: MaxLength(40), RegularExpression(ApiKeyDoc.IdPattern)] string Id,
     [property: MaxLength(ApiKeyDoc.NameMaxLength)] string Name,
     [property: MaxLength(8), RegularExpression(ApiKeyDoc.PrefixPattern)] string Prefix,
@@ -20,25 +20,24 @@ public sealed record ApiKeyDto(
     ApiKeyStatus Status,
     DateTime CreatedAt,
     [property: MaxLength(100), RegularExpression(ApiKeyDoc.SubjectPattern)] string CreatedBy,
-    DateTime? ExpiresAt,
-    DateTime? RevokedAt,
-    DateTime? LastUsedAt)
+    DateTime? ExpiresAt);
+
+/// <summary>A key as the admin API lists it, with when it was revoked and last used.</summary>
+/// <remarks>Its own fields are ordered after the facts (JSON puts a derived record's first), as they always were.</remarks>
+public sealed record ApiKeyDto(
+    string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, ApiKeyStatus Status, DateTime CreatedAt, string CreatedBy,
+    DateTime? ExpiresAt, [property: JsonPropertyOrder(1)] DateTime? RevokedAt, [property: JsonPropertyOrder(1)] DateTime? LastUsedAt)
+    : ApiKeyFacts(Id, Name, Prefix, Scopes, Status, CreatedAt, CreatedBy, ExpiresAt)
 {
     public static ApiKeyDto From(ApiKey k, DateTime now) =>
         new(k.Id, k.Name, k.Prefix, k.ScopeList, ApiKeys.StatusOf(k, now), k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
 }
 
-/// <summary>The creation response: the key's view plus the plaintext <c>key</c>, shown this once only.</summary>
+/// <summary>The creation response: the key's facts plus the plaintext <c>key</c>, shown this once only.</summary>
 public sealed record CreatedApiKeyDto(
-    [property: MaxLength(40), RegularExpression(ApiKeyDoc.IdPattern)] string Id,
-    [property: MaxLength(ApiKeyDoc.NameMaxLength)] string Name,
-    [property: MaxLength(8), RegularExpression(ApiKeyDoc.PrefixPattern)] string Prefix,
-    [property: MaxLength(ApiKeyDoc.MaxScopes)] IReadOnlyList<string> Scopes,
-    ApiKeyStatus Status,
-    DateTime CreatedAt,
-    [property: MaxLength(100), RegularExpression(ApiKeyDoc.SubjectPattern)] string CreatedBy,
-    DateTime? ExpiresAt,
-    [property: MaxLength(56), RegularExpression(ApiKeyDoc.KeyPattern)] string Key);
+    string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, ApiKeyStatus Status, DateTime CreatedAt, string CreatedBy,
+    DateTime? ExpiresAt, [property: MaxLength(56), RegularExpression(ApiKeyDoc.KeyPattern), JsonPropertyOrder(1)] string Key)
+    : ApiKeyFacts(Id, Name, Prefix, Scopes, Status, CreatedAt, CreatedBy, ExpiresAt);
 
 /// <summary>What <c>POST /api/v1/api-keys</c> takes.</summary>
 public sealed record CreateApiKeyInput(

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Agora.Identity.Features.Users;
-using OpenIddict.Abstractions;
-using OpenIddict.Validation.AspNetCore;
 
 namespace Agora.Identity.Features.ApiKeys;
 
@@ -32,11 +30,9 @@ internal static class ApiKeys
         builder.Services.AddAuthorizationBuilder()
             // Any bearer token of this server; the admin role is then read from the database (as for users), so a
             // revoked role stops at once and a service token is never an administrator.
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(Connect.ScopePolicy.AdminOps)))
-            .AddPolicy(VerifyPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser()
-                .RequireAssertion(c => !Caller.IsUserToken(c.User) && c.User.HasScope(IdentityDefaults.ApiKeyVerifyScope)));
+            .AddPolicy(AdminPolicy, p => p.RequireIdentityToken().RequireAssertion(c => c.User.HasScope(AgoraScopes.AdminOps)))
+            .AddPolicy(VerifyPolicy, p => p.RequireIdentityToken()
+                .RequireAssertion(c => !Caller.IsUserToken(c.User) && c.User.HasScope(AgoraScopes.VerifyApiKeys)));
         return builder;
     }
     public static ApiKeyStatus StatusOf(ApiKey k, DateTime now) =>

@@ -1,6 +1,4 @@
 using Agora.Identity.Features.Connect;
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Clients;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using OpenIddict.Abstractions;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.Clients;

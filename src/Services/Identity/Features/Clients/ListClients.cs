@@ -1,5 +1,3 @@
-using OpenIddict.Abstractions;
-
 namespace Agora.Identity.Features.Clients;
 
 /// <summary><c>GET /api/v1/admin/clients</c>: every client, by client id.</summary>

@@ -1,5 +1,3 @@
-using OpenIddict.Abstractions;
-
 namespace Agora.Identity.Features.Clients;
 
 /// <summary><c>DELETE /api/v1/admin/clients/{clientId}</c>: removes an API-created client with its authorizations and tokens.</summary>

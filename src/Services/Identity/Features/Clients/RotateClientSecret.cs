@@ -1,6 +1,3 @@
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
-
 namespace Agora.Identity.Features.Clients;
 
 /// <summary><c>POST /api/v1/admin/clients/{clientId}/rotate-secret</c>: a new secret, the old one refused at once.</summary>

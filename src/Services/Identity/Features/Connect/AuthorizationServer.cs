@@ -1,7 +1,6 @@
 using Agora.Identity.Features.Keys;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OpenIddict.Server;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Connect;
 

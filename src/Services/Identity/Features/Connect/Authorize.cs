@@ -1,9 +1,7 @@
 using Agora.Identity.Features.Clients;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Connect;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 
 namespace Agora.Identity.Features.Connect;

@@ -1,5 +1,4 @@
 using Agora.Identity.Features.Users;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Connect;
 
@@ -21,36 +20,31 @@ internal sealed record ScopeRule(string Scope, string[] Roles, bool Staff, bool 
 /// </summary>
 internal static class ScopePolicy
 {
-    public const string Customer = UsersAuthorization.CustomerRole, Admin = UsersAuthorization.AdminRole;
-
-    /// <summary>Staff operations (dead letters, signing keys, API keys, clients, notification templates): role admin AND this scope.</summary>
-    public const string AdminOps = "admin:ops";
-
     private static readonly string[] Anyone = [];
-    private static readonly string[] Staff = [Admin];
+    private static readonly string[] Staff = [AgoraRoles.Admin];
 
     /// <summary>The table (README: "Who holds which scope").</summary>
     public static readonly IReadOnlyList<ScopeRule> Rules =
     [
         // What a customer does with their own data (the services check ownership).
-        new("read:users", Anyone, Staff: false, Service: true),
-        new("write:users", Anyone, Staff: false, Service: true),
-        new("read:orders", Anyone, Staff: false, Service: true),
-        new("write:orders", Anyone, Staff: false, Service: true),
-        new("read:catalog", Anyone, Staff: false, Service: true),
-        new("read:payments", Anyone, Staff: false, Service: true),
-        new("read:shipments", Anyone, Staff: false, Service: true),
-        new("read:notifications", Anyone, Staff: false, Service: true),
+        new(AgoraScopes.ReadUsers, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.WriteUsers, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.ReadOrders, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.WriteOrders, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.ReadCatalog, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.ReadPayments, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.ReadShipments, Anyone, Staff: false, Service: true),
+        new(AgoraScopes.ReadNotifications, Anyone, Staff: false, Service: true),
 
         // Staff: the admin role, through a confidential (first-party back-office) client; or a service.
-        new("write:catalog", Staff, Staff: true, Service: true),
-        new("write:inventory", Staff, Staff: true, Service: true),
-        new("write:payments", Staff, Staff: true, Service: true),
-        new("write:shipments", Staff, Staff: true, Service: true),
-        new(AdminOps, Staff, Staff: true, Service: false),
+        new(AgoraScopes.WriteCatalog, Staff, Staff: true, Service: true),
+        new(AgoraScopes.WriteInventory, Staff, Staff: true, Service: true),
+        new(AgoraScopes.WritePayments, Staff, Staff: true, Service: true),
+        new(AgoraScopes.WriteShipments, Staff, Staff: true, Service: true),
+        new(AgoraScopes.AdminOps, Staff, Staff: true, Service: false),
 
         // Services only: the gateway checking partner API keys.
-        new(IdentityDefaults.ApiKeyVerifyScope, Anyone, Staff: true, Service: true),
+        new(AgoraScopes.VerifyApiKeys, Anyone, Staff: true, Service: true),
     ];
 
     /// <summary>OpenID Connect scopes any user token may hold (the <c>roles</c> scope only for first-party clients).</summary>

@@ -44,7 +44,7 @@ internal static class KeyProtection
 
     public static IHostApplicationBuilder AddKeyProtection(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KeyProtectionOptions>().BindConfiguration(KeyProtectionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddValidatedOptions<KeyProtectionOptions>(KeyProtectionOptions.SectionName);
         var options = builder.Configuration.GetSection(KeyProtectionOptions.SectionName).Get<KeyProtectionOptions>() ?? new KeyProtectionOptions();
         var dataProtection = builder.Services.AddDataProtection()
             .SetApplicationName("agora-identity")

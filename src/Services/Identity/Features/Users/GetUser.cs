@@ -31,12 +31,6 @@ internal static class GetUser
         }
 
         var etag = Preconditions.ETag(user.Version);
-        if (Preconditions.IfNoneMatchHits(request, etag))
-        {
-            request.HttpContext.Response.Headers.ETag = etag;
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return ApiResults.Ok(UserDto.From(user), etag);
+        return Preconditions.NotModified(request, etag) is { } notModified ? notModified : ApiResults.Ok(UserDto.From(user), etag);
     }
 }

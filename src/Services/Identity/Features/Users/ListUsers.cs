@@ -55,18 +55,7 @@ internal static class ListUsers
         var perPage = Paging.PerPage(query.PerPage, query.Page, query.Cursor, v);
         var sort = string.IsNullOrEmpty(query.Sort) ? "-created_at" : query.Sort;
         v.Require(sort is "created_at" or "-created_at", "sort", "One of created_at, -created_at.");
-        UserStatus? status = null;
-        if (!string.IsNullOrEmpty(query.Status))
-        {
-            if (Enum.TryParse<UserStatus>(query.Status, ignoreCase: true, out var s) && !int.TryParse(query.Status, out _))
-            {
-                status = s;
-            }
-            else
-            {
-                v.Add("status", "One of active, suspended.");
-            }
-        }
+        var status = v.Enum<UserStatus>(query.Status, "status", "One of active, suspended.");
 
         v.Require(query.Role is null || UserValidation.KnownRoles.Contains(query.Role, StringComparer.Ordinal), "role",
             $"One of {string.Join(", ", UserValidation.KnownRoles)}.");

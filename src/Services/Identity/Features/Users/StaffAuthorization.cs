@@ -1,8 +1,6 @@
 using Agora.Identity.Features.Connect;
 using Microsoft.AspNetCore.Authorization;
-using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Agora.Identity.Features.Users;
 
@@ -17,13 +15,26 @@ internal static class StaffAuthorization
 {
     public const string Policy = "identity:staff";
 
-    public static AuthorizationBuilder AddStaffPolicy(this AuthorizationBuilder builder) =>
-        builder.AddPolicy(Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()
-            // The role in the token (only first-party clients granted the roles scope carry it) AND in the account now.
-            .RequireClaim("roles", UsersAuthorization.AdminRole)
-            .RequireAssertion(c => c.User.HasScope(ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
-            .AddRequirements(new StaffRoleRequirement()));
+    /// <summary>
+    /// The staff policy, and the same rule for the shared dead-letter admin API (MapDefaultEndpoints): staff by this
+    /// server's own access tokens, as the signing-keys admin API; its default policy would ask for the JwtBearer scheme,
+    /// which Identity has not.
+    /// </summary>
+    public static AuthorizationBuilder AddStaffPolicies(this AuthorizationBuilder builder) =>
+        builder.AddPolicy(Policy, RequireStaff).AddPolicy(DeadLetterAdminApi.Policy, RequireStaff);
+
+    /// <summary>
+    /// A bearer access token of this server (OpenIddict validation): every Identity policy starts here, so a login cookie
+    /// is never enough and a browser session cannot be ridden by another site.
+    /// </summary>
+    public static AuthorizationPolicyBuilder RequireIdentityToken(this AuthorizationPolicyBuilder policy) =>
+        policy.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme).RequireAuthenticatedUser();
+
+    private static void RequireStaff(AuthorizationPolicyBuilder policy) => policy.RequireIdentityToken()
+        // The role in the token (only first-party clients granted the roles scope carry it) AND in the account now.
+        .RequireClaim("roles", AgoraRoles.Admin)
+        .RequireAssertion(c => c.User.HasScope(AgoraScopes.AdminOps) && Caller.IsUserToken(c.User))
+        .AddRequirements(new StaffRoleRequirement());
 }
 
 /// <summary>The caller's account has the admin role and is active, now.</summary>
@@ -38,7 +49,7 @@ internal sealed class StaffRoleRequirement : AuthorizationHandler<StaffRoleRequi
 
         var db = http.RequestServices.GetRequiredService<IdentityDbContext>();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == subject && u.Status == UserStatus.Active, http.RequestAborted);
-        if (user is not null && user.RoleList.Contains(UsersAuthorization.AdminRole))
+        if (user is not null && user.RoleList.Contains(AgoraRoles.Admin))
         {
             context.Succeed(requirement);
         }

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Identity;
-using OpenIddict.Abstractions;
 
 namespace Agora.Identity.Features.Users;
 
@@ -58,17 +56,7 @@ internal static partial class UpdateUser
             return (null, v.ToError());
         }
 
-        var current = JsonSerializer.SerializeToNode(
-            new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList), json)!.AsObject();
-        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
-        try
-        {
-            return (merged.Deserialize<UserInput>(json), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
-        }
+        return MergePatch.Apply(new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList), patch, json);
     }
 
     private static async Task<Results<ApiOk<UserDto>, ApiError>> ApplyAsync(
@@ -176,7 +164,7 @@ internal static partial class UpdateUser
         UserValidation.Email(input.Email, v);
         UserValidation.Locale(input.Locale, v);
         v.Require(input.Status is null || Enum.IsDefined(input.Status.Value), "status", "One of active, suspended.");
-        if (change.Self && change.RolesChange && !change.Roles!.Contains(UsersAuthorization.AdminRole))
+        if (change.Self && change.RolesChange && !change.Roles!.Contains(AgoraRoles.Admin))
         {
             v.Add("roles", "An administrator cannot remove their own admin role; another administrator must.");
         }

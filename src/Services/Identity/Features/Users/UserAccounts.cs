@@ -27,7 +27,7 @@ internal sealed class UserAccounts(IdentityDbContext db, IPasswordHasher<User> h
             Name = name.Trim(),
             Email = email.Trim(),
             EmailNormalized = normalized,
-            Roles = UsersAuthorization.CustomerRole,
+            Roles = AgoraRoles.Customer,
             Status = UserStatus.Active,
             Locale = locale,
             MarketingOptIn = marketingOptIn,

@@ -56,7 +56,7 @@ internal static partial class UserValidation
     /// <summary>Long enough to be a passphrase, short enough that hashing it is cheap.</summary>
     public const int MaxPasswordLength = 128;
 
-    public static readonly string[] KnownRoles = [UsersAuthorization.AdminRole, UsersAuthorization.CustomerRole];
+    public static readonly string[] KnownRoles = [AgoraRoles.Admin, AgoraRoles.Customer];
 
     /// <summary>The most roles a user can hold (every known role once); the documented bound of <c>roles</c>.</summary>
     public const int MaxRoles = 2;

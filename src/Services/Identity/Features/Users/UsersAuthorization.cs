@@ -1,7 +1,3 @@
-using OpenIddict.Abstractions;
-using OpenIddict.Validation.AspNetCore;
-using static OpenIddict.Abstractions.OpenIddictConstants;
-
 namespace Agora.Identity.Features.Users;
 
 /// <summary>
@@ -26,28 +22,13 @@ internal static class UsersAuthorization
     /// <summary>gRPC <c>UserService</c>: service tokens only (client credentials), never a user's token.</summary>
     public const string ServicePolicy = "users:service";
 
-    public const string ReadScope = "read:users";
-    public const string WriteScope = "write:users";
-    public const string AdminRole = "admin";
-    public const string CustomerRole = "customer";
-
     public static IHostApplicationBuilder AddUsersAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ReadPolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(ReadScope)))
-            .AddPolicy(WritePolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(WriteScope)))
-            .AddPolicy(ServicePolicy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser().RequireAssertion(c => !Caller.IsUserToken(c.User)))
-            // The shared dead-letter admin API (MapDefaultEndpoints): staff by this server's own access tokens, as the
-            // signing-keys admin API; the default policy would ask for the JwtBearer scheme, which Identity has not.
-            .AddPolicy(DeadLetterAdminApi.Policy, p => p.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-                .RequireAuthenticatedUser()
-                .RequireClaim("roles", AdminRole)
-                .RequireAssertion(c => c.User.HasScope(Connect.ScopePolicy.AdminOps) && Caller.IsUserToken(c.User))
-                .AddRequirements(new StaffRoleRequirement()))
-            .AddStaffPolicy();
+            .AddPolicy(ReadPolicy, p => p.RequireIdentityToken().RequireAssertion(c => c.User.HasScope(AgoraScopes.ReadUsers)))
+            .AddPolicy(WritePolicy, p => p.RequireIdentityToken().RequireAssertion(c => c.User.HasScope(AgoraScopes.WriteUsers)))
+            .AddPolicy(ServicePolicy, p => p.RequireIdentityToken().RequireAssertion(c => !Caller.IsUserToken(c.User)))
+            .AddStaffPolicies();
         return builder;
     }
 }
@@ -59,7 +40,7 @@ internal sealed record Caller(string Subject, User? User)
 {
     public bool IsService => User is null;
 
-    public bool IsAdmin => User is not null && User.RoleList.Contains(UsersAuthorization.AdminRole);
+    public bool IsAdmin => User is not null && User.RoleList.Contains(AgoraRoles.Admin);
 
     /// <summary>A user token: its subject is a user id, and not the client itself (client credentials).</summary>
     public static bool IsUserToken(ClaimsPrincipal principal)

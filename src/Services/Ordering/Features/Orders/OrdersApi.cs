@@ -15,7 +15,7 @@ internal static class OrdersApi
             .ProducesError(StatusCodes.Status400BadRequest, "IDEMPOTENCY_KEY_REQUIRED")
             .ProducesError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden)
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "IDEMPOTENCY_KEY_REUSED")
-            .ProducesError(StatusCodes.Status503ServiceUnavailable, PlaceOrder.DependencyUnavailableCode);
+            .ProducesError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.DependencyUnavailable);
         orders.MapGet("/", FindOrderByIdempotencyKey.Handle).RequireAuthorization(OrderingPolicies.Read).WithName("ListOrders")
             .WithSummary("The caller's orders, newest first (staff: any customer's); with idempotency_key, the order placed with that key.")
             .WithDescription("idempotency_key: the Idempotency-Key a POST /api/v1/orders was sent with. The answer lists the order placed "

@@ -76,12 +76,6 @@ internal static partial class PlaceOrder
     public const int MaxQuantity = 100;
     public const string IdempotencyHeader = "Idempotency-Key";
 
-    /// <summary>The error code of a 503 caused by a dependency (Catalog), not by Ordering itself.</summary>
-    public const string DependencyUnavailableCode = "DEPENDENCY_UNAVAILABLE";
-
-    /// <summary>The header that names the dependency behind a <see cref="DependencyUnavailableCode"/> answer.</summary>
-    public const string DependencyFailureHeader = Agora.Contracts.Http.DependencyFailure.Header;
-
     /// <summary>The longest <see cref="IdempotencyHeader"/> accepted.</summary>
     public const int MaxIdempotencyKeyLength = 255;
 
@@ -142,7 +136,7 @@ internal static partial class PlaceOrder
             // Catalog is down, slow past the placement's budget, or its breaker is open: a dependency's failure,
             // marked so the gateway does not count it against Ordering (docs/architecture.md, "Faults").
             LogCatalogUnavailable(logger, (ex as RpcException)?.StatusCode ?? StatusCode.DeadlineExceeded, ex);
-            return DependencyUnavailable(http, "catalog",
+            return DependencyFailure.Unavailable(http, "catalog",
                 "Prices cannot be confirmed right now (the catalogue is unavailable); nothing was ordered. Retry with the same Idempotency-Key.");
         }
 
@@ -311,18 +305,6 @@ internal static partial class PlaceOrder
             items = items.Select(i => new[] { i.ProductId, i.Quantity.ToString(CultureInfo.InvariantCulture) }),
             address,
         }))));
-
-    /// <summary>
-    /// 503 for a dependency's failure, not Ordering's own: error code <see cref="DependencyUnavailableCode"/>, header
-    /// <see cref="DependencyFailureHeader"/> naming the dependency, and <c>Retry-After</c>. The gateway's breaker for
-    /// Ordering does not count it (docs/architecture.md, "Faults").
-    /// </summary>
-    internal static ApiError DependencyUnavailable(HttpContext http, string dependency, string message)
-    {
-        http.Response.Headers.RetryAfter = "2";
-        http.Response.Headers[DependencyFailureHeader] = dependency;
-        return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, DependencyUnavailableCode, message);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog could not price an order ({Status}); answered 503 DEPENDENCY_UNAVAILABLE")]
     private static partial void LogCatalogUnavailable(ILogger logger, StatusCode status, Exception exception);

@@ -66,9 +66,6 @@ internal static class PaymentsApi
         return ApiResults.Ok(PaymentDto.From(payment, withOperations: true));
     }
 
-    /// <summary>Keyset position: the last item's creation time (ticks) and id.</summary>
-    internal sealed record Position([property: System.Text.Json.Serialization.JsonConverter(typeof(CursorTicksConverter))] long T, string Id);
-
     private static async Task<Results<ApiOk<IReadOnlyList<PaymentDto>>, ApiError>> List(
         [AsParameters] PaymentListQuery query, HttpContext context, PaymentDbContext db, CancellationToken ct)
     {
@@ -90,11 +87,8 @@ internal static class PaymentsApi
         v.Require(query.OrderId is null || query.OrderId.Length <= 100, "order_id", "At most 100 characters.");
         v.Require(query.Cursor is null || query.Cursor.Length <= PaymentListQuery.MaxCursorLength, "cursor",
             $"At most {PaymentListQuery.MaxCursorLength} characters; use pagination.next_cursor of a previous response.");
-        Position? after = null;
-        if (!string.IsNullOrEmpty(query.Cursor) && !Paging.TryDecodeCursor(query.Cursor, out after))
-        {
-            v.Add("cursor", "Invalid cursor; use pagination.next_cursor of a previous response.");
-        }
+        var after = Keyset.ReadCursor<CreatedPosition>(query.Cursor, v,
+            message: "Invalid cursor; use pagination.next_cursor of a previous response.");
 
         if (!v.IsValid)
         {
@@ -119,20 +113,9 @@ internal static class PaymentsApi
         }
 
         var total = await filtered.LongCountAsync(ct);
-        var page = filtered;
-        if (after is not null)
-        {
-            var at = new DateTime(after.T, DateTimeKind.Utc);
-            page = page.Where(p => p.CreatedAt < at || (p.CreatedAt == at && string.Compare(p.Id, after.Id) < 0));
-        }
-
-        var items = await page.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(perPage + 1).ToListAsync(ct);
-        string? next = null;
-        if (items.Count > perPage)
-        {
-            items.RemoveAt(perPage);
-            next = Paging.EncodeCursor(new Position(items[^1].CreatedAt.Ticks, items[^1].Id));
-        }
+        var items = await filtered.OrderAfter(p => p.CreatedAt, p => p.Id, descending: true, after?.At)
+            .Take(perPage + 1).ToListAsync(ct);
+        var next = Keyset.TrimToPage(items, perPage, p => CreatedPosition.Of(p.CreatedAt, p.Id));
 
         return ApiResults.Page(items.Select(p => PaymentDto.From(p, withOperations: false)).ToList(), Paging.Info(perPage, total, next));
     }

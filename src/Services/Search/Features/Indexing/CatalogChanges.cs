@@ -27,21 +27,10 @@ internal static class CatalogChanges
             return current.CreatedAtMicros == 0 ? current with { CreatedAtMicros = created } : null;
         }
 
-        return new IndexedProduct
-        {
-            Id = e.ProductId,
-            Sku = e.Sku,
-            Name = e.Name,
-            Description = e.Description,
-            CategoryId = e.CategoryId,
-            Price = IndexedProduct.FormatPrice(e.Price),
-            Currency = e.Currency,
-            Status = e.Status,
-            Version = 1,
-            CreatedAtMicros = created,
-            Available = current?.Available ?? 0,
-            StockAtMicros = current?.StockAtMicros ?? 0,
-        };
+        // A created product is its first version.
+        var first = new ProductUpdated(
+            e.EventId, e.OccurredAt, e.ProductId, e.Sku, e.Name, e.Description, e.CategoryId, e.Price, e.Currency, e.Status, Version: 1);
+        return WithDetails(current, first) with { CreatedAtMicros = created };
     }
 
     public static IndexedProduct? Apply(IndexedProduct? current, ProductUpdated e)
@@ -51,22 +40,25 @@ internal static class CatalogChanges
             return null;
         }
 
-        return new IndexedProduct
-        {
-            Id = e.ProductId,
-            Sku = e.Sku,
-            Name = e.Name,
-            Description = e.Description,
-            CategoryId = e.CategoryId,
-            Price = IndexedProduct.FormatPrice(e.Price),
-            Currency = e.Currency,
-            Status = e.Status,
-            Version = e.Version,
-            CreatedAtMicros = current?.CreatedAtMicros ?? 0,
-            Available = current?.Available ?? 0,
-            StockAtMicros = current?.StockAtMicros ?? 0,
-        };
+        return WithDetails(current, e);
     }
+
+    /// <summary>The entry with the event's details, keeping what the other events told (creation time, stock).</summary>
+    private static IndexedProduct WithDetails(IndexedProduct? current, ProductUpdated e) => new()
+    {
+        Id = e.ProductId,
+        Sku = e.Sku,
+        Name = e.Name,
+        Description = e.Description,
+        CategoryId = e.CategoryId,
+        Price = IndexedProduct.FormatPrice(e.Price),
+        Currency = e.Currency,
+        Status = e.Status,
+        Version = e.Version,
+        CreatedAtMicros = current?.CreatedAtMicros ?? 0,
+        Available = current?.Available ?? 0,
+        StockAtMicros = current?.StockAtMicros ?? 0,
+    };
 
     public static IndexedProduct? Apply(IndexedProduct? current, StockChanged e)
     {

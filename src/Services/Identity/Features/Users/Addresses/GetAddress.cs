@@ -19,12 +19,6 @@ internal static class GetAddress
         }
 
         var etag = Preconditions.ETag(address.Version);
-        if (Preconditions.IfNoneMatchHits(request, etag))
-        {
-            request.HttpContext.Response.Headers.ETag = etag;
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        return ApiResults.Ok(AddressDto.From(address), etag);
+        return Preconditions.NotModified(request, etag) is { } notModified ? notModified : ApiResults.Ok(AddressDto.From(address), etag);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Agora.Identity.Features.Users.Addresses;
@@ -41,17 +40,8 @@ internal static class UpdateAddress
             return (null, v.ToError());
         }
 
-        var current = JsonSerializer.SerializeToNode(new AddressInput(address.Label, address.Recipient, address.Line1,
-            address.Line2, address.City, address.PostalCode, address.Country, address.Phone, address.IsDefault), json)!.AsObject();
-        var merged = MergePatch.Apply(current, JsonNode.Parse(patch.GetRawText()));
-        try
-        {
-            return (merged.Deserialize<AddressInput>(json), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiResults.Validation(ex.Path?.TrimStart('$', '.') is { Length: > 0 } f ? f : "$", "Wrong type."));
-        }
+        return MergePatch.Apply(new AddressInput(address.Label, address.Recipient, address.Line1,
+            address.Line2, address.City, address.PostalCode, address.Country, address.Phone, address.IsDefault), patch, json);
     }
 
     private static async Task<Results<ApiOk<AddressDto>, ApiError>> ApplyAsync(
