@@ -31,7 +31,11 @@ public sealed partial class TransportOutageLog(IServiceProvider services, TimePr
         ["BrokerUnreachableException", "AlreadyClosedException", "OperationInterruptedException", "ConnectFailureException", "SocketException"];
 
     private static readonly string[] OutageMessages =
-        ["is disconnected", "Channel has not been started", "Error trying to start a new Rabbit MQ channel", "Connection refused", "Already closed"];
+        [
+            "is disconnected", "Channel has not been started", "Error trying to start a new Rabbit MQ channel", "Connection refused", "Already closed",
+            // The durable sender's own words while a TCP peer is down (no exception attached) and once it stops trying for a while.
+            "Failed to send outgoing envelopes batch", "is latched",
+        ];
 
     private readonly ConcurrentDictionary<string, Logger> _loggers = new(StringComparer.Ordinal);
     private ILogger? _target;
