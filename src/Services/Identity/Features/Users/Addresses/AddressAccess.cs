@@ -36,11 +36,19 @@ internal static class AddressAccess
         return (userId, null);
     }
 
-    /// <summary>The tracked address to change, or the 404 / 412 that stops the change.</summary>
+    /// <summary>
+    /// The tracked address to change, after the owner's write check: or the 403 / 404 / 412 that stops the change.
+    /// </summary>
     public static async Task<(Address? Address, ApiError? Error)> LoadForChangeAsync(
-        IdentityDbContext db, string userId, string addressId, HttpRequest request, CancellationToken ct)
+        string id, string addressId, ClaimsPrincipal principal, IdentityDbContext db, HttpRequest request, CancellationToken ct)
     {
-        var address = await FindAsync(db.Addresses, userId, addressId, ct);
+        var (userId, denied) = await OwnerAsync(id, write: true, principal, db, ct);
+        if (denied is not null)
+        {
+            return (null, denied);
+        }
+
+        var address = await FindAsync(db.Addresses, userId!, addressId, ct);
         if (address is null)
         {
             return (null, NotFound(addressId));

@@ -10,13 +10,7 @@ internal static class DeleteAddress
         string id, string addressId, HttpRequest request, ClaimsPrincipal principal, IdentityDbContext db, TimeProvider clock,
         CancellationToken ct)
     {
-        var (userId, error) = await AddressAccess.OwnerAsync(id, write: true, principal, db, ct);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var (address, failed) = await AddressAccess.LoadForChangeAsync(db, userId!, addressId, request, ct);
+        var (address, failed) = await AddressAccess.LoadForChangeAsync(id, addressId, principal, db, request, ct);
         if (failed is not null)
         {
             return failed;
@@ -25,7 +19,7 @@ internal static class DeleteAddress
         db.Addresses.Remove(address!);
         if (address!.IsDefault)
         {
-            var heir = await db.Addresses.Where(a => a.UserId == userId && a.Id != address.Id)
+            var heir = await db.Addresses.Where(a => a.UserId == address.UserId && a.Id != address.Id)
                 .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
             if (heir is not null)
             {

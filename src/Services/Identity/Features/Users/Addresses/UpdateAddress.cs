@@ -48,13 +48,7 @@ internal static class UpdateAddress
         string id, string addressId, Func<Address, (AddressInput? Input, ApiError? Error)> build, HttpRequest request,
         ClaimsPrincipal principal, IdentityDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var (userId, error) = await AddressAccess.OwnerAsync(id, write: true, principal, db, ct);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        var (address, failed) = await AddressAccess.LoadForChangeAsync(db, userId!, addressId, request, ct);
+        var (address, failed) = await AddressAccess.LoadForChangeAsync(id, addressId, principal, db, request, ct);
         if (failed is not null)
         {
             return failed;
