@@ -542,12 +542,24 @@ with_lock() {
     fi
 }
 
+# reserve_ports: our ports lie in Linux's ephemeral range (32768-60999), so under heavy loopback traffic an outgoing
+# connection can be given one of them as its local port, and the server then fails to listen (EADDRINUSE: seen with
+# RabbitMQ during a test run and at a chaos-run restart). As root, the ports are taken out of the ephemeral range
+# (net.ipv4.ip_local_reserved_ports, this network namespace only; nothing else changes); otherwise nothing is done.
+reserve_ports() {
+    local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+    [ -w "$file" ] || return 0
+    current="$(cat "$file" 2>/dev/null || true)"
+    echo "${current:+$current,}$PG_PORT,$RMQ_PORT,$RMQ_DIST_PORT,$RMQ_MGMT_PORT,$REDIS_PORT" >"$file" 2>/dev/null || true
+}
+
 cmd_start() {
     require_binaries
     mkdir -p "$SCRATCH"
     chmod 755 "$SCRATCH"
     with_lock
     init_paths
+    reserve_ports
     if [ "$DATA" != "$SCRATCH" ]; then
         log "note: service users cannot reach $SCRATCH; their data goes to $DATA"
         mkdir -p "$DATA"; chmod 755 "$DATA"
@@ -600,6 +612,7 @@ cmd_restart_one() {
     require_binaries
     with_lock
     init_paths
+    reserve_ports
     case "${1:-}" in
         postgres)
             pg pg_ctl -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
