@@ -81,6 +81,7 @@ public static class GrpcResilience
                 MinimumThroughput = AgoraResilience.MinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = AgoraResilience.BreakDuration,
+                BreakDurationGenerator = args => ValueTask.FromResult(AgoraResilience.BreakAfter(args.HalfOpenAttempts)),
                 ShouldHandle = new PredicateBuilder().Handle<RpcException>(e =>
                     Transient.Contains(e.StatusCode) || e.StatusCode is StatusCode.Internal or StatusCode.Unknown),
             })

@@ -8,7 +8,8 @@ namespace Agora.ServiceDefaults.Resilience;
 
 /// <summary>
 /// The seed's numbers (§6.5, §10.4) for every outgoing HTTP and gRPC call: retry 100/200/400 ms… with jitter, at
-/// most 5 retries; a per-attempt timeout; a circuit breaker that opens at 50 % failures (at least 5 calls) for 30 s;
+/// most 5 retries; a per-attempt timeout; a circuit breaker that opens at 50 % failures (at least 5 calls) for 5 s,
+/// doubling after each failed trial call up to the seed's 30 s;
 /// and a bulkhead (concurrency limit) — the breaker and the bulkhead per downstream (scheme, host and port).
 /// </summary>
 public static class AgoraResilience
@@ -31,8 +32,30 @@ public static class AgoraResilience
     /// <summary>Calls in the sampling window before the breaker may open.</summary>
     public const int MinimumThroughput = 5;
 
-    /// <summary>How long the breaker stays open.</summary>
+    /// <summary>
+    /// The longest the breaker stays open before a trial call: the seed's 30 s. The first break is
+    /// <see cref="FirstBreakDuration"/> and doubles after each failed trial (<see cref="BreakAfter(int)"/>), so a peer that
+    /// restarts in a few seconds is called again a few seconds later, not 30 s after it went down.
+    /// </summary>
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first break after the breaker opens.</summary>
+    public static readonly TimeSpan FirstBreakDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>The break after <paramref name="failedTrials"/> trial calls failed in a row (0 when it first opens): 5, 10, 20, 30, 30 … s.</summary>
+    public static TimeSpan BreakAfter(int failedTrials) => BreakAfter(failedTrials, FirstBreakDuration, BreakDuration);
+
+    /// <summary>The break after <paramref name="failedTrials"/> failed trials: <paramref name="first"/> doubled each time, at most <paramref name="longest"/>.</summary>
+    public static TimeSpan BreakAfter(int failedTrials, TimeSpan first, TimeSpan longest)
+    {
+        if (first <= TimeSpan.Zero || first > longest)
+        {
+            return longest;
+        }
+
+        var doubled = first * Math.Pow(2, Math.Clamp(failedTrials, 0, 30));
+        return doubled > longest ? longest : doubled;
+    }
 
     /// <summary>Concurrent calls per downstream (bulkhead) and how many may queue behind them.</summary>
     public const int BulkheadPermits = 100;
@@ -60,6 +83,7 @@ public static class AgoraResilience
         o.CircuitBreaker.FailureRatio = FailureRatio;
         o.CircuitBreaker.MinimumThroughput = MinimumThroughput;
         o.CircuitBreaker.BreakDuration = BreakDuration;
+        o.CircuitBreaker.BreakDurationGenerator = args => ValueTask.FromResult(BreakAfter(args.HalfOpenAttempts));
         // Polly samples by time, not by call count: 2 × the attempt timeout keeps the window near the last ~10 calls.
         o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(4, AttemptTimeout.TotalSeconds * 2));
     }

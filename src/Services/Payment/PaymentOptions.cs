@@ -82,12 +82,8 @@ public sealed class PspOptions
     public TimeSpan FirstBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The break after <paramref name="failedTrials"/> trial calls failed in a row (0 when it first opens).</summary>
-    public TimeSpan BreakAfter(int failedTrials)
-    {
-        var first = FirstBreakDuration <= TimeSpan.Zero || FirstBreakDuration > BreakDuration ? BreakDuration : FirstBreakDuration;
-        var doubled = first * Math.Pow(2, Math.Clamp(failedTrials, 0, 30));
-        return doubled > BreakDuration ? BreakDuration : doubled;
-    }
+    public TimeSpan BreakAfter(int failedTrials) =>
+        Agora.ServiceDefaults.Resilience.AgoraResilience.BreakAfter(failedTrials, FirstBreakDuration, BreakDuration);
 
     /// <summary>Concurrent calls to the provider (bulkhead). Default 20.</summary>
     [Range(1, 10_000)]
