@@ -24,7 +24,9 @@ public static class ChaosReport
             var f = faults[i];
             var next = i + 1 < faults.Count ? faults[i + 1].At : DateTimeOffset.MaxValue;
             var inWindow = orders.Where(o => o.Sent >= f.At && o.Sent < next).ToList();
-            var failed = inWindow.Where(o => o.FirstStatus != 201).ToList();
+            // A first try whose answer came after the next fault began failed because of that fault (an Ordering kill
+            // cuts the POSTs in flight), not this one: it counts for neither window's recovery time.
+            var failed = inWindow.Where(o => o.FirstStatus != 201 && o.Sent + TimeSpan.FromMilliseconds(o.PostMs) < next).ToList();
             var lastFail = failed.Count > 0 ? failed.Max(o => o.Sent) : (DateTimeOffset?)null;
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {f.Kind} {f.Target} | {(f.At - window.Start).TotalSeconds + options.LeadIn:0} | {F(f.ReadySeconds)} | " +
