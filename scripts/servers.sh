@@ -21,7 +21,11 @@
 # server, default 120), AGORA_PG_PORT, AGORA_RABBITMQ_PORT,
 # AGORA_RABBITMQ_DIST_PORT, AGORA_RABBITMQ_MGMT_PORT, AGORA_REDIS_PORT,
 # AGORA_RABBITMQ_NODE (Erlang node name; unique per machine),
-# AGORA_PG_BIN (directory holding initdb/pg_ctl), AGORA_NO_INSTALL=1.
+# AGORA_PG_BIN (directory holding initdb/pg_ctl), AGORA_NO_INSTALL=1,
+# AGORA_PG_DURABLE=1 (PostgreSQL with fsync, synchronous_commit and
+# full_page_writes on, as in production; by default the test server trades them
+# for speed, so a crash of it may lose the last commits it acknowledged: fine for
+# tests that never crash it, wrong for bench/chaos, which does).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -311,15 +315,17 @@ pg_start() {
     local sockdir="$PG_SOCK"
     if [ "$(( ${#PG_SOCK} + 20 ))" -gt 100 ]; then sockdir=""; fi
     # Settings that may change between runs are rewritten on every start.
+    local durability=off
+    if [ "${AGORA_PG_DURABLE:-0}" = 1 ]; then durability=on; fi
     cat >"$PG_DATA/agora.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$sockdir'
 max_connections = 300
 shared_buffers = 64MB
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = $durability
+synchronous_commit = $durability
+full_page_writes = $durability
 log_min_messages = warning
 log_line_prefix = '%m [%p] '
 EOF

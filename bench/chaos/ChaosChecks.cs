@@ -48,8 +48,8 @@ public static class ChaosChecks
             $"{sent.Count(o => o.ResolvedByKey)} found by key after no answer; {unresolved.Count} unresolvable"));
 
         var standard = await Checks.RunAsync(bench, ct);
-        var open = bench.Orders.Count(o => o.OrderId is not null && o.Outcome is Outcome.NotTerminal or Outcome.Unknown);
-        checks.Add(new Check("every accepted order terminal", open == 0, standard.Lines[0]));
+        var open = bench.Orders.Where(o => o.OrderId is not null && o.Outcome is Outcome.NotTerminal or Outcome.Unknown).ToList();
+        checks.Add(new Check("every accepted order terminal", open.Count == 0, standard.Lines[0] + string.Concat(open.Take(3).Select(Stream))));
         var stock = await bench.CheckStockAsync(ct);
         checks.Add(new Check("stock conserved", stock.Count == 0, stock.Count == 0 ? $"all {bench.Products.Count} products" : string.Join("; ", stock.Take(5))));
 
@@ -91,4 +91,10 @@ public static class ChaosChecks
                 : string.Join("; ", problems.Take(8))));
         return checks;
     }
+
+    /// <summary>An order that did not end, as the operator needs it: its id, when it was sent, and its event stream.</summary>
+    private static string Stream(OrderRecord order) =>
+        $"; {order.OrderId} (sent {order.Sent:HH:mm:ss.fff}): " +
+        (order.Missing ? "the shop answered with this id and now says there is no such order"
+            : string.Join(" → ", order.Events.Select(e => $"{e.Type} {e.OccurredAt:HH:mm:ss.fff}")));
 }

@@ -35,8 +35,11 @@ case "$CHAOS_MODE" in embedded | distributed | both) ;; *) echo "usage: $0 [shor
 CHAOS_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CHAOS_REPO="$(cd "$CHAOS_HERE/../.." && pwd)"
 
-# Our own servers, on ports of their own.
+# Our own servers, on ports of their own. PostgreSQL as durable as in production (AGORA_PG_DURABLE): the run crashes
+# it (an immediate shutdown), and the test servers' speed settings (synchronous_commit off) would lose commits it had
+# acknowledged: an order the client was answered 201 for, or a saga step with its timer, gone after the restart.
 CHAOS_SERVERS="$(mktemp -d "${TMPDIR:-/tmp}/agora-chaos-servers.XXXXXX")"
+export AGORA_PG_DURABLE=1
 export AGORA_SCRATCH="$CHAOS_SERVERS" AGORA_PG_PORT=45432 AGORA_RABBITMQ_PORT=45672 AGORA_RABBITMQ_DIST_PORT=45673 \
     AGORA_RABBITMQ_MGMT_PORT=45674 AGORA_REDIS_PORT=46379 AGORA_RABBITMQ_NODE="agora-chaos@localhost"
 export AGORA_TEST_POSTGRES="Host=127.0.0.1;Port=45432;Username=agora;Password=agora"
@@ -107,6 +110,9 @@ start_gateway() {
         "Agora__Auth__Authority=http://127.0.0.1:25101/"
         "Agora__DataDirectory=$WORK/data/$mode"
         Gateway__ApiKeys__ClientId=agora-scripts Gateway__ApiKeys__ClientSecret=agora-scripts-secret
+        # Every simulated customer comes from 127.0.0.1: the per-address limit before authentication (20/s) stands for
+        # one client machine, not the whole load, and would answer the clients' re-sends with 429.
+        Agora__RateLimiting__Policies__address__RefillPerSecond=1000
         ASPNETCORE_ENVIRONMENT=Development
     )
     for entry in "${SERVICES[@]}"; do

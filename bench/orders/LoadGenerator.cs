@@ -311,8 +311,17 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         await Parallel.ForEachAsync(records.Where(r => r.OrderId is not null), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
             async (record, token) =>
             {
-                record.Events = await api.EventsAsync(_admin!.Token, record.OrderId!, token);
-                record.Classify();
+                try
+                {
+                    record.Events = await api.EventsAsync(_admin!.Token, record.OrderId!, token);
+                    record.Classify();
+                }
+                catch (BenchException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+                {
+                    // The shop answered with this order's id and no longer knows it: lost. The checks report it.
+                    record.Missing = true;
+                    record.Outcome = Outcome.Unknown;
+                }
             });
     }
 

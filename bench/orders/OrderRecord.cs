@@ -54,6 +54,9 @@ public sealed class OrderRecord
     public string? OrderId { get; set; }
 
     public IReadOnlyList<OrderEventRow> Events { get; set; } = [];
+
+    /// <summary>The shop gave out this order's id but, asked for its events, says there is no such order.</summary>
+    public bool Missing { get; set; }
     public Outcome Outcome { get; set; }
 
     /// <summary>When Ordering decided the order was confirmed (the <c>order_confirmed</c> event).</summary>

@@ -11,13 +11,17 @@ namespace Agora.Http;
 /// <summary>
 /// Turns every failure the framework produces into the error envelope: malformed JSON and binding
 /// failures (400), unsupported media type (415), body too large (413), bare status codes such as
-/// unknown route (404) or wrong method (405), and unhandled exceptions (500, nothing internal).
+/// unknown route (404) or wrong method (405), an <see cref="Outage"/> such as the database restarting (503 with
+/// <c>Retry-After</c>), and unhandled exceptions (500, nothing internal).
 /// </summary>
 public sealed partial class ErrorEnvelopeMiddleware(
     RequestDelegate next,
     ILogger<ErrorEnvelopeMiddleware> logger,
-    IOptions<AgoraOptions> options)
+    IOptions<AgoraOptions> options,
+    IEnumerable<Outage> outages)
 {
+    private readonly Outage[] _outages = [.. outages];
+
     private readonly long _maxBody = options.Value.MaxRequestBodyBytes;
 
     public Task InvokeAsync(HttpContext context)
@@ -117,6 +121,14 @@ public sealed partial class ErrorEnvelopeMiddleware(
             return ApiResults.WriteErrorAsync(context, api.StatusCode, api.Code, api.Message, api.Details);
         }
 
+        if (Array.Find(_outages, o => o.Matches(exception)) is { } outage)
+        {
+            LogOutage(logger, outage.What, context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+            context.Response.Headers.RetryAfter = Outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+                $"The service's {outage.What} is unavailable for a moment; nothing was changed. Retry in a few seconds.", null);
+        }
+
         LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
         return ApiResults.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, ErrorCodes.InternalError,
             $"An unexpected error occurred. Quote request id {context.GetRequestIdentity().RequestId} when reporting it.", null);
@@ -181,6 +193,9 @@ public sealed partial class ErrorEnvelopeMiddleware(
 
     [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: the {What} is unavailable ({Cause})")]
+    private static partial void LogOutage(ILogger logger, string what, string method, PathString path, string cause);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Exception after the response started for {Method} {Path}")]
     private static partial void LogFailedAfterStart(ILogger logger, Exception exception, string method, PathString path);

@@ -1,6 +1,8 @@
+using Agora.Http;
 using Agora.ServiceDefaults;
 using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wolverine;
 
@@ -25,6 +27,7 @@ public static class AgoraServiceExtensions
     {
         builder.AddServiceDefaults(serviceName);
         var database = builder.AddAgoraDbContext<TContext>();
+        builder.Services.AddSingleton(new Outage("database", DbErrors.IsTransient));
         builder.AddAgoraMessaging(database, typeof(TContext).Assembly, messaging);
         return builder;
     }

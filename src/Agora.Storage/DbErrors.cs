@@ -4,9 +4,33 @@ using Npgsql;
 
 namespace Agora.Storage;
 
-/// <summary>Recognises constraint failures alike on SQLite and PostgreSQL.</summary>
+/// <summary>Recognises constraint failures and an unreachable database alike on SQLite and PostgreSQL.</summary>
 public static class DbErrors
 {
+    /// <summary>
+    /// The database could not be reached or asked to try again (a restart, a failover, a full connection pool, a
+    /// serialization failure, SQLite busy or locked): nothing about the request or message was wrong and the same work
+    /// succeeds once the database is back. Looks through the wrappers EF Core and Npgsql put around the cause
+    /// (<c>DbUpdateException</c>, EF's "likely due to a transient failure" <c>InvalidOperationException</c>, an
+    /// <c>ObjectDisposedException</c> of a transaction whose connection broke).
+    /// </summary>
+    public static bool IsTransient(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
+                    return true;
+                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsTransient):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A unique index or primary key was violated (a race another request won).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
     {

@@ -19,6 +19,12 @@ public sealed record DeadLetterProbe(Guid Id);
 /// <summary>The same, as another message type, for the bulk operations and paging (filtered by type).</summary>
 public sealed record BulkReplayProbe(Guid Id);
 
+/// <summary>
+/// A message whose handler finds the database away (<paramref name="Failures"/> times, in the mode's own database's
+/// words), then handles it.
+/// </summary>
+public sealed record DatabaseOutageProbe(Guid Id, int Failures, bool Sqlite);
+
 /// <summary>Another type, for bulk discard.</summary>
 public sealed record BulkDiscardProbe(Guid Id);
 
@@ -43,6 +49,20 @@ public static class DeadLetterProbeHandler
     public static void Handle(DeadLetterProbe message) => Run(message.Id);
 
     public static void Handle(BulkReplayProbe message) => Run(message.Id);
+
+    public static void Handle(DatabaseOutageProbe message)
+    {
+        if (Attempts.AddOrUpdate(message.Id, 1, (_, n) => n + 1) <= message.Failures)
+        {
+            throw message.Sqlite
+                ? new Microsoft.Data.Sqlite.SqliteException($"database is locked ({message.Id})", 5)
+                : new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+                    new Npgsql.NpgsqlException($"Failed to connect ({message.Id})",
+                        new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        }
+
+        Handled.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
+    }
 
     public static void Handle(BulkDiscardProbe message) => Run(message.Id);
 
@@ -99,6 +119,8 @@ public sealed class LogCollector : ILoggerProvider
 /// <summary>One Catalog per mode with the probe handlers and a log collector; poison messages reach it over its real transport.</summary>
 public abstract class DeadLetterFixture(AgoraMode mode) : IAsyncLifetime
 {
+    public AgoraMode Mode => mode;
+
     public CatalogApp App { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Anonymous { get; private set; } = null!;
@@ -244,6 +266,22 @@ public abstract partial class DeadLetterBehaviour(DeadLetterFixture fixture)
         Assert.Equal(6, warning.State["Attempts"]);
         Assert.Equal(correlation, warning.State["CorrelationId"]);
         Assert.Single(fixture.Logs.Entries, e => e.EventId.Id == 7000 && Equals(e.State.GetValueOrDefault("MessageId"), Guid.Parse(messageId)));
+    }
+
+    [Fact]
+    public async Task DatabaseAway_LongerThanTheQuickRetries_IsWaitedOutAndHandledOnce_NotDeadLettered()
+    {
+        // PostgreSQL restarting in the chaos run failed handlers for about 3 s, as long as the five quick retries
+        // (100…1600 ms) last: a message that failed six times was dead-lettered, and the dead-letter store, in the
+        // same database, could not take it either. An order waiting on it never ended.
+        var probe = new DatabaseOutageProbe(Guid.NewGuid(), Failures: 6, Sqlite: fixture.Mode == AgoraMode.Embedded);
+
+        await fixture.SendAsync(probe);
+
+        await Poll.UntilAsync(() => DeadLetterProbeHandler.Handled.ContainsKey(probe.Id), "the message handled once the database is back", DeadLetterWait);
+        Assert.Equal(7, DeadLetterProbeHandler.Attempts[probe.Id]);
+        Assert.Equal(1, DeadLetterProbeHandler.Handled[probe.Id]);
+        Assert.Null(await FindListedAsync(probe.Id));
     }
 
     [Fact]

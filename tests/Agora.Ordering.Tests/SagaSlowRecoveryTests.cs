@@ -53,10 +53,21 @@ public sealed class SagaSlowRecoveryTests
     }
 
     [Fact]
-    public void StepsBeforeAuthorization_KeepTheirShortWaits()
+    public void StockReservation_BacksOffSoABehindCatalogIsNotSentACopyEveryStepTimeout()
     {
-        Assert.Equal(Defaults.MaxAttempts, Defaults.AttemptsFor(SagaStep.ReserveStock));
-        Assert.Equal(Defaults.StepTimeout, Defaults.TimeoutFor(SagaStep.ReserveStock, 3));
+        // Catalog restarted under load answers each reservation late; each timed-out attempt re-sends it. With equal
+        // waits the three attempts ended 45 s after the first send and the order was cancelled while Catalog caught up.
+        var waits = Enumerable.Range(1, Defaults.AttemptsFor(SagaStep.ReserveStock)).Select(a => Defaults.TimeoutFor(SagaStep.ReserveStock, a)).ToList();
+
+        Assert.Equal(Defaults.MaxAttempts, waits.Count);
+        Assert.Equal([TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)], waits);
+    }
+
+    [Fact]
+    public void PaymentAuthorization_KeepsItsEqualWaitsUntilThePaymentDeadline()
+    {
+        Assert.Equal(Defaults.StepTimeout, Defaults.TimeoutFor(SagaStep.AuthorizePayment, 7));
+        Assert.Equal(120, Defaults.AttemptsFor(SagaStep.AuthorizePayment));
     }
 
     [Fact]

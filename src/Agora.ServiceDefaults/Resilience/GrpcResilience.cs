@@ -42,7 +42,8 @@ public static class GrpcResilience
 #pragma warning disable EXTEXP0001 // experimental, but the only way to take the HTTP defaults off one client
         var client = services.AddGrpcClient<TClient>(o => o.Address = addresses.Length == 1 ? addresses[0] : ReplicaResolverFactory.Address(service))
             .AddInterceptor(InterceptorScope.Client, _ => new ResilientUnaryInterceptor(pipeline, AgoraResilience.AttemptTimeout, TimeProvider.System))
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .ConfigureChannel(o => o.MaxReconnectBackoff = AgoraResilience.MaxReconnectBackoff);
 #pragma warning restore EXTEXP0001
         if (addresses.Length > 1)
         {

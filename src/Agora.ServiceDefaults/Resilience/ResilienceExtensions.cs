@@ -42,6 +42,13 @@ public static class AgoraResilience
     /// <summary>The first break after the breaker opens.</summary>
     public static readonly TimeSpan FirstBreakDuration = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest a gRPC channel waits between attempts to reconnect to a peer that went away (gRPC's default is
+    /// 120 s, growing 1.6× from 1 s): after a 10 s restart it would next try some 15–25 s later, and every call until
+    /// then fails at once although the peer is back. Connecting to a refused port costs nothing, so try every 2 s.
+    /// </summary>
+    public static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(2);
+
     /// <summary>The break after <paramref name="failedTrials"/> trial calls failed in a row (0 when it first opens): 5, 10, 20, 30, 30 … s.</summary>
     public static TimeSpan BreakAfter(int failedTrials) => BreakAfter(failedTrials, FirstBreakDuration, BreakDuration);
 

@@ -2,6 +2,11 @@ using Agora.Contracts.Catalog.V1;
 using Agora.ServiceDefaults.Resilience;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Agora.ServiceDefaults.Tests.Resilience;
 
@@ -69,5 +74,30 @@ public sealed class GrpcResilienceTests
         Assert.Equal(StatusCode.Unavailable, open.StatusCode);
         Assert.Contains("circuit open", open.Status.Detail);
         Assert.Equal(before, attempts()); // the open breaker answered without calling downstream
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:25102")]
+    [InlineData("http://127.0.0.1:25102;http://127.0.0.1:25112")]
+    public void Channel_RetriesAReturningPeerWithinTwoSeconds(string addresses)
+    {
+        // gRPC's own reconnect backoff grows to 120 s: a channel whose peer was down 10 s next tried it 15-25 s later
+        // (Catalog's restart cost order POSTs 25-30 s past its readiness in the chaos run).
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Agora:Services:catalog:Grpc"] = addresses }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAgoraGrpcClient<CatalogService.CatalogServiceClient>(configuration, "catalog");
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IOptionsMonitor<GrpcClientFactoryOptions>>()
+            .Get(nameof(CatalogService.CatalogServiceClient));
+
+        var channel = new GrpcChannelOptions();
+        foreach (var configure in factory.ChannelOptionsActions)
+        {
+            configure(channel);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(2), channel.MaxReconnectBackoff);
     }
 }

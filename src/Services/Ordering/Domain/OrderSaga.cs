@@ -155,7 +155,10 @@ public sealed class SagaOptions
     /// <summary>How long a step waits for its answer before its command is sent again. Default 15 s.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Attempts of a forward step before the saga compensates (payment authorization excepted). Default 3.</summary>
+    /// <summary>
+    /// Attempts of a forward step before the saga compensates (payment authorization and the steps after it excepted).
+    /// Default 3: the stock reservation waits 15 + 30 + 60 s with the default <see cref="StepTimeout"/>.
+    /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000)]
     public int MaxAttempts { get; set; } = 3;
 
@@ -194,12 +197,15 @@ public sealed class SagaOptions
 
     /// <summary>
     /// How long attempt <paramref name="attempt"/> (1-based) of <paramref name="step"/> waits for its answer: the
-    /// steps after authorization back off (<see cref="StepTimeout"/> doubled per attempt, at most
-    /// <see cref="MaxStepTimeout"/>), the others wait <see cref="StepTimeout"/> each time.
+    /// stock reservation and the steps after authorization back off (<see cref="StepTimeout"/> doubled per attempt, at
+    /// most <see cref="MaxStepTimeout"/>), the others wait <see cref="StepTimeout"/> each time. Each attempt sends the
+    /// step's command again; a peer that is alive but behind (Catalog working through its queue after a restart) would
+    /// otherwise find its backlog growing by one copy per order every <see cref="StepTimeout"/>, and the reservation
+    /// would time out three times and cancel the order although Catalog was about to answer.
     /// </summary>
     public TimeSpan TimeoutFor(SagaStep step, int attempt)
     {
-        if (!step.IsAfterAuthorization())
+        if (!BacksOff(step))
         {
             return StepTimeout;
         }
@@ -208,6 +214,9 @@ public sealed class SagaOptions
         var factor = Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
         return StepTimeout * factor > cap ? cap : StepTimeout * factor;
     }
+
+    /// <summary>Whether the waits of <paramref name="step"/> grow per attempt (see <see cref="TimeoutFor"/>).</summary>
+    public static bool BacksOff(SagaStep step) => step == SagaStep.ReserveStock || step.IsAfterAuthorization();
 
     /// <summary>The fewest attempts whose waits add up to <paramref name="deadline"/>.</summary>
     private int AttemptsWithin(SagaStep step, TimeSpan deadline)
