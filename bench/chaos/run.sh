@@ -35,11 +35,13 @@ case "$CHAOS_MODE" in embedded | distributed | both) ;; *) echo "usage: $0 [shor
 CHAOS_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CHAOS_REPO="$(cd "$CHAOS_HERE/../.." && pwd)"
 
-# Our own servers, on ports of their own. PostgreSQL as durable as in production (AGORA_PG_DURABLE): the run crashes
-# it (an immediate shutdown), and the test servers' speed settings (synchronous_commit off) would lose commits it had
-# acknowledged: an order the client was answered 201 for, or a saga step with its timer, gone after the restart.
+# Our own servers, on ports of their own. PostgreSQL keeps every commit it acknowledged through a crash of its process
+# (AGORA_PG_DURABLE=commit: synchronous_commit on): the run crashes it (an immediate shutdown), and with the test
+# servers' speed settings a commit acknowledged just before was lost: an order answered 201 that then did not exist,
+# or a saga step gone with its timer, so the order never ended. fsync may stay off: the run crashes the server's
+# process, not the machine, and the operating system keeps what was written to it.
 CHAOS_SERVERS="$(mktemp -d "${TMPDIR:-/tmp}/agora-chaos-servers.XXXXXX")"
-export AGORA_PG_DURABLE=1
+export AGORA_PG_DURABLE="${AGORA_PG_DURABLE:-commit}"
 export AGORA_SCRATCH="$CHAOS_SERVERS" AGORA_PG_PORT=45432 AGORA_RABBITMQ_PORT=45672 AGORA_RABBITMQ_DIST_PORT=45673 \
     AGORA_RABBITMQ_MGMT_PORT=45674 AGORA_REDIS_PORT=46379 AGORA_RABBITMQ_NODE="agora-chaos@localhost"
 export AGORA_TEST_POSTGRES="Host=127.0.0.1;Port=45432;Username=agora;Password=agora"
