@@ -58,7 +58,7 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
         Log($"{_products.Count} products with {options.Stock} units each, {_customers.Count} customers signed in (tag {_tag})");
     }
 
-    /// <summary>Access tokens live 15 minutes: sign in again between runs once they are 10 minutes old.</summary>
+    /// <summary>Access tokens live 15 minutes: sign in again once they are 10 minutes old (between runs and during one).</summary>
     private async Task RefreshTokensAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -171,6 +171,7 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
 
         var mine = records.OrderBy(r => r.Due).ToList();
         _orders.AddRange(mine);
+        await RefreshTokensAsync(ct);
         await DrainAsync(ct);
         await ReadOutcomesAsync(mine, ct);
         return new RunWindow(run, windowStart, end, CpuSampler.Between(cpuStart!, cpuEnd!), maxLag);
@@ -251,17 +252,22 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
             while (true)
             {
                 await Task.Delay(TimeSpan.FromSeconds(options.Progress), ct);
-                var completed = await api.CountSagasAsync(_admin!.Token, "completed", ct);
-                Log($"run {run} +{(clock.GetUtcNow() - start).TotalSeconds:0}s: {completed} orders confirmed so far (all runs)");
+                try
+                {
+                    // A run can outlast an access token (15 minutes): the clients sign in again as real ones would.
+                    await RefreshTokensAsync(ct);
+                    var completed = await api.CountSagasAsync(_admin!.Token, "completed", ct);
+                    Log($"run {run} +{(clock.GetUtcNow() - start).TotalSeconds:0}s: {completed} orders confirmed so far (all runs)");
+                }
+                catch (Exception e) when (e is BenchException or HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    Log("progress query failed (Identity or Ordering restarting?): " + e.Message);
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // the run's load is over
-        }
-        catch (Exception e) when (e is BenchException or HttpRequestException)
-        {
-            Log("progress query failed: " + e.Message);
         }
     }
 
