@@ -5,8 +5,9 @@
 //      deploy/observability/metrics.txt;
 //   2. that list's "code" entries are exactly the instruments src/ creates on Agora meters (a renamed or removed
 //      instrument, or a new one not listed, fails);
-//   3. its "wolverine" entries are instruments of the Wolverine assembly the services restore (skipped, with a
-//      note, before the first restore);
+//   3. its "wolverine" entries are instruments of the Wolverine assembly the services restore, the version read from
+//      Directory.Packages.props with its $(…) properties resolved (a version that cannot be resolved fails; a
+//      version not in the NuGet cache yet is skipped with a note, before the first restore);
 //   4. with --scraped DIR (after scripts/smoke-images.sh): every name the images exposed at /metrics is listed.
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -100,16 +101,36 @@ for (const n of inCode) if (listed.get(n) !== "code") problems.push(`src/ create
 for (const n of listedCode) if (!inCode.has(n)) problems.push(`metrics.txt: ${n} (code) is created nowhere in src/ (renamed or removed?)`);
 
 // 3. Wolverine's instruments in the assembly.
-const version = /Include="WolverineFx" Version="([^"]+)"/.exec(readFileSync(join(root, "Directory.Packages.props"), "utf8"))?.[1];
+// The version is central (Directory.Packages.props), usually through a property: Version="$(WolverineVersion)" with
+// <WolverineVersion>6.62.0</WolverineVersion>. Properties are resolved as MSBuild would (a property may name another).
+const props = readFileSync(join(root, "Directory.Packages.props"), "utf8");
+const property = (name) => new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(props)?.[1]?.trim();
+function resolve(value, depth = 0) {
+  if (value === undefined || depth > 10) return undefined;
+  const unresolved = [];
+  const out = value.replace(/\$\((\w+)\)/g, (_, name) => {
+    const v = resolve(property(name), depth + 1);
+    if (v === undefined) unresolved.push(name);
+    return v ?? "";
+  });
+  return unresolved.length ? undefined : out;
+}
+const declared = /Include="WolverineFx" Version="([^"]+)"/.exec(props)?.[1];
+const version = resolve(declared);
 const nuget = process.env.NUGET_PACKAGES || join(homedir(), ".nuget/packages");
-const dll = version && join(nuget, "wolverinefx", version, "lib/net10.0/Wolverine.dll");
-if (dll && existsSync(dll)) {
+const dll = version && join(nuget, "wolverinefx", version.toLowerCase(), "lib/net10.0/Wolverine.dll");
+let wolverineChecked = 0;
+if (!version || !/^\d+\.\d+/.test(version)) {
+  problems.push(`Directory.Packages.props: cannot resolve WolverineFx's version (${declared ?? "no PackageVersion"}) to check its instruments`);
+} else if (existsSync(dll)) {
   const bytes = readFileSync(dll);
   for (const [n, s] of listed) {
     if (s !== "wolverine") continue;
     const instrument = n.replace(/_(total|bucket|sum|count)$/, "").replace(/_(Messages|Milliseconds)$/, "").replace(/_/g, "-");
+    wolverineChecked++;
     if (!bytes.includes(Buffer.from(instrument, "utf16le"))) problems.push(`metrics.txt: ${n}: Wolverine ${version} has no instrument ${instrument}`);
   }
+  console.log(`Wolverine ${version}: ${wolverineChecked} instrument name(s) checked in ${dll}`);
 } else {
   console.log(`note: Wolverine ${version} is not restored yet (${dll}); its instrument names are checked after a restore`);
 }

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Agora.Messaging;
 
@@ -26,15 +29,23 @@ public sealed partial class TransportOutageLog(IServiceProvider services, TimePr
     /// <summary>After this long without an outage error, the next one is logged again.</summary>
     public static readonly TimeSpan Quiet = TimeSpan.FromMinutes(1);
 
-    // Exception types and message fragments that mean "the broker or the peer cannot be reached right now".
-    private static readonly string[] OutageTypes =
-        ["BrokerUnreachableException", "AlreadyClosedException", "OperationInterruptedException", "ConnectFailureException", "SocketException"];
+    // What a socket says when the peer or the broker cannot be reached (as opposed to, say, a port already in use).
+    private static readonly SocketError[] UnreachableSocketErrors =
+    [
+        SocketError.ConnectionRefused, SocketError.ConnectionReset, SocketError.ConnectionAborted, SocketError.HostUnreachable,
+        SocketError.NetworkUnreachable, SocketError.NetworkDown, SocketError.NetworkReset, SocketError.HostDown, SocketError.TimedOut,
+        SocketError.NotConnected, SocketError.Shutdown, SocketError.HostNotFound, SocketError.TryAgain,
+    ];
 
+    // The two InvalidOperationExceptions Wolverine's RabbitMQ sender throws while its channel is down: the one generic
+    // type whose text has to be read, and only these fixed texts of it.
+    private static readonly string[] WolverineSenderStates = ["Channel has not been started for this sender", "is disconnected"];
+
+    // No exception attached: the durable sender's own words while a TCP peer is down, and once it stops trying for a while.
     private static readonly string[] OutageMessages =
         [
-            "is disconnected", "Channel has not been started", "Error trying to start a new Rabbit MQ channel", "Connection refused", "Already closed",
-            // The durable sender's own words while a TCP peer is down (no exception attached) and once it stops trying for a while.
-            "Failed to send outgoing envelopes batch", "is latched",
+            "Failed to send outgoing envelopes batch", "is latched", "is disconnected", "Channel has not been started",
+            "Error trying to start a new Rabbit MQ channel", "Connection refused",
         ];
 
     private readonly ConcurrentDictionary<string, Logger> _loggers = new(StringComparer.Ordinal);
@@ -62,18 +73,57 @@ public sealed partial class TransportOutageLog(IServiceProvider services, TimePr
     {
     }
 
-    /// <summary>Whether an entry is a sender finding the broker or a peer gone (an expected, self-healing state).</summary>
-    internal static bool IsOutage(Exception? exception, string message)
+    /// <summary>
+    /// Whether an entry is a sender finding the broker or a peer gone (an expected, self-healing state). With an exception
+    /// attached its type decides, anywhere in the chain (inner exceptions, every exception of an
+    /// <see cref="AggregateException"/>): RabbitMQ's "unreachable" and "connection closed" exceptions, a socket that was
+    /// refused, reset or timed out, and Wolverine's RabbitMQ sender saying its channel is down. An exception of any other
+    /// type is not an outage, whatever the entry's text says. Only an entry without an exception is judged by its text
+    /// (the durable TCP sender logs a peer's absence that way).
+    /// </summary>
+    internal static bool IsOutage(Exception? exception, string message) =>
+        exception is null ? OutageMessages.Any(m => message.Contains(m, StringComparison.Ordinal)) : Chain(exception).Any(IsOutageType);
+
+    private static bool IsOutageType(Exception e) => e switch
     {
-        for (var e = exception; e is not null; e = e.InnerException)
+        BrokerUnreachableException or ConnectFailureException or AlreadyClosedException => true,
+        // A channel or connection the broker or the client library closed because the connection went (the broker
+        // stopping says 320 CONNECTION_FORCED); not one closed for a protocol error (404 NOT_FOUND, 406 PRECONDITION_FAILED …).
+        OperationInterruptedException { ShutdownReason: var reason } =>
+            reason is null || reason.Initiator == ShutdownInitiator.Library || reason.ReplyCode == Constants.ConnectionForced,
+        SocketException socket => Array.IndexOf(UnreachableSocketErrors, socket.SocketErrorCode) >= 0,
+        InvalidOperationException when e.GetType() == typeof(InvalidOperationException) =>
+            WolverineSenderStates.Any(m => e.Message.Contains(m, StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    /// <summary>The exception and everything it wraps, depth first, each once.</summary>
+    private static IEnumerable<Exception> Chain(Exception root)
+    {
+        var seen = new HashSet<Exception>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<Exception>();
+        pending.Push(root);
+        while (pending.Count > 0)
         {
-            if (Array.IndexOf(OutageTypes, e.GetType().Name) >= 0 || OutageMessages.Any(m => e.Message.Contains(m, StringComparison.Ordinal)))
+            var e = pending.Pop();
+            if (!seen.Add(e))
             {
-                return true;
+                continue;
+            }
+
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (e.InnerException is { } inner)
+            {
+                pending.Push(inner);
             }
         }
-
-        return OutageMessages.Any(m => message.Contains(m, StringComparison.Ordinal));
     }
 
     private void Write(string category, LogLevel level, Exception? exception, string message)

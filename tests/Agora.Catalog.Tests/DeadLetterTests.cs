@@ -82,40 +82,6 @@ public static class DeadLetterProbeHandler
     }
 }
 
-/// <summary>Every log entry the app writes, for asserting on what operators would see.</summary>
-public sealed class LogCollector : ILoggerProvider
-{
-    public sealed record Entry(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> State);
-
-    public ConcurrentQueue<Entry> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(LogCollector owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (!IsEnabled(logLevel))
-            {
-                return;
-            }
-
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                ? pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value)
-                : new Dictionary<string, object?>();
-            owner.Entries.Enqueue(new Entry(category, logLevel, eventId, formatter(state, exception), values));
-        }
-    }
-}
-
 /// <summary>One Catalog per mode with the probe handlers and a log collector; poison messages reach it over its real transport.</summary>
 public abstract class DeadLetterFixture(AgoraMode mode) : IAsyncLifetime
 {
@@ -124,7 +90,7 @@ public abstract class DeadLetterFixture(AgoraMode mode) : IAsyncLifetime
     public CatalogApp App { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Anonymous { get; private set; } = null!;
-    public LogCollector Logs { get; } = new();
+    public LogRecorder Logs { get; } = new(LogLevel.Information);
 
     /// <summary>How often the durability agent looks for replayed dead letters here (1 s in production).</summary>
     public static readonly TimeSpan RecoveryPolling = TimeSpan.FromMilliseconds(250);

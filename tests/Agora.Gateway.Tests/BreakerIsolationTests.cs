@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Agora.Gateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Agora.Gateway.Tests;
 
@@ -29,21 +31,30 @@ public sealed class BreakerIsolationTests : GatewayScenario
 
     /// <summary>
     /// Finding 1: the gateway timed out a slow placement (the order was being placed behind it), the timeouts opened the
-    /// breaker, and the client's retries with the same key got <c>CIRCUIT_OPEN</c> instead of the order.
+    /// breaker, and the client's retries with the same key got <c>CIRCUIT_OPEN</c> instead of the order. The per-try
+    /// timeout runs on the gateway's clock, moved by the test once Ordering holds each placement: every placement reaches
+    /// Ordering and times out, and the retry cannot, however slow the machine is.
     /// </summary>
     [Fact]
     public async Task IdempotencyKeyedRetry_BreakerOpenedByTimeouts_StillReachesTheService()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var ordering = await BackendAsync("ordering");
-        var gateway = Gateway().Cluster("ordering", [ordering]).Route("orders", "/api/v1/orders/{**rest}", "ordering");
+        var gateway = Gateway().Cluster("ordering", [ordering]).Route("orders", "/api/v1/orders/{**rest}", "ordering")
+            .WithServices(s => s.AddSingleton<TimeProvider>(clock));
         gateway.Resilience["PerTryTimeout"] = "00:00:00.200";
         gateway.Resilience["BreakDuration"] = "00:05:00";
         using var client = gateway.Start();
-        ordering.Delay = TimeSpan.FromSeconds(2);
 
+        // Ordering holds each placement until the gateway gives up on it (the gateway's timeout aborts the request).
+        ordering.Delay = TimeSpan.FromMinutes(5);
         for (var i = 0; i < 5; i++)
         {
-            var (status, code, response) = await PostAsync(client, "/api/v1/orders", "key-" + i);
+            var placement = PostAsync(client, "/api/v1/orders", "key-" + i);
+            var held = i + 1;
+            await Poll.UntilAsync(() => ordering.Hits == held, $"Ordering to hold placement {held}");
+            clock.Advance(TimeSpan.FromMilliseconds(200));
+            var (status, code, response) = await placement;
             response.Dispose();
             Assert.Equal((HttpStatusCode.GatewayTimeout, "GATEWAY_TIMEOUT"), (status, code));
         }

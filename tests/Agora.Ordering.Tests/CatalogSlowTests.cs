@@ -60,7 +60,7 @@ public abstract class CatalogSlowBehaviour(AgoraMode mode)
         // The request ends, logged as its caller going away (or, before the fix, as an unhandled error); nothing was ordered.
         await Poll.UntilAsync(() => log.Entries.Any(e => e.Level >= LogLevel.Error || e.Message.Contains("abandoned", StringComparison.Ordinal)),
             "the abandoned request logged", OrderingApp.Patience);
-        Assert.Empty(app.Failures.Since(before).Select(f => $"{f.Category}: {f.Exception.GetType().Name}: {f.Message}"));
+        Assert.Empty(app.Failures.FailuresSince(before).Select(f => f.ToString()));
         await AssertNothingStoredAsync(app);
     }
 
@@ -70,32 +70,6 @@ public abstract class CatalogSlowBehaviour(AgoraMode mode)
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
         Assert.Equal(0, await db.Events.CountAsync());
         Assert.Equal(0, await db.IdempotencyKeys.CountAsync());
-    }
-
-    private sealed record Entry(string Category, LogLevel Level, string Message);
-
-    /// <summary>Every entry the app logs at a level its configuration lets through.</summary>
-    private sealed class LogRecorder : ILoggerProvider
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<Entry> _entries = new();
-
-        public IReadOnlyList<Entry> Entries => _entries.ToArray();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(LogRecorder recorder, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                recorder._entries.Enqueue(new Entry(category, logLevel, formatter(state, exception)));
-        }
     }
 
     /// <summary>A TCP server that accepts connections and never says a word: a hung Catalog.</summary>

@@ -220,7 +220,7 @@ public abstract partial class OrderingBehaviour
         await WaitAsync(App.CustomerClient(customer), id, o => Orders.Status(o) == "confirmed", "the order confirmed");
         await WaitAsync(App.CustomerClient(declined), cancelled, o => Orders.Status(o) == "cancelled", "the declined order cancelled");
 
-        Assert.Empty(App.Failures.Since(_failuresBefore).Select(f => $"{f.Category}: {f.Exception.GetType().Name}: {f.Exception.Message}"));
+        Assert.Empty(App.Failures.FailuresSince(_failuresBefore).Select(f => f.ToString()));
         await AssertSagasSettledAsync();
     }
 }

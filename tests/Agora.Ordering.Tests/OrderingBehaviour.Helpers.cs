@@ -136,8 +136,8 @@ public abstract partial class OrderingBehaviour
 
         // Nothing failed on the way, except lost races on a stream (EF logs the unique violation; the processor turns
         // it into StreamConcurrencyException, which is retried on fresh state by design).
-        Assert.Empty(App.Failures.Since(_failuresBefore)
+        Assert.Empty(App.Failures.FailuresSince(_failuresBefore)
             .Where(f => f.Exception is not StreamConcurrencyException && !(f.Exception is DbUpdateException u && DbErrors.IsUniqueViolation(u)))
-            .Select(f => $"{f.Category}: {f.Exception.GetType().Name}: {f.Exception.Message}"));
+            .Select(f => f.ToString()));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Agora.Hosting;
 using Agora.Payment.Features.Psp;
@@ -21,7 +20,7 @@ namespace Agora.Payment.Tests;
 [Collection(nameof(CircuitBreakerTests))]
 public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
 {
-    private readonly LogCapture _logs = new();
+    private readonly LogRecorder _logs = new();
     private PspSimulatorHost _psp = null!;
     private PaymentApp _app = null!;
 
@@ -74,7 +73,7 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
         Assert.Equal(5, await _psp.RequestsAsync());
         Assert.Equal(CircuitState.Open, circuit.State);
         Assert.Equal(1, await Poll.UntilAsync(ScrapedStateAsync, s => s == 1, "state 1 on /metrics", TimeSpan.FromSeconds(5)));
-        Assert.Contains(_logs.Events, e => e.Id == 4101 && e.Level == LogLevel.Error);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 4101 && e.Level == LogLevel.Error);
 
         // The provider recovers; once the break (2 s) is over, a trial call goes through and closes the breaker.
         await _psp.HealthyAsync();
@@ -82,8 +81,8 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
         Assert.True(opened.Elapsed >= TimeSpan.FromSeconds(1.9), $"closed after {opened.Elapsed}, before the break was over");
         Assert.Equal(CircuitState.Closed, circuit.State);
         Assert.Equal(0, await Poll.UntilAsync(ScrapedStateAsync, s => s == 0, "state 0 on /metrics", TimeSpan.FromSeconds(5)));
-        Assert.Contains(_logs.Events, e => e.Id == 4102);
-        Assert.Contains(_logs.Events, e => e.Id == 4103);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 4102);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 4103);
         var metrics = await (await _app.CreateClient().GetAsync("/metrics")).Content.ReadAsStringAsync();
         Assert.Matches("agora_payment_psp_circuit_transitions_total\\{[^}]*state=\"open\"[^}]*\\} 1", metrics);
         Assert.Matches("agora_payment_psp_circuit_transitions_total\\{[^}]*state=\"closed\"[^}]*\\} 1", metrics);
@@ -106,25 +105,6 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
 
     [GeneratedRegex(@"(?m)^agora_payment_psp_circuit_state(?:\{[^}]*\})? (\d+)")]
     private static partial Regex StateLine();
-
-    /// <summary>Keeps every log event's id and level (the breaker's transitions are source-generated log events).</summary>
-    private sealed class LogCapture : ILoggerProvider, ILogger
-    {
-        public ConcurrentQueue<(int Id, LogLevel Level, string Message)> Events { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Events.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
-
-        public void Dispose()
-        {
-        }
-    }
 }
 
 [CollectionDefinition(nameof(CircuitBreakerTests), DisableParallelization = true)]

@@ -53,8 +53,11 @@ public sealed class OrderingApp : ServiceApp<Program>
     /// <summary>A hook into the app's saves, for races a test makes happen at an exact moment.</summary>
     public SaveHook Saves { get; } = new();
 
-    /// <summary>Errors the app logged with an exception (failed message handlers among them).</summary>
-    public FailureLog Failures { get; } = new();
+    /// <summary>
+    /// What the app logged at Error (failed message handlers among them: Wolverine logs them under the message type's
+    /// name); <see cref="LogRecorder.FailuresSince"/> gives those with an exception, even when a retry later hid the failure.
+    /// </summary>
+    public LogRecorder Failures { get; } = new(LogLevel.Error);
 
     /// <summary>The Identity double whose keys this Ordering trusts.</summary>
     public TestIdentity Identity { get; }

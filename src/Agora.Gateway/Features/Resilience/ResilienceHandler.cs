@@ -24,6 +24,7 @@ internal sealed class ResilientForwarderHttpClientFactory(
             services.GetRequiredService<IOptionsMonitor<GatewayOptions>>(),
             services.GetRequiredService<IHttpContextAccessor>(),
             services.GetRequiredService<IProxyStateLookup>(),
+            services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<ResilienceHandler>>())
         {
             InnerHandler = base.WrapHandler(context, handler),
@@ -35,6 +36,7 @@ internal sealed class ResilientForwarderHttpClientFactory(
 /// idempotent methods without a body (a streamed body cannot be sent twice), only on a failure that a retry can cure
 /// (5xx, connection failure or reset, per-try timeout), on another replica when there is one, within the cluster's
 /// retry budget, with a short jittered backoff. The failed attempts count towards the replica's outlier ejection.
+/// The per-try timeout and the backoff run on the <see cref="TimeProvider"/>, so a test decides when an attempt times out.
 /// </summary>
 internal sealed partial class ResilienceHandler(
     string clusterId,
@@ -43,6 +45,7 @@ internal sealed partial class ResilienceHandler(
     IOptionsMonitor<GatewayOptions> options,
     IHttpContextAccessor accessor,
     IProxyStateLookup proxy,
+    TimeProvider clock,
     ILogger<ResilienceHandler> logger) : DelegatingHandler
 {
     private static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(25);
@@ -88,8 +91,8 @@ internal sealed partial class ResilienceHandler(
             {
                 HttpResponseMessage? response = null;
                 Exception? error = null;
-                using var perTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                perTry.CancelAfter(perTryTimeout);
+                using var timeout = new CancellationTokenSource(perTryTimeout, clock);
+                using var perTry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
                 try
                 {
                     response = await base.SendAsync(request, perTry.Token);
@@ -121,7 +124,7 @@ internal sealed partial class ResilienceHandler(
                 resilience.Retries.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
                 LogRetry(logger, request.Method.Method, clusterId, attempt + 1, reason);
                 var backoff = BaseBackoff * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
-                await Task.Delay(backoff, cancellationToken);
+                await Task.Delay(backoff, clock, cancellationToken);
             }
         }
         finally

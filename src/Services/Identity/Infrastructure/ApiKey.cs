@@ -18,7 +18,7 @@ public sealed class ApiKey
     /// </summary>
     public required string Hash { get; init; }
 
-    /// <summary>Space-separated scopes, each one of <see cref="IdentityDefaults.ApiScopes"/>.</summary>
+    /// <summary>Space-separated scopes, each one of <see cref="IdentityDefaults.ServiceScopes"/>.</summary>
     public required string Scopes { get; init; }
 
     public DateTime CreatedAt { get; init; }

@@ -53,7 +53,7 @@ internal sealed partial class DemoSeeder(
         [ScriptsClientId] = new()
         {
             Type = ClientKind.Confidential, FirstParty = true, DisplayName = "Agora scripts and services", Secret = ScriptsClientSecret,
-            Scopes = [.. IdentityDefaults.ApiScopes],
+            Scopes = [.. IdentityDefaults.ServiceScopes],
         },
     };
 

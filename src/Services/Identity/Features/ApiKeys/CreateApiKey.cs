@@ -23,9 +23,9 @@ internal static class CreateApiKey
         v.Require(name.Length > 0, "name", "Required.");
         v.Require(name.Length <= ApiKeys.NameMaxLength, "name", $"At most {ApiKeys.NameMaxLength} characters.");
         v.Require(scopes.Count > 0, "scopes", "At least one scope.");
-        foreach (var scope in scopes.Where(s => !IdentityDefaults.ApiScopes.Contains(s, StringComparer.Ordinal)))
+        foreach (var scope in scopes.Where(s => !IdentityDefaults.ServiceScopes.Contains(s, StringComparer.Ordinal)))
         {
-            v.Add("scopes", $"Unknown scope '{UserErrors.Truncate(scope)}'; one of: {string.Join(", ", IdentityDefaults.ApiScopes)}.");
+            v.Add("scopes", $"Unknown scope '{UserErrors.Truncate(scope)}'; one of: {string.Join(", ", IdentityDefaults.ServiceScopes)}.");
         }
 
         v.Require(input.ExpiresAt is null || input.ExpiresAt.Value.ToUniversalTime() > now, "expires_at", "Must be in the future.");

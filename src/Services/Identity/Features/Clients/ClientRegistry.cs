@@ -119,7 +119,7 @@ internal static class ClientRegistry
     /// <summary>Configuration errors of one client definition (empty when valid).</summary>
     public static IEnumerable<string> Problems(string clientId, ClientOptions client, bool secretRequired)
     {
-        var known = ScopePolicy.ApiScopes.Concat([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess]).ToHashSet(StringComparer.Ordinal);
+        var known = IdentityDefaults.ApiScopes.Concat([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess]).ToHashSet(StringComparer.Ordinal);
         foreach (var scope in client.Scopes.Where(s => !known.Contains(s)))
         {
             yield return $"{clientId}: unknown scope '{scope}'.";

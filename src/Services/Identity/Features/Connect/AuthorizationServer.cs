@@ -53,7 +53,7 @@ internal static class AuthorizationServer
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
                     .AllowClientCredentialsFlow()
                     .AllowRefreshTokenFlow();
-                o.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. Features.Connect.ScopePolicy.ApiScopes]);
+                o.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, Scopes.OfflineAccess, .. IdentityDefaults.ApiScopes]);
                 // Scopes a client may not ask for are dropped (not refused) by ConnectEndpoints, which intersects what
                 // was asked with the client's permissions and the user's roles (ScopePolicy); OpenIddict would refuse
                 // the whole request instead.

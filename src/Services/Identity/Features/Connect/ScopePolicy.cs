@@ -52,9 +52,6 @@ internal static class ScopePolicy
 
     private static readonly Dictionary<string, ScopeRule> ByScope = Rules.ToDictionary(r => r.Scope, StringComparer.Ordinal);
 
-    /// <summary>The API scopes the authorization server knows.</summary>
-    public static IEnumerable<string> ApiScopes => Rules.Select(r => r.Scope);
-
     /// <summary>Scopes a staff member may hold (README table).</summary>
     public static IEnumerable<string> StaffScopes => Rules.Where(r => r.Staff).Select(r => r.Scope);
 
