@@ -291,6 +291,13 @@ public sealed class LoadGenerator(BenchOptions options, ShopApi api, TimeProvide
                     ended += await api.CountSagasAsync(_admin!.Token, state, ct);
                 }
             }
+            catch (BenchException e) when (e.Status == System.Net.HttpStatusCode.Unauthorized)
+            {
+                // The staff token was refused (expired, or issued before Identity's restart): sign in again and ask again.
+                Log($"drain query refused the staff token ({(clock.GetUtcNow() - _admin!.IssuedAt).TotalMinutes:0.0} min old), signing in again: {e.Message}");
+                _admin = await api.SignInAsStaffAsync(options.AdminEmail, options.AdminPassword, ct);
+                continue;
+            }
             catch (Exception e) when (e is BenchException { Transient: true } or HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested)
             {
                 // Ordering is restarting (the chaos run kills it): ask again in a second, until the deadline.
