@@ -7,6 +7,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Agora.Gateway.Tests.Infrastructure;
 using Agora.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Agora.Gateway.Tests;
 
@@ -17,7 +19,7 @@ namespace Agora.Gateway.Tests;
 /// The client trusts the project CA through its own validation callback (a chain built on that root only, and the
 /// host name checked), never by switching validation off.
 /// </summary>
-public sealed class EdgeTlsFixture : IAsyncLifetime
+public class EdgeTlsFixture : IAsyncLifetime
 {
     public string CertificateDirectory { get; } = Path.Combine(Path.GetTempPath(), "agora-certs-" + Guid.NewGuid().ToString("N")[..8]);
     public int HttpsPort { get; } = TestServers.FreePort();
@@ -33,7 +35,7 @@ public sealed class EdgeTlsFixture : IAsyncLifetime
         ProjectCa = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(CertificateDirectory, "ca.crt"));
         Identity = await TestIdentity.StartAsync();
         Catalog = await Backend.StartAsync("catalog");
-        App = new GatewayApp(Identity).Cluster("catalog", [Catalog]).Route("products", "/api/v1/products/{**rest}", "catalog");
+        App = CreateApp(Identity).Cluster("catalog", [Catalog]).Route("products", "/api/v1/products/{**rest}", "catalog");
         App.Config["Kestrel"] = new JsonObject
         {
             ["Endpoints"] = new JsonObject
@@ -52,6 +54,9 @@ public sealed class EdgeTlsFixture : IAsyncLifetime
         App.Config["Gateway"]!["Https"] = new JsonObject { ["Port"] = HttpsPort };
         Plain = App.Start();
     }
+
+    /// <summary>The gateway before its configuration; a fixture of its own may add a clock or a management port.</summary>
+    protected virtual GatewayApp CreateApp(TestIdentity identity) => new(identity);
 
     public async Task DisposeAsync()
     {
@@ -141,6 +146,17 @@ public sealed class EdgeTlsFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// The TLS gateways of these tests run one after the other: every meter provider in the process listens to every
+/// <c>Agora.*</c> meter, so two gateways serving a certificate at once would show each other's expiry gauge.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class EdgeTlsCollection
+{
+    public const string Name = "edge-tls";
+}
+
+[Collection(EdgeTlsCollection.Name)]
 public sealed class EdgeTlsTests(EdgeTlsFixture fixture) : IClassFixture<EdgeTlsFixture>
 {
     [Fact]
@@ -197,5 +213,70 @@ public sealed class EdgeTlsTests(EdgeTlsFixture fixture) : IClassFixture<EdgeTls
         using var response = await client.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+    }
+}
+
+/// <summary>The TLS edge with a fake clock and a management port (so <c>/metrics</c> and the readiness detail answer without a token).</summary>
+public sealed class ExpiringEdgeFixture : EdgeTlsFixture
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public int ManagementPort { get; } = TestServers.FreePort();
+
+    protected override GatewayApp CreateApp(TestIdentity identity) =>
+        new GatewayApp(identity, managementPort: ManagementPort)
+            .With("Gateway:Management:Port", ManagementPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithServices(s => s.AddSingleton<TimeProvider>(Clock));
+}
+
+/// <summary>
+/// Issue 14, certificate expiry, as an operator sees it on the gateway serving the 7-day certificate of
+/// <c>scripts/certs.sh</c>: <c>agora_tls_certificate_expiry_seconds</c> on <c>/metrics</c> counts down with the clock, and
+/// <c>/health/ready</c> warns (Degraded, still 200) once less than 24 h are left.
+/// </summary>
+[Collection(EdgeTlsCollection.Name)]
+public sealed class CertificateExpiryTests(ExpiringEdgeFixture fixture) : IClassFixture<ExpiringEdgeFixture>
+{
+    [Fact]
+    public async Task Expiry_is_a_metric_and_under_24_hours_readiness_warns()
+    {
+        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.ManagementPort}/") };
+        using var served = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(fixture.CertificateDirectory, "gateway.crt"));
+        var notAfter = new DateTimeOffset(served.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+
+        var fresh = await ReadyAsync(management);
+        Assert.Equal("healthy", (string?)fresh.Check["status"]);
+        Assert.Equal((notAfter - fixture.Clock.GetUtcNow()).TotalSeconds, await ExpirySecondsAsync(management), 2.0);
+
+        fixture.Clock.SetUtcNow(notAfter - TimeSpan.FromHours(23));
+        var soon = await ReadyAsync(management);
+        Assert.Equal(HttpStatusCode.OK, soon.Status); // a warning, not out of rotation
+        Assert.Equal("degraded", (string?)soon.Check["status"]);
+        Assert.Contains("expires in 23.0 h", (string?)soon.Check["description"], StringComparison.Ordinal);
+        // The exporter serves a scrape from its short response cache; the next scrape after it shows the clock's move.
+        await Poll.UntilAsync(() => ExpirySecondsAsync(management), v => Math.Abs(v - (23 * 3600)) < 2, "the gauge at 23 h");
+
+        fixture.Clock.SetUtcNow(notAfter + TimeSpan.FromHours(1));
+        var expired = await ReadyAsync(management);
+        Assert.Equal("degraded", (string?)expired.Check["status"]);
+        Assert.Contains("expired", (string?)expired.Check["description"], StringComparison.Ordinal);
+        await Poll.UntilAsync(() => ExpirySecondsAsync(management), v => Math.Abs(v + 3600) < 2, "the gauge at -1 h (expired)");
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode Check)> ReadyAsync(HttpClient management)
+    {
+        using var response = await management.GetAsync("/health/ready");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return (response.StatusCode, body["checks"]!.AsArray().Single(c => (string?)c!["name"] == "tls-certificate")!);
+    }
+
+    /// <summary>The gateway's <c>agora_tls_certificate_expiry_seconds</c> sample for its HTTPS endpoint.</summary>
+    private static async Task<double> ExpirySecondsAsync(HttpClient management)
+    {
+        var text = await management.GetStringAsync("/metrics");
+        var line = text.Split('\n').Single(l => l.StartsWith("agora_tls_certificate_expiry_seconds{", StringComparison.Ordinal)
+                                               && l.Contains("endpoint=\"Https\"", StringComparison.Ordinal)
+                                               && l.Contains("subject=\"gateway\"", StringComparison.Ordinal));
+        return double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
