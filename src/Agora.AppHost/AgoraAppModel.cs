@@ -246,13 +246,14 @@ public sealed class AgoraAppModel
                 $"The gateway fronts {string.Join(", ", missing)} (src/Agora.Hosting/Topology/services.json), which the app model has not added: add them before the gateway.");
         }
 
-        var gateway = ConfigureGateway(AddService<TProject>(info.Name), info);
+        var gateway = WithEdgeTls(ConfigureGateway(AddService<TProject>(info.Name), info), info);
 
         // Replicas of the gateway itself (Kubernetes puts a Service in front of them; here the door stays 8080 and the
         // others answer on 8100 and 8120).
         for (var n = 2; n <= Settings.Replicas; n++)
         {
-            var replica = ConfigureGateway(AddService<TProject>(Offset(info, $"{info.Name}-{n}", ReplicaPortOffset * (n - 1))), info)
+            var instance = Offset(info, $"{info.Name}-{n}", ReplicaPortOffset * (n - 1));
+            var replica = WithEdgeTls(ConfigureGateway(AddService<TProject>(instance), info), instance)
                 .WaitFor(gateway);
             foreach (var callee in info.Calls)
             {
@@ -303,6 +304,33 @@ public sealed class AgoraAppModel
         }
 
         return gateway;
+    }
+
+    /// <summary>
+    /// <c>--Agora:Tls:Edge=true</c> (distributed mode): the gateway instance serves HTTPS on its table port (8443, a replica
+    /// + 20) with the certificate <c>scripts/certs.sh</c> made, sends HSTS there and redirects plain HTTP to it
+    /// (<c>Gateway:Https:Port</c>). Off, nothing is added: the gateway answers plain HTTP as before.
+    /// </summary>
+    private IResourceBuilder<ProjectResource> WithEdgeTls(IResourceBuilder<ProjectResource> gateway, AgoraService instance)
+    {
+        if (Settings.EdgeCertificateDirectory is not { } directory || instance.HttpsPort is not { } port)
+        {
+            return gateway;
+        }
+
+        return gateway
+            .WithEndpoint("https", e =>
+            {
+                e.Port = port;
+                e.TargetPort = port;
+                e.IsProxied = false;
+                e.UriScheme = "https";
+            }, createIfNotExists: true)
+            .WithEnvironment("Kestrel__Endpoints__Https__Url", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"https://localhost:{port}"))
+            .WithEnvironment("Kestrel__Endpoints__Https__Protocols", "Http1AndHttp2")
+            .WithEnvironment("Kestrel__Endpoints__Https__Certificate__Path", Path.Combine(directory, "gateway.crt"))
+            .WithEnvironment("Kestrel__Endpoints__Https__Certificate__KeyPath", Path.Combine(directory, "gateway.key"))
+            .WithEnvironment("Gateway__Https__Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The environment the services run in: the AppHost's own (Development under <c>dotnet run</c>).</summary>
@@ -362,6 +390,10 @@ public sealed class AgoraAppModel
                       + (s.GrpcPort is { } g ? $"   gRPC http://localhost:{g} (h2c)" : "")
                       + (Settings.Mode == AgoraMode.Embedded && s.Messaging ? $"   messages tcp://localhost:{s.MessagePort}" : ""));
             lines.Add($"  {"",-11} OpenAPI {http}/openapi/v1.json   health {http}/health/ready (/health/live)   metrics {http}/metrics");
+            if (s.Name.StartsWith("gateway", StringComparison.Ordinal) && Settings.EdgeCertificateDirectory is { } certificates && s.HttpsPort is { } tls)
+            {
+                lines.Add($"  {"",-11} HTTPS https://localhost:{tls}/ (HSTS; {http} redirects there; CA {Path.Combine(certificates, "ca.crt")})");
+            }
         }
 
         foreach (var (stable, canary, weight) in _canaries)

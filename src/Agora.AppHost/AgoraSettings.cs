@@ -20,10 +20,13 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// that share of Catalog's traffic (guide §7.3). Distributed mode only: the two versions share one database and broker.</item>
 /// <item><c>Agora:Replicas</c>: how many instances of every stateless service run (1–3, default 1), as Kubernetes would run
 /// them: the second on the first's ports + 20, the third + 40; the gateway spreads over them. Distributed mode only.</item>
+/// <item><c>Agora:Tls:Edge</c>: <c>true</c> has the gateway serve HTTPS on its table port (8443) with HSTS, redirecting
+/// 8080 there (issue 14), with <c>gateway.crt</c>/<c>gateway.key</c> from <c>Agora:Tls:CertificateDirectory</c> (default
+/// <c>&lt;repo root&gt;/.agora/certs</c>, made by <c>scripts/certs.sh</c>). Distributed mode only; off by default.</item>
 /// </list>
 /// </summary>
 public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null,
-    double? CatalogCanaryWeight = null, int Replicas = 1)
+    double? CatalogCanaryWeight = null, int Replicas = 1, string? EdgeCertificateDirectory = null)
 {
     /// <summary>The most replicas a service gets here (their ports must stay clear of the other services').</summary>
     public const int MaxReplicas = 3;
@@ -102,7 +105,47 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
             }
         }
 
-        return new AgoraSettings(mode, root, dataDirectory, demo, canary, replicas);
+        return new AgoraSettings(mode, root, dataDirectory, demo, canary, replicas, EdgeCertificates(configuration, mode, root));
+    }
+
+    private static readonly string[] EdgeCertificateFiles = ["gateway.crt", "gateway.key"];
+
+    /// <summary><c>Agora:Tls:Edge</c>: the directory holding the gateway's certificate and key, or null (plain HTTP).</summary>
+    private static string? EdgeCertificates(IConfiguration configuration, AgoraMode mode, string root)
+    {
+        if (configuration["Agora:Tls:Edge"] is not { Length: > 0 } edgeText)
+        {
+            return null;
+        }
+
+        if (!bool.TryParse(edgeText.Trim(), out var edge))
+        {
+            throw new AgoraConfigurationException($"Agora:Tls:Edge is '{edgeText}'; use true or false.");
+        }
+
+        if (!edge)
+        {
+            return null;
+        }
+
+        if (mode != AgoraMode.Distributed)
+        {
+            throw new AgoraConfigurationException(
+                "Agora:Tls:Edge needs Agora:Mode=Distributed: the embedded mode keeps plain HTTP on localhost (the two-command start).");
+        }
+
+        var directory = Path.GetFullPath(configuration["Agora:Tls:CertificateDirectory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(".agora", "certs"), root);
+        var missing = EdgeCertificateFiles.Where(f => !File.Exists(Path.Combine(directory, f))).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AgoraConfigurationException(
+                $"Agora:Tls:Edge=true needs the gateway's certificate and key in {directory} ({string.Join(", ", missing)} missing): "
+                + "run scripts/certs.sh (or set Agora:Tls:CertificateDirectory).");
+        }
+
+        return directory;
     }
 
     /// <summary>The directory holding <c>Agora.slnx</c> above the AppHost project (its grandparent if none is found).</summary>

@@ -4,6 +4,7 @@ using Agora.Hosting;
 // dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
 // dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
 //   add --Agora:Replicas=2 for two of every stateless service (the second on ports + 20; the gateway spreads over them)
+//   add --Agora:Tls:Edge=true (after scripts/certs.sh) for the gateway on https://localhost:8443 with HSTS, 8080 redirecting there
 //   The services run in the AppHost's environment (Development here): only there do the demo users and clients exist.
 var builder = DistributedApplication.CreateBuilder(args);
 

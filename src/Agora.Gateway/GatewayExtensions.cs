@@ -54,11 +54,13 @@ internal static class GatewayExtensions
         builder.Services.AddSingleton<IGraphQLCostGate, RateLimitedGraphQLCost>();
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>, ConfigureCors>();
         builder.WebHost().ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.AddEdgeTls();
         return builder;
     }
 
     /// <summary>
-    /// The edge before the endpoints, in order: security headers; CORS (a preflight needs no credentials and is never
+    /// The edge before the endpoints, in order: security headers; HSTS and the redirect to HTTPS when the edge serves
+    /// it (<see cref="EdgeTls"/>); CORS (a preflight needs no credentials and is never
     /// counted); request timeouts; the per-address limits before authentication (a key not yet known to be good counts
     /// against its address here, so a flood of made-up keys is refused before Identity hears of it); authentication;
     /// the per-consumer rate limit (before any 401, so a request whose credentials failed counts against its address like
@@ -67,6 +69,7 @@ internal static class GatewayExtensions
     public static WebApplication UseAgoraGatewayEdge(this WebApplication app)
     {
         app.Use(SecurityHeaders.InvokeAsync);
+        app.UseEdgeTls();
         app.UseCors(CorsPolicy);
         app.UseRequestTimeouts();
         app.UseAgoraPreAuthenticationRateLimiting();

@@ -39,6 +39,28 @@ public sealed class GatewayOptions
 
     /// <summary>Who may read <c>/metrics</c> and the detailed <c>/health/ready</c> at the edge, and where.</summary>
     public ManagementOptions Management { get; set; } = new();
+
+    /// <summary>TLS at the edge: HSTS and the redirect to HTTPS (<c>Features/Security/EdgeTls.cs</c>). Read at start.</summary>
+    public GatewayHttpsOptions Https { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Gateway:Https</c>: the port the gateway serves HTTPS on (its Kestrel endpoint and certificate come from
+/// <c>Kestrel:Endpoints:Https</c>). Set, HTTPS answers carry HSTS and plain HTTP is redirected there (not
+/// <c>/health/*</c>, not the management port). Unset (default): plain HTTP only.
+/// </summary>
+public sealed class GatewayHttpsOptions
+{
+    /// <summary>The public HTTPS port plain HTTP is redirected to, e.g. 8443. Default none (no HTTPS behaviour).</summary>
+    [Range(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>
+    /// <c>Strict-Transport-Security: max-age</c>. Default 365 days. Not sent for localhost, 127.0.0.1 or [::1] (ASP.NET
+    /// Core's excluded hosts), so a developer's browser is not pinned to HTTPS on every local port.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "730.00:00:00")]
+    public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
 }
 
 /// <summary>

@@ -77,7 +77,8 @@ public static class MessagingExtensions
             {
                 opts.Durability.Mode = DurabilityMode.Solo;
                 opts.PersistMessagesWithSqlite(database.ConnectionString);
-                opts.ListenAtPort(messaging.ListenPort ?? ServiceTopology.MessagePort(service)).UseDurableInbox();
+                // Plaintext TCP, so loopback only (docs/architecture.md §4): "localhost" binds 127.0.0.1, never 0.0.0.0.
+                opts.ListenAtPort(messaging.ListenPort ?? ServiceTopology.MessagePort(service), LoopbackListenAddress(messaging)).UseDurableInbox();
                 foreach (var (type, subscribers) in ServiceTopology.Subscriptions)
                 {
                     foreach (var subscriber in subscribers.Where(s => s != service))
@@ -181,6 +182,25 @@ public static class MessagingExtensions
         return int.TryParse(portText, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
             ? (host.Length == 0 ? "localhost" : host, port)
             : throw new InvalidOperationException($"{MessagingOptions.SectionName}:Peers:{service} is '{configured}'; use host:port or a port.");
+    }
+
+    /// <summary>
+    /// Embedded mode: the address the TCP listener binds to, <c>localhost</c> or an IPv4 loopback address. Anything
+    /// else (0.0.0.0, a host name, a routable address) would put plaintext messages on the network: refused.
+    /// </summary>
+    internal static string LoopbackListenAddress(MessagingOptions messaging)
+    {
+        var address = messaging.ListenAddress.Trim();
+        if (address == MessagingOptions.DefaultListenAddress
+            || (System.Net.IPAddress.TryParse(address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                && System.Net.IPAddress.IsLoopback(ip)))
+        {
+            return address;
+        }
+
+        throw new InvalidOperationException(
+            $"{MessagingOptions.SectionName}:ListenAddress is '{messaging.ListenAddress}'; the embedded TCP transport is plaintext and "
+            + "listens on loopback only: use localhost or an address in 127.0.0.0/8.");
     }
 
     private static string RequireRabbit(IConfiguration configuration)

@@ -12,6 +12,16 @@ public sealed class MessagingOptions
     [Range(1, 65535)]
     public int? ListenPort { get; set; }
 
+    /// <summary>
+    /// Embedded mode: the loopback address the TCP listener binds to. Default <c>localhost</c> (Wolverine binds it to
+    /// 127.0.0.1). The transport is plaintext, so it never listens beyond the machine: anything but <c>localhost</c> or
+    /// an IPv4 loopback address (127.0.0.0/8) stops the service at start (docs/architecture.md §4).
+    /// </summary>
+    public string ListenAddress { get; set; } = DefaultListenAddress;
+
+    /// <summary>The default <see cref="ListenAddress"/>.</summary>
+    public const string DefaultListenAddress = "localhost";
+
     /// <summary>Distributed mode: the RabbitMQ queue this service consumes. Default <c>agora.{service}</c>.</summary>
     public string? QueueName { get; set; }
 

@@ -4,6 +4,7 @@ using Agora.OpenApi;
 using Agora.ServiceDefaults.Caching;
 using Agora.ServiceDefaults.Resilience;
 using Agora.ServiceDefaults.Telemetry;
+using Agora.ServiceDefaults.Tls;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -56,6 +57,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddTransient<IStartupFilter, AgoraStartupFilter>();
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        builder.AddCertificateExpiry();
         builder.AddAgoraCaching(options);
         builder.Services.AddAgoraResilience();
         builder.Services.AddAgoraOpenApi(serviceName);

@@ -137,4 +137,52 @@ public sealed class AgoraSettingsTests
         var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:DemoAccounts", "sure")), AppHostDirectory));
         Assert.Contains("true or false", e.Message);
     }
+
+    [Fact]
+    public void Settings_EdgeTls_IsOffByDefault_InBothModes()
+    {
+        Assert.Null(AgoraSettings.From(Config(), AppHostDirectory).EdgeCertificateDirectory);
+        Assert.Null(AgoraSettings.From(Config(Distributed), AppHostDirectory).EdgeCertificateDirectory);
+    }
+
+    [Fact]
+    public void Settings_EdgeTls_InTheEmbeddedMode_IsRefused()
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:Tls:Edge", "true")), AppHostDirectory));
+        Assert.Contains("Distributed", e.Message);
+    }
+
+    [Fact]
+    public void Settings_EdgeTls_WithoutTheGatewayCertificate_SaysToRunTheScript()
+    {
+        var empty = Directory.CreateTempSubdirectory("agora-certs-").FullName;
+        try
+        {
+            var e = Assert.Throws<AgoraConfigurationException>(() =>
+                AgoraSettings.From(Config([.. Distributed, ("Agora:Tls:Edge", "true"), ("Agora:Tls:CertificateDirectory", empty)]), AppHostDirectory));
+            Assert.Contains("scripts/certs.sh", e.Message);
+            Assert.Contains("gateway.crt", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Settings_EdgeTls_WithTheGatewayCertificate_IsTheirDirectory()
+    {
+        var certificates = Directory.CreateTempSubdirectory("agora-certs-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(certificates, "gateway.crt"), "");
+            File.WriteAllText(Path.Combine(certificates, "gateway.key"), "");
+            var settings = AgoraSettings.From(Config([.. Distributed, ("Agora:Tls:Edge", "true"), ("Agora:Tls:CertificateDirectory", certificates)]), AppHostDirectory);
+            Assert.Equal(certificates, settings.EdgeCertificateDirectory);
+        }
+        finally
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
+    }
 }

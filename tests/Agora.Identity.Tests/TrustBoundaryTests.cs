@@ -203,7 +203,8 @@ public sealed class TrustBoundaryTests(EmbeddedIdentityFixture fixture) : IClass
         await using var app = new ServiceApp<Program>("identity", AgoraMode.Embedded);
         app.With("environment", "Production")
             .With("Identity:DataProtection:CertificatePath", pfx).With("Identity:DataProtection:CertificatePassword", password);
-        var (status, body) = await OAuth.TokenAsync(app.CreateClient(), new()
+        // Outside Development Identity answers HTTPS only (issue 14); TLS is terminated in front of it.
+        var (status, body) = await OAuth.TokenAsync(app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") }), new()
         {
             ["grant_type"] = "client_credentials", ["client_id"] = DemoSeeder.ScriptsClientId, ["client_secret"] = DemoSeeder.ScriptsClientSecret,
         });

@@ -29,6 +29,9 @@ internal static class IdentityServiceCollectionExtensions
             .Validate(o => o.AccountLockoutFailures > o.AccountFreeFailures && o.NetworkLockoutFailures > o.NetworkFreeFailures
                 && o.FirstDelay > TimeSpan.Zero && o.MaxDelay >= o.FirstDelay && o.LockoutDuration > TimeSpan.Zero && o.Window > TimeSpan.Zero,
                 $"{LoginThrottleOptions.SectionName}: lockout after more failures than the free ones; positive delays, lockout and window.");
+        builder.Services.AddOptions<LoginThrottleOptions>()
+            .Validate(o => o.TrustedProxies.All(p => System.Net.IPAddress.TryParse(p, out _)),
+                $"{LoginThrottleOptions.SectionName}:TrustedProxies: IP addresses only (the gateway's).");
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);

@@ -14,6 +14,7 @@ builder.AddIdentityService();
 
 var app = builder.Build();
 
+app.UseTransportSecurity();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapAccountEndpoints();

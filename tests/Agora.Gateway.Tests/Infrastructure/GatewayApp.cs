@@ -161,7 +161,8 @@ public sealed class GatewayApp : WebApplicationFactory<gateway::Program>
         File.WriteAllText(Path.Combine(_root, "appsettings.json"), Config.ToJsonString());
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        var main = addresses.First(a => ManagementPort is not { } port || new Uri(a).Port != port);
+        // The plain-HTTP endpoint (a test may add an HTTPS one in Config's Kestrel:Endpoints).
+        var main = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && (ManagementPort is not { } port || new Uri(a).Port != port));
         Address = new Uri(main.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         return NewClient();
     }

@@ -42,7 +42,9 @@ public sealed class LoginThrottleOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Peers whose <c>X-Forwarded-For</c> is believed (the gateway). Default: loopback only. Any other peer is the client.
+    /// Peers whose <c>X-Forwarded-For</c> (here) and <c>X-Forwarded-Proto</c> (<c>TransportSecurity</c>: HTTPS for the
+    /// cookies and OpenIddict) are believed: the gateway. Default: loopback only. Any other peer is the client. IP
+    /// addresses; anything else stops the start.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = ["127.0.0.1", "::1"];
 }

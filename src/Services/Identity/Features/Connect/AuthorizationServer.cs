@@ -15,6 +15,8 @@ internal static class AuthorizationServer
     public static IHostApplicationBuilder AddAuthorizationServer(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(IdentityOptions.SectionName).Get<IdentityOptions>() ?? new IdentityOptions();
+        var requireHttps = TransportSecurity.RequireHttps(builder);
+        builder.AddTransportSecurity(requireHttps);
         builder.Services.AddSingleton<KeyRing>();
         builder.Services.AddSingleton<VerifiedSecretCache>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerOptions>();
@@ -25,14 +27,16 @@ internal static class AuthorizationServer
                 o.LoginPath = "/account/login";
                 o.LogoutPath = "/account/logout";
                 o.Cookie.Name = "agora.login";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                TransportSecurity.Harden(o.Cookie, requireHttps);
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
             });
         builder.Services.AddAuthorization();
-        builder.Services.AddAntiforgery(o => o.Cookie.Name = "agora.antiforgery");
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "agora.antiforgery";
+            TransportSecurity.Harden(o.Cookie, requireHttps);
+        });
 
         builder.Services.AddOpenIddict()
             .AddCore(o =>
@@ -70,13 +74,17 @@ internal static class AuthorizationServer
                 // Keys come from KeyRingServerOptions; nothing temporary.
                 o.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
-                o.UseAspNetCore()
+                var aspNetCore = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough()
-                    // Loopback http in development and tests; TLS terminates at the edge in production.
-                    .DisableTransportSecurityRequirement();
+                    .EnableEndSessionEndpointPassthrough();
+                if (!requireHttps)
+                {
+                    // Plain http://localhost in Development (the two-command start), or explicitly configured
+                    // (Identity:TransportSecurity:RequireHttps=false, e.g. behind a mesh that encrypts the hop).
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
             })
             .AddValidation(o =>
             {

@@ -1,0 +1,127 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Agora.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Agora.ServiceDefaults.Tls;
+
+/// <summary>A certificate this service serves: the Kestrel endpoint it is configured for, its subject and expiry.</summary>
+internal sealed record ServedCertificate(string Endpoint, string Subject, DateTimeOffset NotAfter);
+
+/// <summary>
+/// Issue 14, certificate expiry: for every certificate the service serves — each <c>Kestrel:Endpoints:{name}:Certificate</c>
+/// and <c>Kestrel:Certificates:Default</c> given by file (PEM <c>Path</c>, or a PFX with <c>Password</c>) — the gauge
+/// <c>agora_tls_certificate_expiry_seconds</c> (seconds left, by <c>endpoint</c> and <c>subject</c>; negative once
+/// expired) and the readiness check <c>tls-certificate</c>: Degraded (still 200, a warning) when one has less than
+/// <see cref="Warning"/> left or has expired. Read once at start, as Kestrel loads them (reloading a renewed certificate
+/// is not built yet: renewing means restarting). A service that serves no certificate gets neither.
+/// </summary>
+internal static class CertificateExpiry
+{
+    public const string MeterName = "Agora.Tls";
+    public const string GaugeName = "agora.tls.certificate.expiry";
+    public const string HealthCheckName = "tls-certificate";
+
+    /// <summary>Less than this left is a readiness warning.</summary>
+    public static readonly TimeSpan Warning = TimeSpan.FromHours(24);
+
+    public static IHostApplicationBuilder AddCertificateExpiry(this IHostApplicationBuilder builder)
+    {
+        var served = Served(builder.Configuration, builder.Environment.ContentRootPath);
+        if (served.Count == 0)
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<IReadOnlyList<ServedCertificate>>(served);
+        builder.Services.AddSingleton<CertificateExpiryMetrics>();
+        builder.Services.AddHostedService(sp =>
+        {
+            // The gauge exists from the start, not from the first health check.
+            _ = sp.GetRequiredService<CertificateExpiryMetrics>();
+            return new NoWork();
+        });
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(HealthCheckName,
+            sp => new CertificateExpiryHealthCheck(sp.GetRequiredService<IReadOnlyList<ServedCertificate>>(), sp.GetRequiredService<TimeProvider>()),
+            HealthStatus.Degraded, [HealthTags.Ready]));
+        return builder;
+    }
+
+    /// <summary>The certificates Kestrel's configuration names by file; one that cannot be read is left to Kestrel to report.</summary>
+    internal static List<ServedCertificate> Served(IConfiguration configuration, string contentRoot)
+    {
+        var sections = configuration.GetSection("Kestrel:Endpoints").GetChildren()
+            .Select(e => (Endpoint: e.Key, Certificate: e.GetSection("Certificate")))
+            .Append(("default", configuration.GetSection("Kestrel:Certificates:Default")));
+        var served = new List<ServedCertificate>();
+        foreach (var (endpoint, certificate) in sections)
+        {
+            if (certificate["Path"] is not { Length: > 0 } configured)
+            {
+                continue;
+            }
+
+            var path = Path.GetFullPath(configured, contentRoot); // relative to the content root, as Kestrel reads it
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var loaded = path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase)
+                    ? X509CertificateLoader.LoadPkcs12FromFile(path, certificate["Password"])
+                    : X509CertificateLoader.LoadCertificateFromFile(path);
+                served.Add(new ServedCertificate(endpoint, loaded.GetNameInfo(X509NameType.SimpleName, forIssuer: false),
+                    new DateTimeOffset(loaded.NotAfter.ToUniversalTime(), TimeSpan.Zero)));
+            }
+            catch (CryptographicException)
+            {
+                // Kestrel fails the start with its own message.
+            }
+        }
+
+        return served;
+    }
+
+    private sealed class NoWork : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>The gauge <c>agora.tls.certificate.expiry</c> (Prometheus: <c>agora_tls_certificate_expiry_seconds</c>).</summary>
+internal sealed class CertificateExpiryMetrics
+{
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter factory owns the meters it creates and disposes them with the container.")]
+    public CertificateExpiryMetrics(IMeterFactory meters, IReadOnlyList<ServedCertificate> served, TimeProvider clock)
+    {
+        meters.Create(CertificateExpiry.MeterName).CreateObservableGauge(CertificateExpiry.GaugeName,
+            () => served.Select(c => new Measurement<double>((c.NotAfter - clock.GetUtcNow()).TotalSeconds,
+                new KeyValuePair<string, object?>("endpoint", c.Endpoint), new KeyValuePair<string, object?>("subject", c.Subject))),
+            "s", "Seconds until a certificate this service serves expires (negative once expired).");
+    }
+}
+
+/// <summary>Readiness: Degraded when a served certificate has less than 24 h left or has expired; Healthy otherwise.</summary>
+internal sealed class CertificateExpiryHealthCheck(IReadOnlyList<ServedCertificate> served, TimeProvider clock) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var soonest = served.MinBy(c => c.NotAfter)!;
+        var left = soonest.NotAfter - now;
+        var text = $"{soonest.Subject} ({soonest.Endpoint})" + (left <= TimeSpan.Zero
+            ? $" expired at {soonest.NotAfter:O}"
+            : $" expires in {left.TotalHours.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} h ({soonest.NotAfter:O})");
+        return Task.FromResult(left < CertificateExpiry.Warning
+            ? new HealthCheckResult(context.Registration.FailureStatus, text + ": renew it (scripts/certs.sh) and restart")
+            : HealthCheckResult.Healthy(text));
+    }
+}
