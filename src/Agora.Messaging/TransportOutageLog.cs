@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Agora.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -82,7 +83,7 @@ public sealed partial class TransportOutageLog(IServiceProvider services, TimePr
     /// (the durable TCP sender logs a peer's absence that way).
     /// </summary>
     internal static bool IsOutage(Exception? exception, string message) =>
-        exception is null ? OutageMessages.Any(m => message.Contains(m, StringComparison.Ordinal)) : Chain(exception).Any(IsOutageType);
+        exception is null ? OutageMessages.Any(m => message.Contains(m, StringComparison.Ordinal)) : ExceptionChain.Of(exception).Any(IsOutageType);
 
     private static bool IsOutageType(Exception e) => e switch
     {
@@ -96,35 +97,6 @@ public sealed partial class TransportOutageLog(IServiceProvider services, TimePr
             WolverineSenderStates.Any(m => e.Message.Contains(m, StringComparison.Ordinal)),
         _ => false,
     };
-
-    /// <summary>The exception and everything it wraps, depth first, each once.</summary>
-    private static IEnumerable<Exception> Chain(Exception root)
-    {
-        var seen = new HashSet<Exception>(ReferenceEqualityComparer.Instance);
-        var pending = new Stack<Exception>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var e = pending.Pop();
-            if (!seen.Add(e))
-            {
-                continue;
-            }
-
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (e.InnerException is { } inner)
-            {
-                pending.Push(inner);
-            }
-        }
-    }
 
     private void Write(string category, LogLevel level, Exception? exception, string message)
     {

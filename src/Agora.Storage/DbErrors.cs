@@ -1,3 +1,4 @@
+using Agora.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -14,22 +15,10 @@ public static class DbErrors
     /// (<c>DbUpdateException</c>, EF's "likely due to a transient failure" <c>InvalidOperationException</c>, an
     /// <c>ObjectDisposedException</c> of a transaction whose connection broke).
     /// </summary>
-    public static bool IsTransient(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case NpgsqlException { IsTransient: true }:
-                case SqliteException { SqliteErrorCode: 5 or 6 }: // SQLITE_BUSY, SQLITE_LOCKED
-                    return true;
-                case AggregateException aggregate when aggregate.InnerExceptions.Any(IsTransient):
-                    return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsTransient(Exception? exception) =>
+        exception is not null && ExceptionChain.Of(exception).Any(e => e is
+            NpgsqlException { IsTransient: true }
+            or SqliteException { SqliteErrorCode: 5 or 6 }); // SQLITE_BUSY, SQLITE_LOCKED
 
     /// <summary>A unique index or primary key was violated (a race another request won).</summary>
     public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
