@@ -78,6 +78,30 @@ summarize() {
     fi
 }
 
+# failed_tests DIR: one line per failed test in the TRX files under DIR (at most 20), with the first line of its message.
+failed_tests() {
+    command -v python3 >/dev/null 2>&1 || return 0
+    python3 - "$1" <<'PY' || true
+import glob, html, os, re, sys
+rows = []
+for f in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
+    text = open(f, encoding="utf-8", errors="replace").read()
+    for m in re.finditer(r'<UnitTestResult\b([^>]*)>(.*?)</UnitTestResult>|<UnitTestResult\b([^>]*)/>', text, re.S):
+        attrs, body = (m.group(1) or m.group(3) or ""), (m.group(2) or "")
+        outcome = re.search(r'\boutcome="(\w+)"', attrs)
+        if not outcome or outcome.group(1) not in ("Failed", "Error", "Timeout"):
+            continue
+        name = re.search(r'\btestName="([^"]*)"', attrs)
+        msg = re.search(r"<Message>(.*?)</Message>", body, re.S)
+        first = html.unescape(msg.group(1)).strip().splitlines()[0][:200] if msg and msg.group(1).strip() else ""
+        rows.append(f"  failed: {html.unescape(name.group(1)) if name else '?'}" + (f" -- {first}" if first else ""))
+for row in rows[:20]:
+    print(row)
+if len(rows) > 20:
+    print(f"  ... and {len(rows) - 20} more")
+PY
+}
+
 # ./test.sh --summarize DIR [LOG]: only print the summary of existing results.
 if [ "${1:-}" = "--summarize" ]; then
     summarize "$(cd "$ORIG_PWD" && realpath "${2:?usage: $0 --summarize DIR [LOG]}")" \
@@ -107,6 +131,8 @@ finish() {
         rc=1
     fi
     [ "$rc" -eq 0 ] || echo "FAILED (exit $rc); results: $RESULTS" >&2
+    # Name what failed right above the last line, so a CI excerpt of the tail says which test it was.
+    failed_tests "$RESULTS"
     echo
     echo "$summary"
     exit "$rc"
