@@ -65,8 +65,10 @@ public static class GrpcResilience
     }
 
     /// <summary>The unary pipeline; public for tests and for callers that need one outside a client.</summary>
-    public static ResiliencePipeline BuildUnaryPipeline(string name, TimeProvider timeProvider) =>
-        new ResiliencePipelineBuilder { Name = "grpc:" + name, TimeProvider = timeProvider }
+    public static ResiliencePipeline BuildUnaryPipeline(string name, TimeProvider timeProvider)
+    {
+        var breaks = new RestartAwareBreaks(_ => name);
+        return new ResiliencePipelineBuilder { Name = "grpc:" + name, TimeProvider = timeProvider }
             .AddConcurrencyLimiter(AgoraResilience.BulkheadPermits, AgoraResilience.BulkheadQueue)
             .AddRetry(new RetryStrategyOptions
             {
@@ -82,11 +84,26 @@ public static class GrpcResilience
                 MinimumThroughput = AgoraResilience.MinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = AgoraResilience.BreakDuration,
-                BreakDurationGenerator = args => ValueTask.FromResult(AgoraResilience.BreakAfter(args.HalfOpenAttempts)),
-                ShouldHandle = new PredicateBuilder().Handle<RpcException>(e =>
-                    Transient.Contains(e.StatusCode) || e.StatusCode is StatusCode.Internal or StatusCode.Unknown),
+                BreakDurationGenerator = args => ValueTask.FromResult(breaks.Next(args)),
+                ShouldHandle = args =>
+                {
+                    var counted = args.Outcome.Exception is RpcException e &&
+                        (Transient.Contains(e.StatusCode) || e.StatusCode is StatusCode.Internal or StatusCode.Unknown);
+                    if (counted)
+                    {
+                        RestartAwareBreaks.Observe(args.Context, args.Outcome.Exception);
+                    }
+
+                    return ValueTask.FromResult(counted);
+                },
+                OnClosed = args =>
+                {
+                    breaks.Closed(args.Context);
+                    return ValueTask.CompletedTask;
+                },
             })
             .Build();
+    }
 }
 
 /// <summary>Runs each unary call through the pipeline, each attempt with its own deadline.</summary>

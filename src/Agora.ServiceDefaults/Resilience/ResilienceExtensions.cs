@@ -9,7 +9,8 @@ namespace Agora.ServiceDefaults.Resilience;
 /// <summary>
 /// The seed's numbers (§6.5, §10.4) for every outgoing HTTP and gRPC call: retry 100/200/400 ms… with jitter, at
 /// most 5 retries; a per-attempt timeout; a circuit breaker that opens at 50 % failures (at least 5 calls) for 5 s,
-/// doubling after each failed trial call up to the seed's 30 s;
+/// doubling after each failed trial call up to the seed's 30 s (1 s, not doubling, while the downstream refuses
+/// connections: it is restarting, see <see cref="RestartAwareBreaks"/>);
 /// and a bulkhead (concurrency limit) — the breaker and the bulkhead per downstream (scheme, host and port).
 /// </summary>
 public static class AgoraResilience
@@ -90,7 +91,25 @@ public static class AgoraResilience
         o.CircuitBreaker.FailureRatio = FailureRatio;
         o.CircuitBreaker.MinimumThroughput = MinimumThroughput;
         o.CircuitBreaker.BreakDuration = BreakDuration;
-        o.CircuitBreaker.BreakDurationGenerator = args => ValueTask.FromResult(BreakAfter(args.HalfOpenAttempts));
+        // A downstream that refuses the connection is restarting: a short break, not one that doubles (RestartAwareBreaks).
+        var breaks = new RestartAwareBreaks(context => context.GetRequestMessage()?.RequestUri?.GetLeftPart(UriPartial.Authority) ?? "");
+        var counts = o.CircuitBreaker.ShouldHandle;
+        o.CircuitBreaker.ShouldHandle = async args =>
+        {
+            var counted = await counts(args).ConfigureAwait(false);
+            if (counted)
+            {
+                RestartAwareBreaks.Observe(args.Context, args.Outcome.Exception);
+            }
+
+            return counted;
+        };
+        o.CircuitBreaker.BreakDurationGenerator = args => ValueTask.FromResult(breaks.Next(args));
+        o.CircuitBreaker.OnClosed = args =>
+        {
+            breaks.Closed(args.Context);
+            return ValueTask.CompletedTask;
+        };
         // Polly samples by time, not by call count: 2 × the attempt timeout keeps the window near the last ~10 calls.
         o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(4, AttemptTimeout.TotalSeconds * 2));
     }
