@@ -100,6 +100,50 @@ public sealed class RestartAwareBreakTests
     }
 
     [Fact]
+    public async Task PeerJustRestarted_ItsFirstAnswersTooSlow_TrialsStayASecondApart()
+    {
+        // Seen in the embedded chaos run on a loaded machine: Catalog listened again, the first trial outlasted the 2 s
+        // deadline while it warmed up, and the 5 s break that followed kept order POSTs failing.
+        var pipeline = GrpcResilience.BuildUnaryPipeline("catalog-slow-start", _clock);
+        var listening = _clock.GetUtcNow() + TimeSpan.FromSeconds(4);
+        var warm = listening + TimeSpan.FromSeconds(2);
+        _peer = () => _clock.GetUtcNow() < listening ? Refused() : _clock.GetUtcNow() < warm ? TooSlow() : null;
+
+        var seconds = await SecondsUntilACallSucceedsAsync(pipeline, warm);
+
+        Assert.InRange(seconds, 0, 1.5);
+    }
+
+    [Fact]
+    public async Task PeerListeningButNeverAnsweringInTime_GetsTheDoublingBreaksAfterAFewShortOnes()
+    {
+        var pipeline = GrpcResilience.BuildUnaryPipeline("catalog-hung", _clock);
+        var listening = _clock.GetUtcNow() + TimeSpan.FromSeconds(2);
+        _peer = () => _clock.GetUtcNow() < listening ? Refused() : TooSlow();
+        var since = _clock.GetUtcNow();
+        while (_clock.GetUtcNow() - since < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(await CallAsync(pipeline));
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // A trial every second for the whole minute would mean the slow start never ends; the doubling breaks apply
+        // after SlowStartTrials: between ~15 s and 60 s there are only a handful of trials.
+        var trialsLate = 0;
+        _peer = () => { trialsLate++; return TooSlow(); };
+        var late = _clock.GetUtcNow();
+        while (_clock.GetUtcNow() - late < TimeSpan.FromSeconds(30))
+        {
+            await CallAsync(pipeline);
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.InRange(trialsLate, 1, 3 * (AgoraResilience.MaxRetries + 1));
+    }
+
+    private static RpcException TooSlow() => new(new Status(StatusCode.DeadlineExceeded, ""));
+
+    [Fact]
     public async Task PeerAnsweringBadly_StillDoublesItsBreaks()
     {
         var pipeline = GrpcResilience.BuildUnaryPipeline("catalog-broken", _clock);
