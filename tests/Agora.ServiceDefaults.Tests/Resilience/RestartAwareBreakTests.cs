@@ -54,6 +54,16 @@ public sealed class RestartAwareBreakTests
         }
     }
 
+    /// <summary>Calls every 100 ms (fake) until <paramref name="until"/>, each call failing.</summary>
+    private async Task CallsFailEvery100MsAsync(ResiliencePipeline pipeline, DateTimeOffset until)
+    {
+        while (_clock.GetUtcNow() < until)
+        {
+            Assert.False(await CallAsync(pipeline));
+            _clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary>Calls every 100 ms (fake) until one succeeds; the seconds from <paramref name="since"/> to that call.</summary>
     private async Task<double> SecondsUntilACallSucceedsAsync(ResiliencePipeline pipeline, DateTimeOffset since)
     {
@@ -88,11 +98,7 @@ public sealed class RestartAwareBreakTests
         var pipeline = GrpcResilience.BuildUnaryPipeline("catalog-refused-then-broken", _clock);
         var listening = _clock.GetUtcNow() + TimeSpan.FromSeconds(6);
         _peer = () => _clock.GetUtcNow() < listening ? Refused() : Broken();
-        while (_clock.GetUtcNow() < listening)
-        {
-            Assert.False(await CallAsync(pipeline));
-            _clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        await CallsFailEvery100MsAsync(pipeline, listening);
 
         // Listening now but answering Internal: the first trial that meets it opens the breaker for 5 s, not 2^6 × 5.
         var healthy = _clock.GetUtcNow() + TimeSpan.FromSeconds(2);
@@ -108,23 +114,13 @@ public sealed class RestartAwareBreakTests
         var pipeline = GrpcResilience.BuildUnaryPipeline("catalog-hung", _clock);
         var listening = _clock.GetUtcNow() + TimeSpan.FromSeconds(2);
         _peer = () => _clock.GetUtcNow() < listening ? Refused() : TooSlow();
-        var since = _clock.GetUtcNow();
-        while (_clock.GetUtcNow() - since < TimeSpan.FromSeconds(60))
-        {
-            Assert.False(await CallAsync(pipeline));
-            _clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        await CallsFailEvery100MsAsync(pipeline, _clock.GetUtcNow() + TimeSpan.FromSeconds(60));
 
         // A trial every second for the whole minute would mean the slow start never ends; the doubling breaks apply
         // after SlowStartTrials: between ~15 s and 60 s there are only a handful of trials.
         var trialsLate = 0;
         _peer = () => { trialsLate++; return TooSlow(); };
-        var late = _clock.GetUtcNow();
-        while (_clock.GetUtcNow() - late < TimeSpan.FromSeconds(30))
-        {
-            await CallAsync(pipeline);
-            _clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        await CallsFailEvery100MsAsync(pipeline, _clock.GetUtcNow() + TimeSpan.FromSeconds(30));
 
         Assert.InRange(trialsLate, 1, 3 * (AgoraResilience.MaxRetries + 1));
     }
