@@ -43,9 +43,15 @@ for service in $SERVICES; do
     readys+=($(( $(now_ms) - start ))); psss+=("$(pss_mb "$pid")")
     if [ "$service" = Search ]; then
       sku="bench$RANDOM$RANDOM"
-      sent=$(dotnet "$SENDER" "$msg" "$sku")
+      dotnet "$SENDER" "$msg" "$sku" >"$data/sent" 2>"$data/sender.log" &
+      sender=$!
+      until [ -s "$data/sent" ]; do
+        kill -0 "$sender" 2>/dev/null || { echo "the sender exited:" >&2; cat "$data/sender.log" >&2; exit 1; }
+        sleep 0.02
+      done
       until curl -sf "http://127.0.0.1:$http/api/v1/search/products?q=$sku" | grep -q "$sku"; do sleep 0.02; done
-      firsts+=($(( $(now_ms) - sent ))); after+=("$(pss_mb "$pid")")
+      firsts+=($(( $(now_ms) - $(head -n1 "$data/sent") ))); after+=("$(pss_mb "$pid")")
+      kill "$sender"; wait "$sender" 2>/dev/null || true
     fi
     kill "$pid"; wait "$pid" 2>/dev/null || true
     rm -rf "$data"

@@ -1,6 +1,6 @@
 // dotnet Agora.Bench.FirstMessage.dll <port> <sku>: sends one ProductCreated (name and SKU <sku>) to the Wolverine TCP
-// listener on localhost:<port>, waits for its acknowledgement, prints the Unix time in ms at which the send began, exits.
-// It has no handlers, so it generates and compiles nothing itself.
+// listener on localhost:<port>, prints the Unix time in ms at which the send began, and stays up (Wolverine's TCP sender
+// is buffered) until it is stopped (SIGTERM). It has no handlers, so it generates and compiles nothing itself.
 using System.Globalization;
 using Agora.Contracts.Events;
 using JasperFx.CodeGeneration;
@@ -13,17 +13,17 @@ using Wolverine.Transports.Tcp;
 var port = int.Parse(args[0], CultureInfo.InvariantCulture);
 var sku = args[1];
 using var host = await Host.CreateDefaultBuilder()
-    .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+    .ConfigureLogging(l => l.ClearProviders()) // stdout carries the time only
     .UseWolverine(opts =>
     {
         opts.ServiceName = "bench-first-message";
         opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
         opts.Discovery.DisableConventionalDiscovery();
-        opts.PublishMessage<ProductCreated>().ToServerAndPort("localhost", port).SendInline();
+        opts.PublishMessage<ProductCreated>().ToServerAndPort("localhost", port);
     }).StartAsync();
 
 var started = DateTimeOffset.UtcNow;
 await host.Services.GetRequiredService<IMessageBus>().PublishAsync(new ProductCreated(
     Guid.NewGuid(), started, "prd_" + sku, sku, sku, "bench product " + sku, "cat_bench", 12345m, "KRW", "active"));
 Console.WriteLine(started.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-await host.StopAsync();
+await host.WaitForShutdownAsync();
