@@ -32,6 +32,8 @@ public static partial class AgoraHost
             return await app.RunJasperFxCommands(args);
         }
 
+        // Taken before the run: a host that failed to start has disposed its services.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgoraHost).FullName!);
         try
         {
             await app.RunAsync();
@@ -41,7 +43,7 @@ public static partial class AgoraHost
             // Wolverine stops the start when a handler's pre-generated code is not compiled into the service
             // (TypeLoadMode.Static); its own advice is a dotnet run line, the repository's is the script.
             var service = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "the service";
-            LogGeneratedCodeMissing(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgoraHost).FullName!), service, ex);
+            LogGeneratedCodeMissing(logger, service, ex);
             await Console.Error.WriteLineAsync(
                 $"{service}: Wolverine's pre-generated handler code is missing or out of date: {MissingGeneratedCodeRemedy}.");
             return 1;
