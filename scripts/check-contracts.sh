@@ -8,6 +8,8 @@
 #      The file itself is written by tests/Agora.GraphQL.Tests (SchemaContractTests), which also fail when it is not
 #      exactly the schema the code serves, or when a rewrite would break it:
 #        AGORA_UPDATE_CONTRACTS=1 dotnet test tests/Agora.GraphQL.Tests --filter FullyQualifiedName~SchemaContractTests
+#   5. scripts/codegen.sh --check: the Wolverine handler code committed under src/Services/*/Internal/Generated is what
+#      the handlers generate now (the services load it with TypeLoadMode.Static); else run scripts/codegen.sh, commit.
 # Every check runs; the script exits non-zero if any failed.
 #
 # The tools (tools/package.json + package-lock.json) are installed with `npm ci` into .agora/tools, again only when
@@ -30,7 +32,7 @@ UPDATE_BASELINE=""
 case "${1:-}" in
   "") ;;
   --update-baseline) UPDATE_BASELINE=1 ;;
-  -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
 esac
 
@@ -130,6 +132,14 @@ else
     echo "The published GraphQL schema must stay compatible: restore what was removed or changed, or add beside it (and deprecate)."
     FAILED+=("graphql-inspector diff")
   fi
+fi
+
+section "generated Wolverine handler code: scripts/codegen.sh --check"
+if bash scripts/codegen.sh --check; then
+  echo "generated handler code: current in every service"
+else
+  echo "A handler, a message type or the Wolverine setup changed without regenerating: run scripts/codegen.sh and commit src/Services/*/Internal/Generated."
+  FAILED+=("generated handler code")
 fi
 
 if [ -n "$UPDATE_BASELINE" ]; then

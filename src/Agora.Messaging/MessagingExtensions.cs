@@ -4,6 +4,7 @@ using Agora.Auth;
 using Agora.Hosting;
 using Agora.Storage;
 using JasperFx;
+using JasperFx.CodeGeneration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,12 @@ namespace Agora.Messaging;
 /// </summary>
 public static class MessagingExtensions
 {
+    /// <summary>
+    /// Where <c>codegen write</c> writes the handler code instead of the project's <c>Internal/Generated</c> folder
+    /// (scripts/codegen.sh --check writes into a temporary folder and compares).
+    /// </summary>
+    public const string CodegenOutputKey = "Agora:Codegen:OutputPath";
+
     /// <summary>Retry delays before a message is dead-lettered (docs/architecture.md §4).</summary>
     public static readonly TimeSpan[] RetryDelays =
     [
@@ -69,6 +76,15 @@ public static class MessagingExtensions
         {
             opts.ServiceName = service;
             opts.ApplicationAssembly = applicationAssembly;
+
+            // The handler code is generated ahead (scripts/codegen.sh: the codegen verb) into the service's
+            // Internal/Generated folder and compiled with it: nothing is compiled at run time, and Roslyn is not shipped.
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
+            if (builder.Configuration[CodegenOutputKey] is { Length: > 0 } codegenOutput)
+            {
+                opts.CodeGeneration.GeneratedCodeOutputPath = codegenOutput;
+            }
+
             opts.AutoBuildMessageStorageOnStartup = AutoCreate.CreateOrUpdate;
             opts.Durability.ScheduledJobPollingTime = messaging.RecoveryPollingInterval;
             opts.Durability.RecoveryBatchSize = 500;

@@ -113,7 +113,7 @@ public abstract class DeadLetterFixture(AgoraMode mode) : IAsyncLifetime
     {
         App = new CatalogApp(mode).With("Agora:Messaging:RecoveryPollingInterval", RecoveryPolling.ToString("c", System.Globalization.CultureInfo.InvariantCulture)).WithServices(s =>
         {
-            s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(DeadLetterProbeHandler)));
+            s.AddTestHandler(typeof(DeadLetterProbeHandler));
             s.AddSingleton<ILoggerProvider>(Logs);
         });
         await App.InitializeAsync();

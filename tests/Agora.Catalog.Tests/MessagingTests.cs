@@ -111,7 +111,7 @@ public sealed class EmbeddedMessagingTests : IAsyncLifetime
             .With("Agora:Messaging:ExtraSubscribers:0:Port", _probePort.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With("Agora:Messaging:ExtraSubscribers:1:Message", nameof(ProductCreated))
             .With("Agora:Messaging:ExtraSubscribers:1:Port", _latePort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithServices(s => s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(PoisonPillHandler))));
+            .WithServices(s => s.AddTestHandler(typeof(PoisonPillHandler)));
 
         // The probe stands in for another service: it subscribes to ProductCreated and sends Catalog messages.
         _probe = Host.CreateDefaultBuilder().UseWolverine(opts =>
@@ -209,7 +209,7 @@ public sealed class DistributedMessagingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = new CatalogApp(AgoraMode.Distributed)
-            .WithServices(s => s.ConfigureWolverine(o => o.Discovery.IncludeType(typeof(PoisonPillHandler))));
+            .WithServices(s => s.AddTestHandler(typeof(PoisonPillHandler)));
         await _app.InitializeAsync();
         _client = _app.CreateAdminClient();
 
