@@ -30,12 +30,14 @@ public static class GrpcResilience
 
     /// <summary>
     /// Registers a typed gRPC client for <paramref name="service"/>. Address: <c>Agora:Services:{service}:Grpc</c>,
-    /// default its gRPC (h2c) port in the service table (<c>Agora.Hosting.ServiceTable</c>).
+    /// default its gRPC port in the service table (<c>Agora.Hosting.ServiceTable</c>): h2c, or https in Mutual mode.
     /// </summary>
     public static IHttpClientBuilder AddAgoraGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string service)
         where TClient : class
     {
-        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? ServiceTable.Get(service).GrpcUrl();
+        // Mutual TLS (Agora:Tls:Mode=Mutual): https, the channel's handler presenting the service's certificate (Tls/MutualTls.cs).
+        var mutual = AgoraTlsOptions.From(configuration).Mutual;
+        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? ServiceTable.Get(service).GrpcUrl(tls: mutual);
         var addresses = configured.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(a => new Uri(a)).ToArray();
         var pipeline = BuildUnaryPipeline(service, TimeProvider.System);
@@ -55,7 +57,7 @@ public static class GrpcResilience
             services.AddOptions<ReplicaAddresses.Options>().Configure(o => o.Addresses[service] = addresses);
             client.ConfigureChannel(o =>
                 {
-                    o.Credentials = ChannelCredentials.Insecure;
+                    o.Credentials = mutual ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
                     o.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
                 })
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
