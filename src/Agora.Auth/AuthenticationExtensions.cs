@@ -45,7 +45,7 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureAgoraJwtBearer>();
         builder.Services.AddAuthorization();
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, PeerRequirementHandler>();
+        builder.Services.AddPeerAuthorization();
         builder.Services.AddAgoraOpenApiSecurity();
         return builder;
     }

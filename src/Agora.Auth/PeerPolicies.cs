@@ -4,6 +4,8 @@ using Agora.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.Auth;
@@ -22,6 +24,13 @@ public static class PeerPolicies
     {
         ArgumentNullException.ThrowIfNull(policy);
         return policy.AddRequirements(new PeerRequirement(services));
+    }
+
+    /// <summary>Registers the handler of <see cref="PeerRequirement"/> (<c>AddAgoraAuthentication</c> does).</summary>
+    public static IServiceCollection AddPeerAuthorization(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, PeerRequirementHandler>());
+        return services;
     }
 
     /// <summary>The calling service named by the connection's client certificate, or null (none, or mutual TLS off).</summary>

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Agora.ServiceDefaults.Tests.Tls;
+
+/// <summary>
+/// Certificates shaped like <c>scripts/certs.sh</c>'s (EC P-256, a CA with pathlen 0, per-service certificates with
+/// CN = the service, SAN = its names, localhost and 127.0.0.1, server and client auth), made in process so a test can
+/// also make the ones certs.sh never would: from a foreign CA, expired.
+/// </summary>
+internal static class TestCertificates
+{
+    public static X509Certificate2 Ca(string name = "Agora project CA")
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"O=Agora, CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddDays(-30), now.AddDays(365));
+    }
+
+    public static X509Certificate2 Issue(X509Certificate2 ca, string service, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"O=Agora, CN={service}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(service);
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        var now = DateTimeOffset.UtcNow;
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var issued = request.Create(ca, notBefore ?? now.AddHours(-1), notAfter ?? now.AddDays(7), serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>Writes <c>&lt;name&gt;.crt</c> and <c>.key</c> (PEM) the way certs.sh does: each to a temporary name, then renamed over.</summary>
+    public static void Write(X509Certificate2 certificate, string directory, string name)
+    {
+        using var key = certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("no EC key");
+        File.WriteAllText(Path.Combine(directory, name + ".key.new"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(directory, name + ".crt.new"), certificate.ExportCertificatePem());
+        File.Move(Path.Combine(directory, name + ".key.new"), Path.Combine(directory, name + ".key"), overwrite: true);
+        File.Move(Path.Combine(directory, name + ".crt.new"), Path.Combine(directory, name + ".crt"), overwrite: true);
+    }
+
+    public static void WriteCa(X509Certificate2 ca, string directory) =>
+        File.WriteAllText(Path.Combine(directory, "ca.crt"), ca.ExportCertificatePem());
+}
