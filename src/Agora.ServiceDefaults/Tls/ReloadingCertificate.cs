@@ -9,7 +9,7 @@ namespace Agora.ServiceDefaults.Tls;
 /// <see cref="Current"/> (called at every TLS handshake) compares the files' write times and lengths with the pair it
 /// holds, a stat per file, and reloads only when they differ. So a renewed certificate (<c>scripts/certs.sh</c>,
 /// cert-manager) is served and presented from the next handshake on, without a restart. A pair that does not load (a
-/// new certificate beside the old key, caught between the two renames) is tried once more; if it still fails, the
+/// new certificate beside the old key, caught between the two renames: ArgumentException from CreateFromPemFile) is tried once more; if it still fails, the
 /// previous good pair stays in use (a Warning, once per change) and the files are tried again on the next handshake.
 /// </summary>
 internal sealed class ReloadingCertificate(string certificatePath, string? keyPath, ILogger logger)
@@ -65,7 +65,7 @@ internal sealed class ReloadingCertificate(string certificatePath, string? keyPa
                 TlsLog.CertificateLoaded(logger, CertificatePath, loaded.Subject, loaded.NotAfter.ToUniversalTime());
                 return loaded;
             }
-            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 if (attempt == 1)
                 {
