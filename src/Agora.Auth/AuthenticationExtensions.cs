@@ -76,6 +76,8 @@ internal sealed partial class ConfigureAgoraJwtBearer(
     IOptions<AgoraOptions> agora,
     IHostEnvironment environment,
     TimeProvider clock,
+    IConfiguration configuration,
+    IServiceProvider services,
     ILogger<ConfigureAgoraJwtBearer> logger) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
@@ -97,6 +99,14 @@ internal sealed partial class ConfigureAgoraJwtBearer(
 
         options.RequireHttpsMetadata = AuthenticationExtensions.RequiresHttps(o, environment);
         options.BackchannelTimeout = o.MetadataTimeout;
+        if (AgoraTlsOptions.From(configuration).Mutual)
+        {
+            // Mutual TLS: discovery and keys are fetched through a factory-made client, which presents the service's
+            // certificate and pins the project CA (ServiceDefaults' Tls/MutualTls.cs); JwtBearer's own client would do neither.
+            var backchannel = services.GetRequiredService<System.Net.Http.IHttpClientFactory>().CreateClient("agora-auth-metadata");
+            backchannel.Timeout = o.MetadataTimeout;
+            options.Backchannel = backchannel;
+        }
 
         // The configuration manager JwtBearer builds from these caches discovery + JWKS for KeyCacheDuration and
         // honours a refresh request (unknown kid, bad signature) at most once per KeyRefreshInterval.

@@ -37,7 +37,8 @@ public static class ServiceDefaultsExtensions
         // The service's ports from the one table (Agora.Hosting.ServiceTable), as the lowest-precedence source: whatever is
         // configured (the AppHost, a ConfigMap, a test's own listener) wins.
         // In Mutual mode (Agora:Tls:Mode) the defaults are https and the internal endpoints require a peer's certificate (Tls/MutualTls.cs).
-        var mutual = AgoraTlsOptions.From(builder.Configuration).Mutual;
+        var tls = AgoraTlsOptions.From(builder.Configuration);
+        var mutual = tls.Mutual && tls.EndpointNames.Count > 0;
         if (ServiceTable.Find(serviceName) is not null)
         {
             builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ServiceTable.KestrelDefaults(serviceName, mutual) });
