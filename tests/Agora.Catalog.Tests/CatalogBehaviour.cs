@@ -534,7 +534,7 @@ public sealed class DistributedCatalogTests(DistributedCatalogFixture fixture)
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
         var key = $"agora:catalog:product:{id}";
         // HybridCache writes L2 in the background after answering.
-        await Poll.UntilAsync(() => redis.GetDatabase().KeyExistsAsync(key), "the product in the Redis L2", TimeSpan.FromSeconds(5));
+        await Poll.UntilAsync(() => redis.GetDatabase().KeyExistsAsync(key), "the product in the Redis L2");
         var patch = await fixture.Client.PatchAsync($"/api/v1/products/{id}", Json.Raw("""{"description": "changed"}""", "application/merge-patch+json"));
         patch.EnsureSuccessStatusCode();
         Assert.False(await redis.GetDatabase().KeyExistsAsync(key), "stale product left in the Redis L2");

@@ -72,7 +72,7 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
         Assert.Equal("circuit open", second.Message);
         Assert.Equal(5, await _psp.RequestsAsync());
         Assert.Equal(CircuitState.Open, circuit.State);
-        Assert.Equal(1, await Poll.UntilAsync(ScrapedStateAsync, s => s == 1, "state 1 on /metrics", TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, await Poll.UntilAsync(ScrapedStateAsync, s => s == 1, "state 1 on /metrics"));
         Assert.Contains(_logs.Entries, e => e.EventId.Id == 4101 && e.Level == LogLevel.Error);
 
         // The provider recovers; once the break (2 s) is over, a trial call goes through and closes the breaker.
@@ -80,7 +80,7 @@ public sealed partial class CircuitBreakerTests : IAsyncLifetime, IDisposable
         var third = await Poll.UntilAsync(() => AuthorizeAsync("cb-3"), r => r.Outcome == PspOutcome.Ok, "a call through", TimeSpan.FromSeconds(15));
         Assert.True(opened.Elapsed >= TimeSpan.FromSeconds(1.9), $"closed after {opened.Elapsed}, before the break was over");
         Assert.Equal(CircuitState.Closed, circuit.State);
-        Assert.Equal(0, await Poll.UntilAsync(ScrapedStateAsync, s => s == 0, "state 0 on /metrics", TimeSpan.FromSeconds(5)));
+        Assert.Equal(0, await Poll.UntilAsync(ScrapedStateAsync, s => s == 0, "state 0 on /metrics"));
         Assert.Contains(_logs.Entries, e => e.EventId.Id == 4102);
         Assert.Contains(_logs.Entries, e => e.EventId.Id == 4103);
         var metrics = await (await _app.CreateClient().GetAsync("/metrics")).Content.ReadAsStringAsync();

@@ -27,7 +27,7 @@ public sealed class CacheEvictionsTests
 
         await a.Evictions.EvictAsync(key); // a changed the product
 
-        Assert.Equal(key, await evictedOnB.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(key, await evictedOnB.Task.WaitAsync(Poll.DefaultTimeout));
         Assert.Equal("v2", await b.GetAsync(key, "v2"));
         Assert.Equal("v2", await a.GetAsync(key, "v2"));
     }
