@@ -1,15 +1,17 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Agora.ServiceDefaults.Tls;
 
-namespace Agora.ServiceDefaults.Tests.Tls;
+namespace Agora.Testing;
 
 /// <summary>
 /// Certificates shaped like <c>scripts/certs.sh</c>'s (EC P-256, a CA with pathlen 0, per-service certificates with
 /// CN = the service, SAN = its names, localhost and 127.0.0.1, server and client auth), made in process so a test can
 /// also make the ones certs.sh never would: from a foreign CA, expired.
 /// </summary>
-internal static class TestCertificates
+public static class TestCertificates
 {
     public static X509Certificate2 Ca(string name = "Agora project CA")
     {
@@ -53,6 +55,32 @@ internal static class TestCertificates
         File.Move(Path.Combine(directory, name + ".key.new"), Path.Combine(directory, name + ".key"), overwrite: true);
         File.Move(Path.Combine(directory, name + ".crt.new"), Path.Combine(directory, name + ".crt"), overwrite: true);
     }
+
+    /// <summary>Issues a certificate under the CA in <paramref name="directory"/> (<c>ca.crt</c>, <c>ca.key</c>, as <c>scripts/certs.sh</c> writes them).</summary>
+    public static X509Certificate2 IssueFromDirectory(string directory, string name)
+    {
+        using var ca = X509Certificate2.CreateFromPemFile(Path.Combine(directory, "ca.crt"), Path.Combine(directory, "ca.key"));
+        return Issue(ca, name);
+    }
+
+    /// <summary>A service's pair as <c>scripts/certs.sh</c> wrote it to <paramref name="directory"/>.</summary>
+    public static X509Certificate2 Read(string directory, string name) =>
+        X509Certificate2.CreateFromPemFile(Path.Combine(directory, name + ".crt"), Path.Combine(directory, name + ".key"));
+
+    /// <summary>
+    /// A client handler for a mutual-TLS endpoint: presents <paramref name="client"/> (none when null) and accepts only
+    /// servers chained to <paramref name="ca"/>, as a peer would. A new connection per request, so each request is a handshake.
+    /// </summary>
+    public static SocketsHttpHandler Handler(X509Certificate2? client, X509Certificate2 ca, bool newConnectionEachRequest = false) => new()
+    {
+        PooledConnectionLifetime = newConnectionEachRequest ? TimeSpan.Zero : Timeout.InfiniteTimeSpan,
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            LocalCertificateSelectionCallback = client is null ? null : (_, _, _, _, _) => client,
+            RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                PeerCertificates.Refusal(presented, ca, DateTimeOffset.UtcNow, PeerCertificates.ServerAuth) is null,
+        },
+    };
 
     public static void WriteCa(X509Certificate2 ca, string directory) =>
         File.WriteAllText(Path.Combine(directory, "ca.crt"), ca.ExportCertificatePem());
