@@ -48,6 +48,12 @@ public sealed class AgoraTlsOptions
     public string Endpoints { get; set; } = "Http,Grpc";
 
     /// <summary>
+    /// <see cref="Endpoints"/> value for a service no peer calls (the gateway): mutual TLS only as a client. (An empty value
+    /// would not do: configuration binding skips it and the default applies.)
+    /// </summary>
+    public const string NoEndpoints = "none";
+
+    /// <summary>
     /// Mutual mode: a plain-HTTP port that answers only <c>/health/*</c> and <c>/metrics</c>, for probes that carry no client
     /// certificate (the AppHost's readiness checks, a kubelet). Default: none (0); the AppHost sets HTTP port + <see cref="ProbePortOffset"/>.
     /// </summary>
@@ -60,8 +66,9 @@ public sealed class AgoraTlsOptions
     public bool Mutual => Mode == AgoraTlsMode.Mutual;
 
     /// <summary>The endpoint names of <see cref="Endpoints"/>.</summary>
-    public IReadOnlyList<string> EndpointNames =>
-        Endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> EndpointNames => string.Equals(Endpoints.Trim(), NoEndpoints, StringComparison.OrdinalIgnoreCase)
+        ? []
+        : Endpoints.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The service's certificate, key and CA paths, absolute (relative ones from <paramref name="contentRoot"/>).</summary>
     public (string Certificate, string Key, string Ca) Files(string service, string contentRoot)

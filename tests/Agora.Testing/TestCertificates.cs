@@ -60,7 +60,9 @@ public static class TestCertificates
     public static X509Certificate2 IssueFromDirectory(string directory, string name)
     {
         using var ca = X509Certificate2.CreateFromPemFile(Path.Combine(directory, "ca.crt"), Path.Combine(directory, "ca.key"));
-        return Issue(ca, name);
+        // Not before the CA itself (certs.sh makes a fresh CA valid from now).
+        var notBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+        return Issue(ca, name, notBefore > DateTimeOffset.UtcNow.AddHours(-1) ? notBefore : null);
     }
 
     /// <summary>A service's pair as <c>scripts/certs.sh</c> wrote it to <paramref name="directory"/>.</summary>

@@ -79,6 +79,21 @@ public sealed class MutualTlsFixture : IAsyncLifetime
         Catalog.MapDefaultEndpoints();
         Catalog.MapGet("/peer", (HttpContext context) => context.Peer() ?? "(none)");
         Catalog.MapPost("/reserve", () => "reserved").RequireAuthorization(OrderingOnly);
+        // Catalog's GetProduct over gRPC (framed by hand), answering with the calling peer's name as the product's.
+        Catalog.MapPost("/ecommerce.catalog.v1.CatalogService/GetProduct", async context =>
+        {
+            var body = Google.Protobuf.MessageExtensions.ToByteArray(new Agora.Contracts.Catalog.V1.GetProductResponse
+            {
+                Product = new Agora.Contracts.Catalog.V1.Product { Id = "prd_1", Name = context.Peer() ?? "(none)" },
+            });
+            var frame = new byte[5 + body.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)body.Length);
+            body.CopyTo(frame, 5);
+            context.Response.ContentType = "application/grpc";
+            context.Response.DeclareTrailer("grpc-status");
+            await context.Response.Body.WriteAsync(frame);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
         await Catalog.StartAsync();
 
         var ordering = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", ContentRootPath = Directory });
