@@ -135,9 +135,19 @@ public sealed class ResilientUnaryInterceptor(ResiliencePipeline pipeline, TimeS
                     var attempt = new ClientInterceptorContext<TRequest, TResponse>(
                         context.Method, context.Host, context.Options.WithDeadline(deadline).WithCancellationToken(ct));
                     using var call = continuation(request, attempt);
-                    var result = await call.ResponseAsync;
-                    trailers = call.GetTrailers();
-                    return result;
+                    try
+                    {
+                        var result = await call.ResponseAsync;
+                        trailers = call.GetTrailers();
+                        return result;
+                    }
+                    catch (RpcException e) when (e.StatusCode == StatusCode.Internal && ConnectionFailures.Is(e.Status.DebugException))
+                    {
+                        // The connection failed under the call, no answer came: Unavailable, as when it fails before the
+                        // call starts. Under TLS 1.3 a server that refuses our certificate says so only after the client
+                        // has finished its handshake and sent the request, and Grpc.Net.Client calls that Internal.
+                        throw new RpcException(new Status(StatusCode.Unavailable, e.Status.Detail, e.Status.DebugException), e.Trailers);
+                    }
                 }, context.Options.CancellationToken);
             }
             catch (RpcException e)
@@ -156,6 +166,24 @@ public sealed class ResilientUnaryInterceptor(ResiliencePipeline pipeline, TimeS
                 throw new RpcException(status);
             }
         }
+    }
+}
+
+/// <summary>Whether a call's failure is the connection's (TLS refused, socket reset), not the server's answer.</summary>
+file static class ConnectionFailures
+{
+    public static bool Is(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException or System.Net.Sockets.SocketException or System.Net.Http.HttpRequestException
+                || (e is IOException && e is not System.Net.Http.HttpProtocolException))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
