@@ -402,7 +402,7 @@ public sealed class AgoraAppModel
             .WithEnvironment("Agora__Auth__Issuer", ServiceTable.Get("identity").HttpUrl() + "/");
         if (name == "gateway")
         {
-            service.WithEnvironment("Gateway__IdentityUrl", ServiceTable.Get("identity").HttpUrl(tls: true) + "/");
+            service.WithEnvironment("Gateway__ApiKeys__IdentityUrl", ServiceTable.Get("identity").HttpUrl(tls: true) + "/");
             foreach (var peer in new[] { "identity", "ordering", "catalog", "search" })
             {
                 service.WithEnvironment($"Agora__Services__{peer}__Http", ServiceTable.Get(peer).HttpUrl(tls: true));
