@@ -13,7 +13,8 @@
 #                                     localhost, 127.0.0.1 and ::1 for local runs) plus AGORA_CERTS_EXTRA_SANS
 #                                     (comma-separated, e.g. DNS:shop.example.com); server and client auth.
 # Keys are written 0600. Running it again reissues the services' certificates (that is how they are renewed).
-# The gateway serves <certs>/gateway.crt on 8443 when the AppHost runs with --Agora:Tls:Edge=true (README, Security).
+# The gateway serves <certs>/gateway.crt on 8443 when the AppHost runs with --Agora:Tls:Edge=true (README, Security);
+# with --Agora:Tls:Mode=Mutual the AppHost runs this script itself and every service uses its pair for mutual TLS.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,7 +82,9 @@ EOF
     openssl req -new -key "$DIR/$service.key.new" -subj "/O=Agora/CN=$service" -out "$csr"
     openssl x509 -req -in "$csr" -CA "$DIR/ca.crt" -CAkey "$DIR/ca.key" -CAcreateserial -sha256 -days "$DAYS" \
         -extfile "$ext" -out "$DIR/$service.crt.new" 2>/dev/null
-    # Each file is replaced whole (rename), never seen half-written; reloading a changed pair is not built yet (issue 14).
+    # Each file is replaced whole (rename), never seen half-written. Services reload a changed pair at their next TLS
+    # handshake (Agora:Tls:Mode=Mutual); a reader that catches the new key beside the old certificate (between the two
+    # renames) reads again once and otherwise keeps its previous pair until the next handshake: no restart, no half pair.
     mv -f "$DIR/$service.key.new" "$DIR/$service.key"
     mv -f "$DIR/$service.crt.new" "$DIR/$service.crt"
     rm -f "$ext" "$csr"

@@ -42,6 +42,11 @@ public sealed class AgoraAppModel
             _servers.AddRange(AgoraSettings.DistributedServers.Select(s => builder.AddConnectionString(s.ConnectionName)));
         }
 
+        if (settings.MutualTlsDirectory is { } certificates)
+        {
+            MutualTlsCertificates.Create(settings.RepositoryRoot, certificates);
+        }
+
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
         {
             Console.WriteLine(Summary());
@@ -90,13 +95,14 @@ public sealed class AgoraAppModel
 
         // The service binds the ports named here (Kestrel__Endpoints__Http/Grpc, below); the endpoints make them known to
         // Aspire (dashboard, references, health checks), unproxied.
+        var tls = MutualTls(info);
         var service = _builder.AddProject<TProject>(name)
-            .WithEndpoint(HttpEndpoint, e => PinPort(e, info.HttpPort, "http"), createIfNotExists: true);
+            .WithEndpoint(HttpEndpoint, e => PinPort(e, info.HttpPort, "http", tls), createIfNotExists: true);
         if (info.GrpcPort is { } grpc)
         {
             // h2c needs an endpoint speaking only HTTP/2.
-            service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2"), createIfNotExists: true)
-                .WithEnvironment("Kestrel__Endpoints__Grpc__Url", LocalUrl(grpc))
+            service.WithEndpoint(GrpcEndpoint, e => PinPort(e, grpc, "http2", tls), createIfNotExists: true)
+                .WithEnvironment("Kestrel__Endpoints__Grpc__Url", LocalUrl(grpc, MutualTls(info)))
                 .WithEnvironment("Kestrel__Endpoints__Grpc__Protocols", "Http2");
         }
 
@@ -115,7 +121,7 @@ public sealed class AgoraAppModel
             .WithEndpointsInEnvironment(e => e.Name is HttpEndpoint or GrpcEndpoint)
             // The URLs Kestrel binds, explicitly: Aspire does not override the Kestrel:Endpoints a project's
             // appsettings.json declares, so a second instance of a project (a canary) would bind the first one's ports.
-            .WithEnvironment("Kestrel__Endpoints__Http__Url", LocalUrl(info.HttpPort))
+            .WithEnvironment("Kestrel__Endpoints__Http__Url", LocalUrl(info.HttpPort, MutualTls(info)))
             .WithEnvironment("Kestrel__Endpoints__Http__Protocols", "Http1")
             // Aspire stops the dashboard first; a service's last OTLP flush then waits out the export timeout (10 s by
             // default) before the process exits. Exports to the local dashboard take milliseconds, so 1 s is plenty.
@@ -126,8 +132,8 @@ public sealed class AgoraAppModel
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", EnvironmentName)
             .WithEnvironment("DOTNET_ENVIRONMENT", EnvironmentName)
             .WithEnvironment("Agora__Mode", Settings.Mode.ToString())
-            .WithEnvironment("Agora__DataDirectory", Settings.DataDirectory)
-            .WithHttpHealthCheck("/health/ready", endpointName: HttpEndpoint);
+            .WithEnvironment("Agora__DataDirectory", Settings.DataDirectory);
+        WithMutualTls(service, info);
         foreach (var server in _servers)
         {
             service.WithReference(server);
@@ -206,7 +212,7 @@ public sealed class AgoraAppModel
             // Its gRPC callers (Ordering and Search → Catalog, the gateway's GraphQL → Catalog and Identity) get every
             // replica and spread their calls round-robin (ServiceDefaults' AddAgoraGrpcClient takes a list).
             var key = $"Agora__Services__{info.Name}__Grpc";
-            var value = string.Join(';', Enumerable.Range(0, Settings.Replicas).Select(n => LocalUrl(grpc + ReplicaPortOffset * n)));
+            var value = string.Join(';', Enumerable.Range(0, Settings.Replicas).Select(n => LocalUrl(grpc + ReplicaPortOffset * n, MutualTls(info))));
             _grpcReplicas[key] = value;
             foreach (var resource in _resources)
             {
@@ -279,7 +285,7 @@ public sealed class AgoraAppModel
         foreach (var (stable, canary, weight) in _canaries)
         {
             var prefix = $"ReverseProxy__Clusters__{canary.Name}__";
-            var address = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{canary.HttpPort}/");
+            var address = LocalUrl(canary.HttpPort, MutualTls(canary)) + "/";
             gateway
                 .WithEnvironment($"ReverseProxy__Clusters__{stable.Name}__Metadata__Canary.Cluster", canary.Name)
                 .WithEnvironment($"ReverseProxy__Clusters__{stable.Name}__Metadata__Canary.Weight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -300,7 +306,7 @@ public sealed class AgoraAppModel
         foreach (var (first, replica) in _replicas)
         {
             gateway.WithEnvironment($"ReverseProxy__Clusters__{first.Name}__Destinations__{replica.Name}__Address",
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{replica.HttpPort}/"));
+                LocalUrl(replica.HttpPort, MutualTls(replica)) + "/");
         }
 
         return gateway;
@@ -354,15 +360,72 @@ public sealed class AgoraAppModel
     private static AgoraService Offset(AgoraService info, string name, int offset) =>
         info with { Name = name, HttpPort = info.HttpPort + offset, GrpcPort = info.GrpcPort + offset, HttpsPort = info.HttpsPort + offset };
 
-    private static string LocalUrl(int port) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://localhost:{port}");
+    private static string LocalUrl(int port, bool tls = false) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://localhost:{port}");
 
-    private static void PinPort(EndpointAnnotation endpoint, int port, string transport)
+    /// <summary>Endpoint name of the plain probe port of a service under mutual TLS.</summary>
+    public const string ProbeEndpoint = "probe";
+
+    /// <summary>Providers' stand-ins: outside the shop, never mutual TLS (Payment and Notification call them as they would the real ones).</summary>
+    private static readonly HashSet<string> OutsideTheShop = new(StringComparer.Ordinal) { "psp", "devinbox" };
+
+    /// <summary>The table's name of an instance (<c>catalog-canary</c>, <c>catalog-2</c> → <c>catalog</c>): whose certificate it holds.</summary>
+    private static string BaseName(AgoraService info) => info.Name.Split('-')[0];
+
+    /// <summary>Whether the instance serves mutual TLS on its HTTP and gRPC ports (every service but the gateway and the stand-ins).</summary>
+    private bool MutualTls(AgoraService info) =>
+        Settings.MutualTlsDirectory is not null && BaseName(info) != "gateway" && !OutsideTheShop.Contains(BaseName(info));
+
+    /// <summary>
+    /// <c>--Agora:Tls:Mode=Mutual</c>: the instance's certificate (its table name's, from <c>scripts/certs.sh</c>), https
+    /// addresses for every peer, and readiness checked on the plain probe port (HTTP port + 3000), which answers only
+    /// <c>/health/*</c> and <c>/metrics</c>. The gateway presents its certificate as a client only. Off: the readiness check on
+    /// the HTTP port, as before.
+    /// </summary>
+    private void WithMutualTls(IResourceBuilder<ProjectResource> service, AgoraService info)
+    {
+        if (Settings.MutualTlsDirectory is not { } directory || OutsideTheShop.Contains(BaseName(info)))
+        {
+            service.WithHttpHealthCheck("/health/ready", endpointName: HttpEndpoint);
+            return;
+        }
+
+        var name = BaseName(info);
+        service
+            .WithEnvironment("Agora__Tls__Mode", "Mutual")
+            .WithEnvironment("Agora__Tls__CertificateDirectory", directory)
+            .WithEnvironment("Agora__Tls__CertificatePath", Path.Combine(directory, name + ".crt"))
+            .WithEnvironment("Agora__Tls__KeyPath", Path.Combine(directory, name + ".key"))
+            .WithEnvironment("Agora__Tls__CaPath", Path.Combine(directory, "ca.crt"))
+            .WithEnvironment("Agora__Auth__Authority", ServiceTable.Get("identity").HttpUrl(tls: true) + "/")
+            // Identity's tokens keep the issuer they always had; only the address keys are fetched from changes.
+            .WithEnvironment("Agora__Auth__Issuer", ServiceTable.Get("identity").HttpUrl() + "/");
+        if (name == "gateway")
+        {
+            service.WithEnvironment("Gateway__ApiKeys__IdentityUrl", ServiceTable.Get("identity").HttpUrl(tls: true) + "/");
+            foreach (var peer in new[] { "identity", "ordering", "catalog", "search" })
+            {
+                service.WithEnvironment($"Agora__Services__{peer}__Http", ServiceTable.Get(peer).HttpUrl(tls: true));
+            }
+
+            service.WithHttpHealthCheck("/health/ready", endpointName: HttpEndpoint);
+            return;
+        }
+
+        var probe = info.HttpPort + AgoraTlsOptions.ProbePortOffset;
+        service
+            .WithEndpoint(ProbeEndpoint, e => PinPort(e, probe, "http"), createIfNotExists: true)
+            .WithEnvironment("Agora__Tls__ProbePort", probe.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithHttpHealthCheck("/health/ready", endpointName: ProbeEndpoint);
+    }
+
+    private static void PinPort(EndpointAnnotation endpoint, int port, string transport, bool tls = false)
     {
         endpoint.Port = port;
         endpoint.TargetPort = port;
         endpoint.IsProxied = false;
         endpoint.Transport = transport;
-        endpoint.UriScheme = transport == "tcp" ? "tcp" : "http";
+        endpoint.UriScheme = transport == "tcp" ? "tcp" : tls ? "https" : "http";
     }
 
     /// <summary>The "where everything is" text printed once the resources are created.</summary>

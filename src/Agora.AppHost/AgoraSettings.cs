@@ -23,10 +23,13 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// <item><c>Agora:Tls:Edge</c>: <c>true</c> has the gateway serve HTTPS on its table port (8443) with HSTS, redirecting
 /// 8080 there (issue 14), with <c>gateway.crt</c>/<c>gateway.key</c> from <c>Agora:Tls:CertificateDirectory</c> (default
 /// <c>&lt;repo root&gt;/.agora/certs</c>, made by <c>scripts/certs.sh</c>). Distributed mode only; off by default.</item>
+/// <item><c>Agora:Tls:Mode</c>: <c>Off</c> (default) or <c>Mutual</c>: mutual TLS on every internal hop (issue 14): the AppHost
+/// runs <c>scripts/certs.sh</c> first (a CA kept while valid, fresh 7-day service certificates), then starts every service
+/// with its certificate, https addresses and a plain probe port (HTTP port + 3000) for readiness. Distributed mode only.</item>
 /// </list>
 /// </summary>
 public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null,
-    double? CatalogCanaryWeight = null, int Replicas = 1, string? EdgeCertificateDirectory = null)
+    double? CatalogCanaryWeight = null, int Replicas = 1, string? EdgeCertificateDirectory = null, string? MutualTlsDirectory = null)
 {
     /// <summary>The most replicas a service gets here (their ports must stay clear of the other services').</summary>
     public const int MaxReplicas = 3;
@@ -105,7 +108,32 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
             }
         }
 
-        return new AgoraSettings(mode, root, dataDirectory, demo, canary, replicas, EdgeCertificates(configuration, mode, root));
+        return new AgoraSettings(mode, root, dataDirectory, demo, canary, replicas, EdgeCertificates(configuration, mode, root),
+            MutualTls(configuration, mode, root));
+    }
+
+    /// <summary><c>Agora:Tls:Mode</c>: the certificate directory when Mutual, or null (Off).</summary>
+    private static string? MutualTls(IConfiguration configuration, AgoraMode mode, string root)
+    {
+        if (configuration["Agora:Tls:Mode"] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (!Enum.TryParse<AgoraTlsMode>(text.Trim(), ignoreCase: true, out var tls))
+        {
+            throw new AgoraConfigurationException($"Agora:Tls:Mode is '{text}'; use Off (the default) or Mutual.");
+        }
+
+        if (tls == AgoraTlsMode.Off)
+        {
+            return null;
+        }
+
+        return mode == AgoraMode.Distributed
+            ? Path.GetFullPath(configuration["Agora:Tls:CertificateDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(".agora", "certs"), root)
+            : throw new AgoraConfigurationException(
+                "Agora:Tls:Mode=Mutual needs Agora:Mode=Distributed: the embedded mode stays plain HTTP on loopback (the two-command start).");
     }
 
     private static readonly string[] EdgeCertificateFiles = ["gateway.crt", "gateway.key"];

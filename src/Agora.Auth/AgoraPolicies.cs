@@ -114,6 +114,13 @@ public static class AgoraPolicies
         builder.AddPolicy(name, p => p.RequireAgoraAccess(new AgoraAccessRequirement(serviceScopes: serviceScopes)));
 
     /// <summary>
+    /// A service policy that, with mutual TLS on, also requires the connection to be one of <paramref name="peers"/>'
+    /// (<see cref="PeerPolicies.RequirePeer"/>): the token says the caller is a service, the certificate which one.
+    /// </summary>
+    public static AuthorizationBuilder AddPeerServicePolicy(this AuthorizationBuilder builder, string name, string[] peers, params string[] serviceScopes) =>
+        builder.AddPolicy(name, p => p.RequireAgoraAccess(new AgoraAccessRequirement(serviceScopes: serviceScopes)).RequirePeer(peers));
+
+    /// <summary>
     /// Registers a policy met by staff (role <c>admin</c> AND one of <paramref name="scopes"/>) or by a service
     /// (client credentials with one of <paramref name="scopes"/>).
     /// </summary>

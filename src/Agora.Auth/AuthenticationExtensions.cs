@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Agora.Auth;
@@ -45,6 +47,7 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureAgoraJwtBearer>();
         builder.Services.AddAuthorization();
+        builder.Services.AddPeerAuthorization();
         builder.Services.AddAgoraOpenApiSecurity();
         return builder;
     }
@@ -75,6 +78,8 @@ internal sealed partial class ConfigureAgoraJwtBearer(
     IOptions<AgoraOptions> agora,
     IHostEnvironment environment,
     TimeProvider clock,
+    IConfiguration configuration,
+    IServiceProvider services,
     ILogger<ConfigureAgoraJwtBearer> logger) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public void Configure(string? name, JwtBearerOptions options)
@@ -96,6 +101,27 @@ internal sealed partial class ConfigureAgoraJwtBearer(
 
         options.RequireHttpsMetadata = AuthenticationExtensions.RequiresHttps(o, environment);
         options.BackchannelTimeout = o.MetadataTimeout;
+        if (AgoraTlsOptions.From(configuration).Mutual)
+        {
+            // Mutual TLS: discovery and keys are fetched through a factory-made client, which presents the service's
+            // certificate and pins the project CA (ServiceDefaults' Tls/MutualTls.cs); JwtBearer's own client would do neither.
+            var backchannel = services.GetRequiredService<System.Net.Http.IHttpClientFactory>().CreateClient("agora-auth-metadata");
+            backchannel.Timeout = o.MetadataTimeout;
+            options.Backchannel = backchannel;
+
+            // Identity keeps the issuer clients know (http://localhost:5101/ locally), and its discovery document names
+            // its keys under that issuer, an address its TLS-only port does not answer. Every document is fetched from
+            // the authority instead (IssuerToAuthorityRetriever), over this client: mutual TLS, the project CA pinned.
+            var metadata = string.IsNullOrEmpty(o.MetadataAddress) ? o.Authority.TrimEnd('/') + "/.well-known/openid-configuration" : o.MetadataAddress;
+            options.MetadataAddress = metadata;
+            options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(metadata, new OpenIdConnectConfigurationRetriever(),
+                new IssuerToAuthorityRetriever(string.IsNullOrEmpty(o.Issuer) ? o.Authority : o.Issuer, o.Authority,
+                    new HttpDocumentRetriever(backchannel) { RequireHttps = options.RequireHttpsMetadata }))
+            {
+                RefreshInterval = o.KeyRefreshInterval,
+                AutomaticRefreshInterval = o.KeyCacheDuration,
+            };
+        }
 
         // The configuration manager JwtBearer builds from these caches discovery + JWKS for KeyCacheDuration and
         // honours a refresh request (unknown kid, bad signature) at most once per KeyRefreshInterval.

@@ -6,6 +6,9 @@ using Agora.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The gateway is the public edge (8080, 8443): no peer calls it, so mutual TLS (Agora:Tls:Mode=Mutual) makes it a
+// client only: its routes, health probes and GraphQL backends present its certificate; its own endpoints ask none.
+builder.Configuration["Agora:Tls:Endpoints"] ??= Agora.Hosting.AgoraTlsOptions.NoEndpoints;
 builder.AddServiceDefaults("gateway");
 builder.AddAgoraGateway();
 builder.Services.AddAgoraRateLimiting(builder.Configuration);

@@ -36,9 +36,12 @@ public static class ServiceDefaultsExtensions
         DemoSecrets.EnsureNoneOutsideDevelopment(builder.Configuration, builder.Environment);
         // The service's ports from the one table (Agora.Hosting.ServiceTable), as the lowest-precedence source: whatever is
         // configured (the AppHost, a ConfigMap, a test's own listener) wins.
+        // In Mutual mode (Agora:Tls:Mode) the defaults are https and the internal endpoints require a peer's certificate (Tls/MutualTls.cs).
+        var tls = AgoraTlsOptions.From(builder.Configuration);
+        var mutual = tls.Mutual && tls.EndpointNames.Count > 0;
         if (ServiceTable.Find(serviceName) is not null)
         {
-            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ServiceTable.KestrelDefaults(serviceName) });
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = ServiceTable.KestrelDefaults(serviceName, mutual) });
         }
 
         builder.Configuration[$"{AgoraOptions.SectionName}:{nameof(AgoraOptions.ServiceName)}"] ??= serviceName;
@@ -58,6 +61,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.AddCertificateExpiry();
+        builder.AddMutualTls(serviceName);
         builder.AddAgoraCaching(options);
         builder.Services.AddAgoraResilience();
         builder.Services.AddAgoraOpenApi(serviceName);

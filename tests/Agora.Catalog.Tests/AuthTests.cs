@@ -277,11 +277,16 @@ public sealed class AuthTests(AuthTests.Fixture fixture) : IClassFixture<AuthTes
     [Fact]
     public async Task Reads_OfOneProductItsStockAndAReservation_WithoutToken_Are200()
     {
-        var id = (string)(await (await fixture.Anonymous.GetAsync("/api/v1/products?per_page=1")).BodyAsync())["data"]![0]!["id"]!;
+        // A product of its own, in stock: the first one listed may be another test's, sold out or reserved by then.
+        var created = await PostProductAsync(Identity.AdminToken());
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (string)(await created.BodyAsync())["data"]!["id"]!;
         Assert.Equal(HttpStatusCode.OK, (await fixture.Anonymous.GetAsync($"/api/v1/products/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fixture.Anonymous.GetAsync($"/api/v1/products/{id}/inventory")).StatusCode);
-        var rid = (string)(await (await SendAsync(HttpMethod.Post, "/api/v1/reservations", Identity.ServiceToken("write:inventory"),
-            new { lines = new[] { new { product_id = id, quantity = 1 } } })).BodyAsync())["data"]!["id"]!;
+        var reserved = await SendAsync(HttpMethod.Post, "/api/v1/reservations", Identity.ServiceToken("write:inventory"),
+            new { lines = new[] { new { product_id = id, quantity = 1 } } });
+        Assert.True(reserved.StatusCode == HttpStatusCode.Created, await reserved.Content.ReadAsStringAsync());
+        var rid = (string)(await reserved.BodyAsync())["data"]!["id"]!;
         Assert.Equal(HttpStatusCode.OK, (await fixture.Anonymous.GetAsync($"/api/v1/reservations/{rid}")).StatusCode);
     }
 

@@ -1,5 +1,6 @@
 using Agora.Hosting;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Agora.AppHost;
 using Agora.Testing;
@@ -62,8 +63,41 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     /// <summary>Where the services keep their SQLite files for this run.</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "agora-e2e-" + Guid.NewGuid().ToString("N")[..12]);
 
-    /// <summary>An HTTP client for a service's REST endpoint.</summary>
-    public HttpClient CreateClient(string service) => App.CreateHttpClient(service, "http");
+    /// <summary>
+    /// Whether the shop runs with mutual TLS between services (<c>--Agora:Tls:Mode=Mutual</c>): a fixture of its own says
+    /// so, or <c>AGORA_E2E_TLS_MODE=Mutual</c> runs every distributed fixture that way.
+    /// </summary>
+    public bool MutualTls => Mode == AgoraMode.Distributed && (WithMutualTls
+        || string.Equals(Environment.GetEnvironmentVariable("AGORA_E2E_TLS_MODE"), "Mutual", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether this fixture always runs the shop with mutual TLS.</summary>
+    protected virtual bool WithMutualTls => false;
+
+    /// <summary>Where the AppHost's <c>scripts/certs.sh</c> writes the CA and the services' certificates for this run (Mutual only).</summary>
+    public string CertificateDirectory => Path.Combine(DataDirectory, "certs");
+
+    private X509Certificate2? _harnessCertificate;
+    private X509Certificate2? _projectCa;
+
+    /// <summary>The project CA of this run (Mutual only).</summary>
+    public X509Certificate2 ProjectCa => _projectCa ?? throw new InvalidOperationException("The shop does not run with mutual TLS.");
+
+    /// <summary>
+    /// A handler for the harness's own calls to the services: with mutual TLS, it presents a test-only certificate the
+    /// project CA issued for this run (CN <c>e2e-harness</c>: a peer, but none that a <c>RequirePeer</c> policy admits)
+    /// and accepts only servers chained to that CA; otherwise a plain handler.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The caller owns the handler.")]
+    public SocketsHttpHandler CreateHandler() =>
+        _harnessCertificate is { } certificate ? TestCertificates.Handler(certificate, ProjectCa) : new SocketsHttpHandler();
+
+    /// <summary>An HTTP client for the harness's calls (see <see cref="CreateHandler"/>).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
+    public HttpClient CreateHttpClient() => new(CreateHandler(), disposeHandler: true);
+
+    /// <summary>An HTTP client for a service's REST endpoint (with the harness's certificate under mutual TLS).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
+    public HttpClient CreateClient(string service) => new(CreateHandler(), disposeHandler: true) { BaseAddress = App.GetEndpoint(service, "http") };
 
     /// <summary>More AppHost arguments a fixture of its own adds (replicas).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
@@ -95,12 +129,23 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
             ];
         }
 
+        if (MutualTls)
+        {
+            args = [.. args, "--Agora:Tls:Mode=Mutual", $"--Agora:Tls:CertificateDirectory={CertificateDirectory}"];
+        }
+
         args = [.. args, .. ExtraArguments];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agora_AppHost>(args, cts.Token);
         builder.Services.AddLogging(logging => logging
             .AddFilter("System.Net.Http", LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
         _app = await builder.BuildAsync(cts.Token);
+        if (MutualTls)
+        {
+            // The AppHost ran scripts/certs.sh while its model was built: the CA and every service's pair are there now.
+            _projectCa = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(CertificateDirectory, "ca.crt"));
+            _harnessCertificate = TestCertificates.IssueFromDirectory(CertificateDirectory, "e2e-harness");
+        }
 
         // Every fixed port the app model declares. Another AppHost, or a service started by hand, may hold them for a
         // while: wait for them, never kill it.
@@ -123,6 +168,8 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
+        _harnessCertificate?.Dispose();
+        _projectCa?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

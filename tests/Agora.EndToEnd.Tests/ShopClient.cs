@@ -15,7 +15,7 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
     /// <summary>The password of every customer <see cref="RegisterAsync"/> creates.</summary>
     public const string NewCustomerPassword = "E2e-Customer!2345";
 
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = fixture.CreateHttpClient();
 
     public string Token { get; } = token;
 
@@ -29,7 +29,7 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
     public static async Task<ShopClient> RegisterAsync(AppHostFixture fixture, string locale = "en")
     {
         var email = $"e2e-{Guid.NewGuid():N}@agora.test";
-        using var http = new HttpClient();
+        using var http = fixture.CreateHttpClient();
         var registration = new JsonObject { ["name"] = "E2E Customer", ["email"] = email, ["password"] = NewCustomerPassword, ["locale"] = locale };
         using var content = new StringContent(registration.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(new Uri(fixture.App.GetEndpoint("identity", "http"), "/api/v1/users"), content);
@@ -84,7 +84,10 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
         string scope = "openid profile email read:orders write:orders read:payments read:shipments read:notifications",
         string client = OAuth.WebClient, string? secret = null)
     {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
+        using var handler = fixture.CreateHandler();
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = true;
+        handler.CookieContainer = new CookieContainer();
         using var browser = new HttpClient(handler)
         {
             BaseAddress = fixture.App.GetEndpoint("identity", "http"),

@@ -15,7 +15,7 @@ public sealed class ShopOperator : IDisposable
     private static readonly string[] TerminalSagaStates = ["completed", "cancelled"];
 
     private readonly AppHostFixture _fixture;
-    private readonly HttpClient _plain = new();
+    private readonly HttpClient _plain;
     private readonly Dictionary<string, JsonNode> _stockBefore = [];
     private readonly List<string> _orders = [];
 
@@ -23,6 +23,7 @@ public sealed class ShopOperator : IDisposable
     {
         _fixture = fixture;
         Admin = admin;
+        _plain = fixture.CreateHttpClient();
     }
 
     /// <summary>Signed in as the demo admin (role <c>admin</c>).</summary>

@@ -15,12 +15,13 @@ public sealed record AgoraService(string Name, int HttpPort, int? GrpcPort, int?
     /// <summary>Embedded mode: the Wolverine TCP port the service receives messages on.</summary>
     public int MessagePort => HttpPort + ServiceTable.MessagePortOffset;
 
-    /// <summary>Its REST base address on <paramref name="host"/>, without a trailing slash.</summary>
-    public string HttpUrl(string host = "localhost") => string.Create(CultureInfo.InvariantCulture, $"http://{host}:{HttpPort}");
+    /// <summary>Its REST base address on <paramref name="host"/>, without a trailing slash (https when <paramref name="tls"/>: mutual TLS).</summary>
+    public string HttpUrl(string host = "localhost", bool tls = false) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://{host}:{HttpPort}");
 
-    /// <summary>Its gRPC (h2c) address on <paramref name="host"/>; throws if it speaks no gRPC.</summary>
-    public string GrpcUrl(string host = "localhost") => GrpcPort is { } port
-        ? string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}")
+    /// <summary>Its gRPC address on <paramref name="host"/> (h2c, or TLS when <paramref name="tls"/>); throws if it speaks no gRPC.</summary>
+    public string GrpcUrl(string host = "localhost", bool tls = false) => GrpcPort is { } port
+        ? string.Create(CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://{host}:{port}")
         : throw new InvalidOperationException($"Service '{Name}' speaks no gRPC (src/Agora.Hosting/Topology/services.json).");
 }
 
@@ -51,11 +52,28 @@ public static class ServiceTable
     /// source (anything configured wins: the AppHost's <c>Kestrel__Endpoints__*</c>, a Kubernetes ConfigMap, a test's own
     /// listener). A service with gRPC gets two Kestrel endpoints, <c>Http</c> (HTTP/1.1) and <c>Grpc</c> (HTTP/2 only,
     /// h2c); one without gets <c>urls</c>, which a listener configured in code or in <c>Kestrel:Endpoints</c> replaces, and
-    /// HTTP/1.1 as every endpoint's default protocol.
+    /// HTTP/1.1 as every endpoint's default protocol. With <paramref name="tls"/> (<c>Agora:Tls:Mode=Mutual</c>) both are
+    /// named endpoints with https addresses (ServiceDefaults puts mutual TLS on them).
     /// </summary>
-    public static IReadOnlyDictionary<string, string?> KestrelDefaults(string name)
+    public static IReadOnlyDictionary<string, string?> KestrelDefaults(string name, bool tls = false)
     {
         var service = Get(name);
+        if (tls)
+        {
+            var endpoints = new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:Http:Url"] = service.HttpUrl(tls: true),
+                ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+            };
+            if (service.GrpcPort is not null)
+            {
+                endpoints["Kestrel:Endpoints:Grpc:Url"] = service.GrpcUrl(tls: true);
+                endpoints["Kestrel:Endpoints:Grpc:Protocols"] = "Http2";
+            }
+
+            return endpoints;
+        }
+
         if (service.GrpcPort is null)
         {
             return new Dictionary<string, string?> { ["urls"] = service.HttpUrl(), ["Kestrel:EndpointDefaults:Protocols"] = "Http1" };

@@ -30,12 +30,14 @@ public static class GrpcResilience
 
     /// <summary>
     /// Registers a typed gRPC client for <paramref name="service"/>. Address: <c>Agora:Services:{service}:Grpc</c>,
-    /// default its gRPC (h2c) port in the service table (<c>Agora.Hosting.ServiceTable</c>).
+    /// default its gRPC port in the service table (<c>Agora.Hosting.ServiceTable</c>): h2c, or https in Mutual mode.
     /// </summary>
     public static IHttpClientBuilder AddAgoraGrpcClient<TClient>(this IServiceCollection services, IConfiguration configuration, string service)
         where TClient : class
     {
-        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? ServiceTable.Get(service).GrpcUrl();
+        // Mutual TLS (Agora:Tls:Mode=Mutual): https, the channel's handler presenting the service's certificate (Tls/MutualTls.cs).
+        var mutual = AgoraTlsOptions.From(configuration).Mutual;
+        var configured = configuration[$"Agora:Services:{service}:Grpc"] ?? ServiceTable.Get(service).GrpcUrl(tls: mutual);
         var addresses = configured.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(a => new Uri(a)).ToArray();
         var pipeline = BuildUnaryPipeline(service, TimeProvider.System);
@@ -55,7 +57,7 @@ public static class GrpcResilience
             services.AddOptions<ReplicaAddresses.Options>().Configure(o => o.Addresses[service] = addresses);
             client.ConfigureChannel(o =>
                 {
-                    o.Credentials = ChannelCredentials.Insecure;
+                    o.Credentials = mutual ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
                     o.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
                 })
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
@@ -133,9 +135,19 @@ public sealed class ResilientUnaryInterceptor(ResiliencePipeline pipeline, TimeS
                     var attempt = new ClientInterceptorContext<TRequest, TResponse>(
                         context.Method, context.Host, context.Options.WithDeadline(deadline).WithCancellationToken(ct));
                     using var call = continuation(request, attempt);
-                    var result = await call.ResponseAsync;
-                    trailers = call.GetTrailers();
-                    return result;
+                    try
+                    {
+                        var result = await call.ResponseAsync;
+                        trailers = call.GetTrailers();
+                        return result;
+                    }
+                    catch (RpcException e) when (e.StatusCode == StatusCode.Internal && ConnectionFailures.Is(e.Status.DebugException))
+                    {
+                        // The connection failed under the call, no answer came: Unavailable, as when it fails before the
+                        // call starts. Under TLS 1.3 a server that refuses our certificate says so only after the client
+                        // has finished its handshake and sent the request, and Grpc.Net.Client calls that Internal.
+                        throw new RpcException(new Status(StatusCode.Unavailable, e.Status.Detail, e.Status.DebugException), e.Trailers);
+                    }
                 }, context.Options.CancellationToken);
             }
             catch (RpcException e)
@@ -154,6 +166,24 @@ public sealed class ResilientUnaryInterceptor(ResiliencePipeline pipeline, TimeS
                 throw new RpcException(status);
             }
         }
+    }
+}
+
+/// <summary>Whether a call's failure is the connection's (TLS refused, socket reset), not the server's answer.</summary>
+file static class ConnectionFailures
+{
+    public static bool Is(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException or System.Net.Sockets.SocketException or System.Net.Http.HttpRequestException
+                || (e is IOException && e is not System.Net.Http.HttpProtocolException))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 

@@ -25,7 +25,9 @@ internal static class CatalogPolicies
     /// <summary>
     /// Reservations (reserve, release, commit; REST and gRPC): service-only. Ordering's saga, a script: a
     /// client-credentials token with <c>write:inventory</c>. A user's token is 403 (PERMISSION_DENIED over gRPC)
-    /// whatever its scopes or roles, so nobody can hoard stock or settle someone else's reservation.
+    /// whatever its scopes or roles, so nobody can hoard stock or settle someone else's reservation. With mutual TLS
+    /// (<c>Agora:Tls:Mode=Mutual</c>) the connection must also be Ordering's (its client certificate): another service
+    /// holding such a token is 403 too.
     /// </summary>
     public const string Reserve = "catalog:reserve";
 
@@ -39,5 +41,8 @@ internal static class CatalogPolicies
     public static AuthorizationBuilder AddCatalogPolicies(this AuthorizationBuilder builder) => builder
         .AddStaffOrServicePolicy(Write, AgoraScopes.WriteCatalog)
         .AddStaffOrServicePolicy(Stock, AgoraScopes.WriteInventory, AgoraScopes.WriteCatalog)
-        .AddServicePolicy(Reserve, AgoraScopes.WriteInventory);
+        .AddPeerServicePolicy(Reserve, [Peer], AgoraScopes.WriteInventory);
+
+    /// <summary>The one service that reserves, releases and commits stock (its saga).</summary>
+    public const string Peer = "ordering";
 }

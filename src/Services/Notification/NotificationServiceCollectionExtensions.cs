@@ -1,5 +1,6 @@
 using Agora.Notification.Channels;
 using Agora.Notification.Features.Deliveries;
+using Agora.ServiceDefaults.Tls;
 
 namespace Agora.Notification;
 
@@ -19,8 +20,9 @@ internal static partial class NotificationServiceCollectionExtensions
             NotificationChannel.Sms, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptionsMonitor<NotificationOptions>>()));
         builder.Services.AddSingleton<INotificationChannel>(sp => new WebhookChannel(
             NotificationChannel.Push, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptionsMonitor<NotificationOptions>>()));
-        builder.Services.AddHttpClient(NotificationNames.Of(NotificationChannel.Sms));
-        builder.Services.AddHttpClient(NotificationNames.Of(NotificationChannel.Push));
+        // The SMS and push providers' webhooks are outside the shop: public TLS, never the project CA (mutual TLS, issue 14).
+        builder.Services.AddHttpClient(NotificationNames.Of(NotificationChannel.Sms)).UsePublicTls();
+        builder.Services.AddHttpClient(NotificationNames.Of(NotificationChannel.Push)).UsePublicTls();
         builder.Services.AddSingleton<NotificationDispatcher>();
         builder.Services.AddScoped<IDataSeeder<NotificationDbContext>, TemplateSeeder>();
         builder.Services.AddHostedService<ChannelReport>();

@@ -16,6 +16,13 @@ internal sealed class ResilientForwarderHttpClientFactory(
     ILogger<ForwarderHttpClientFactory> logger,
     IServiceProvider services) : ForwarderHttpClientFactory(logger)
 {
+    /// <summary>Mutual TLS (<c>Agora:Tls:Mode=Mutual</c>): the forwarder presents the gateway's certificate and pins the project CA.</summary>
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        services.GetService<Agora.ServiceDefaults.Tls.PeerTls>()?.ConfigureClient(handler);
+    }
+
     protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
         new ResilienceHandler(
             context.ClusterId,

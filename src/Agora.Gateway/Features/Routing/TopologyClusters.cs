@@ -18,17 +18,21 @@ internal static class TopologyClusters
     /// <summary>The switch's configuration key.</summary>
     public const string SwitchKey = "Gateway:ClustersFromTopology";
 
+    /// <summary>Stand-ins for providers outside the shop: never mutual TLS.</summary>
+    private static readonly HashSet<string> External = new(StringComparer.Ordinal) { "psp", "devinbox" };
+
     /// <summary>Adds the table's clusters under everything else <paramref name="configuration"/> holds, unless switched off.</summary>
     public static void AddTo(IConfigurationManager configuration)
     {
         if (configuration.GetValue(SwitchKey, true))
         {
-            configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Settings(ServiceTable.Get("gateway").Calls.Select(ServiceTable.Get)) });
+            configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Settings(ServiceTable.Get("gateway").Calls.Select(ServiceTable.Get), Agora.Hosting.AgoraTlsOptions.From(configuration).Mutual) });
         }
     }
 
     /// <summary>The configuration keys of one cluster per service.</summary>
-    public static Dictionary<string, string?> Settings(IEnumerable<AgoraService> services)
+    /// <remarks>With <paramref name="tls"/> (mutual TLS) the addresses are https; the forwarder presents the gateway's certificate.</remarks>
+    public static Dictionary<string, string?> Settings(IEnumerable<AgoraService> services, bool tls = false)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var service in services)
@@ -43,7 +47,7 @@ internal static class TopologyClusters
             settings[cluster + "HealthCheck:Passive:Enabled"] = "true";
             settings[cluster + "HealthCheck:Passive:Policy"] = "ConsecutiveFailures";
             settings[cluster + "HealthCheck:Passive:ReactivationPeriod"] = "00:00:30";
-            settings[cluster + $"Destinations:{service.Name}-1:Address"] = string.Create(CultureInfo.InvariantCulture, $"{service.HttpUrl()}/");
+            settings[cluster + $"Destinations:{service.Name}-1:Address"] = string.Create(CultureInfo.InvariantCulture, $"{service.HttpUrl(tls: tls && !External.Contains(service.Name))}/");
         }
 
         return settings;

@@ -1,6 +1,7 @@
 using Agora.Identity.Features.Keys;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 
 namespace Agora.Identity.Features.Connect;
 
@@ -85,6 +86,14 @@ internal static class AuthorizationServer
                     // (Identity:TransportSecurity:RequireHttps=false, e.g. behind a mesh that encrypts the hop).
                     aspNetCore.DisableTransportSecurityRequirement();
                 }
+
+                // Mutual TLS between services (issue 14): the gateway and every peer present their certificate on every
+                // connection to Identity. That certificate proves the hop, not an OAuth client: OpenIddict must not take it
+                // for RFC 8705 client authentication (which no client here uses) and refuse the request (ID2205).
+                // Clients authenticate with their secrets or PKCE, as before.
+                o.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractClientCertificate<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor)
+                    .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractClientCertificate<OpenIddictServerEvents.ExtractIntrospectionRequestContext>.Descriptor)
+                    .RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractClientCertificate<OpenIddictServerEvents.ExtractRevocationRequestContext>.Descriptor);
             })
             .AddValidation(o =>
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
+using Agora.ServiceDefaults.Tls;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -31,6 +32,9 @@ internal static partial class PspResilience
                 // The pipeline times out each attempt; this only bounds a call with all its retries.
                 http.Timeout = TimeSpan.FromMinutes(2);
             })
+            // The provider is outside the shop: under mutual TLS its client neither presents Payment's certificate nor
+            // pins the project CA (a real provider's certificate chains to a public root).
+            .UsePublicTls()
             .RemoveAllResilienceHandlers()
             .AddResilienceHandler(PipelineName, (pipeline, context) =>
                 Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<PaymentOptions>>().Value.Psp,

@@ -1,0 +1,23 @@
+using System.Diagnostics;
+
+namespace Agora.AppHost;
+
+/// <summary>
+/// <c>--Agora:Tls:Mode=Mutual</c>: runs <c>scripts/certs.sh</c> before anything starts, so every service finds a fresh
+/// certificate (7 days) under the project CA (kept while valid) in <c>Agora:Tls:CertificateDirectory</c>.
+/// </summary>
+internal static class MutualTlsCertificates
+{
+    public static void Create(string repositoryRoot, string directory)
+    {
+        var script = Path.Combine(repositoryRoot, "scripts", "certs.sh");
+        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["AGORA_CERTS_DIR"] = directory;
+        using var process = Process.Start(start) ?? throw new AgoraConfigurationException($"Cannot run {script} (bash is needed).");
+        var errors = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)) || process.ExitCode != 0)
+        {
+            throw new AgoraConfigurationException($"Agora:Tls:Mode=Mutual: {script} failed ({errors.Trim()}).");
+        }
+    }
+}
