@@ -7,7 +7,8 @@ namespace Agora.ServiceDefaults.Tls;
 /// What makes a certificate a peer's: a chain built with the project CA as the only trust anchor
 /// (<see cref="X509ChainTrustMode.CustomRootTrust"/>; the machine's roots count for nothing), valid at the time
 /// <see cref="TimeProvider"/> says, issued for the purpose (client or server auth). The peer's service name is the
-/// certificate's common name (<c>scripts/certs.sh</c> writes <c>CN=&lt;service&gt;</c>, SAN = its host names).
+/// certificate's common name (<c>scripts/certs.sh</c> writes <c>CN=&lt;service&gt;</c>, SAN = its host names), read by
+/// <c>Agora.Auth.PeerPolicies.Peer</c>.
 /// </summary>
 public static class PeerCertificates
 {
@@ -16,10 +17,6 @@ public static class PeerCertificates
 
     /// <summary>TLS Web Client Authentication.</summary>
     public static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
-
-    /// <summary>The service a peer certificate was issued to (its CN), or null.</summary>
-    public static string? ServiceName(X509Certificate2? certificate) =>
-        certificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false) is { Length: > 0 } name ? name : null;
 
     /// <summary>Why <paramref name="presented"/> is not a peer's certificate, or null when it is.</summary>
     public static string? Refusal(X509Certificate? presented, X509Certificate2 ca, DateTimeOffset now, Oid usage)
