@@ -86,7 +86,7 @@ import glob, html, os, re, sys
 rows = []
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "**", "*.trx"), recursive=True)):
     text = open(f, encoding="utf-8", errors="replace").read()
-    for m in re.finditer(r'<UnitTestResult\b([^>]*)>(.*?)</UnitTestResult>|<UnitTestResult\b([^>]*)/>', text, re.S):
+    for m in re.finditer(r'<UnitTestResult\b([^>]*?)(?<!/)>(.*?)</UnitTestResult>|<UnitTestResult\b([^>]*)/>', text, re.S):
         attrs, body = (m.group(1) or m.group(3) or ""), (m.group(2) or "")
         outcome = re.search(r'\boutcome="(\w+)"', attrs)
         if not outcome or outcome.group(1) not in ("Failed", "Error", "Timeout"):
