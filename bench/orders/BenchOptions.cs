@@ -85,6 +85,7 @@ public sealed record BenchOptions
 
     public static BenchOptions FromEnvironment()
     {
+        ClientTls.Directory = Text("CLIENT_CERTS");
         var o = new BenchOptions
         {
             Mode = Text("MODE") ?? "embedded",

@@ -36,14 +36,14 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler
+    private readonly HttpClient _http = new(ClientTls.Configure(new SocketsHttpHandler
     {
         // Open-loop load needs as many connections as POSTs in flight; the services answer on HTTP/1.1.
         MaxConnectionsPerServer = int.MaxValue,
         PooledConnectionLifetime = TimeSpan.FromMinutes(10),
         AllowAutoRedirect = false,
         UseCookies = false,
-    })
+    }))
     {
         Timeout = TimeSpan.FromSeconds(60),
     };
@@ -74,7 +74,7 @@ public sealed partial class ShopApi(BenchOptions options) : IDisposable
     private async Task<SignedIn> SignInAsync(string email, string password, string client, string? secret, string scope, CancellationToken ct)
     {
         var cookies = new CookieContainer();
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies };
+        using var handler = ClientTls.Configure(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies });
         using var browser = new HttpClient(handler)
         {
             BaseAddress = options.Identity,

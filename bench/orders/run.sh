@@ -42,6 +42,8 @@
 #   NO_BUILD=1              skip the Release build
 #   SERVICE_ENV="K=V ..."   extra environment for every service (e.g. Logging__LogLevel__Default=Warning)
 #   OUT=<dir>               keep the services' logs, the raw results (JSON, one CSV row per order) and the table there
+#   TLS=mutual              every hop between the services over mutual TLS (Agora:Tls:Mode=Mutual, certificates from
+#                           scripts/certs.sh in a temp folder; the generator presents the gateway's); default plain
 #   PG_EXTRA="K=V;..."      distributed: appended to every service's connection string (e.g. "Options=-c log_statement=all"
 #                           to see each service's statements in the PostgreSQL server log)
 #   Distributed mode: AGORA_TEST_POSTGRES, AGORA_TEST_RABBITMQ, AGORA_TEST_REDIS (defaults: scripts/servers.sh ports);
@@ -74,6 +76,7 @@ SERVICES=(
     "ordering 25103 - 26103 Ordering"
 )
 PSP_PORT=25190
+case "${TLS:-plain}" in plain) SCHEME=http ;; mutual) SCHEME=https ;; *) echo "TLS is plain or mutual, not ${TLS}" >&2; exit 64 ;; esac
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -183,6 +186,9 @@ start() {
     NAMES+=("$name")
 }
 
+# Mutual TLS: readiness is read on the plain probe port (HTTP port + 3000, as the AppHost's), which needs no certificate.
+probe_port() { if [ "$SCHEME" = https ]; then echo $(($1 + 3000)); else echo "$1"; fi; }
+
 wait_ready() { # wait_ready NAME PORT INDEX
     local name=$1 port=$2 i=$3 deadline=$((SECONDS + 180)) code=""
     while [ "$SECONDS" -lt "$deadline" ]; do
@@ -211,9 +217,15 @@ start_shop() {
     # What every service needs to find the others on the offset ports (AppHost: src/Agora.AppHost/AgoraAppModel.cs).
     local common=(
         "Agora__DataDirectory=$data"
-        "Agora__Auth__Authority=http://127.0.0.1:25101/"
-        "Agora__Services__catalog__Grpc=http://127.0.0.1:27102"
+        "Agora__Auth__Authority=$SCHEME://127.0.0.1:25101/"
+        "Agora__Services__catalog__Grpc=$SCHEME://127.0.0.1:27102"
     )
+    if [ "$SCHEME" = https ]; then
+        [ -f "$WORK/certs/ca.crt" ] || AGORA_CERTS_DIR="$WORK/certs" bash "$REPO/scripts/certs.sh" 2>"$OUT_DIR/certs.log" \
+            || die "scripts/certs.sh failed (see $OUT_DIR/certs.log)"
+        # As the AppHost's --Agora:Tls:Mode=Mutual: tokens keep Identity's issuer, its keys are fetched over https.
+        common+=(Agora__Tls__Mode=Mutual "Agora__Tls__CertificateDirectory=$WORK/certs" "Agora__Auth__Issuer=http://127.0.0.1:25101/")
+    fi
     for entry in "${SERVICES[@]}"; do
         read -r name http grpc msg _ <<<"$entry"
         common+=("Agora__Messaging__Peers__$name=127.0.0.1:$msg")
@@ -233,8 +245,9 @@ start_shop() {
         "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$PSP_PORT"
     for entry in "${SERVICES[@]}"; do
         read -r name http grpc msg project <<<"$entry"
-        local env=("${common[@]}" "Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http" "Agora__Messaging__ListenPort=$msg")
-        [ "$grpc" = - ] || env+=("Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:$grpc")
+        local env=("${common[@]}" "Kestrel__Endpoints__Http__Url=$SCHEME://127.0.0.1:$http" "Agora__Messaging__ListenPort=$msg")
+        [ "$grpc" = - ] || env+=("Kestrel__Endpoints__Grpc__Url=$SCHEME://127.0.0.1:$grpc")
+        [ "$SCHEME" = http ] || env+=("Agora__Tls__ProbePort=$(probe_port "$http")")
         [ "$mode" = distributed ] && env+=("ConnectionStrings__${name}db=$PG;Database=$DB_PREFIX$name$DB_SUFFIX${PG_EXTRA:+;$PG_EXTRA}")
         case "$name" in
             # Demo clients and users exist only in Development; Identity refuses their secrets elsewhere.
@@ -248,7 +261,7 @@ start_shop() {
     local i=1
     for entry in "${SERVICES[@]}"; do
         read -r name http _ <<<"$entry"
-        wait_ready "$name" "$http" "$i"
+        wait_ready "$name" "$(probe_port "$http")" "$i"
         i=$((i + 1))
     done
     log "$mode: all services ready"
@@ -272,7 +285,8 @@ bench_mode() {
         [ -n "$first" ] || warmup="$WARMUP_NEXT"
         first=""
         MODE="$CURRENT_MODE" RATE="$rate" CONCURRENCY="${CONCURRENCY:-0}" WARMUP="$warmup" \
-            IDENTITY_URL=http://127.0.0.1:25101/ CATALOG_URL=http://127.0.0.1:25102/ ORDERING_URL=http://127.0.0.1:25103/ \
+            IDENTITY_URL=$SCHEME://127.0.0.1:25101/ CATALOG_URL=$SCHEME://127.0.0.1:25102/ ORDERING_URL=$SCHEME://127.0.0.1:25103/ \
+            CLIENT_CERTS="$([ "$SCHEME" = https ] && echo "$WORK/certs" || true)" \
             SERVICE_PIDS="$(service_pids)" DB_PREFIX="$([ "$CURRENT_MODE" = distributed ] && echo "$DB_PREFIX" || true)" \
             OUT="$OUT_DIR/$CURRENT_MODE-$rate" DOTNET_gcServer=0 \
             dotnet "$HERE/bin/Release/net10.0/Agora.Bench.Orders.dll" >"$OUT_DIR/table-$CURRENT_MODE-$rate.md" || rc=$?

@@ -112,17 +112,18 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
             MutualTls(configuration, mode, root));
     }
 
-    /// <summary><c>Agora:Tls:Mode</c>: the certificate directory when Mutual, or null (Off).</summary>
+    /// <summary>
+    /// <c>Agora:Tls:Mode</c>: the certificate directory when Mutual, or null (Off). Unset, the distributed mode is Mutual
+    /// (services that reach each other over a network encrypt and authenticate every hop; <c>Off</c> says otherwise) and
+    /// the embedded mode Off (one machine, loopback only: the two-command start needs no certificates).
+    /// </summary>
     private static string? MutualTls(IConfiguration configuration, AgoraMode mode, string root)
     {
-        if (configuration["Agora:Tls:Mode"] is not { Length: > 0 } text)
+        var tls = mode == AgoraMode.Distributed ? AgoraTlsMode.Mutual : AgoraTlsMode.Off;
+        if (configuration["Agora:Tls:Mode"] is { Length: > 0 } text
+            && (!Enum.TryParse(text.Trim(), ignoreCase: true, out tls) || !Enum.IsDefined(tls)))
         {
-            return null;
-        }
-
-        if (!Enum.TryParse<AgoraTlsMode>(text.Trim(), ignoreCase: true, out var tls))
-        {
-            throw new AgoraConfigurationException($"Agora:Tls:Mode is '{text}'; use Off (the default) or Mutual.");
+            throw new AgoraConfigurationException($"Agora:Tls:Mode is '{text}'; use Mutual (the distributed default) or Off (the embedded default).");
         }
 
         if (tls == AgoraTlsMode.Off)

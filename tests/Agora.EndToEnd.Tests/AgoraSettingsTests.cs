@@ -32,6 +32,33 @@ public sealed class AgoraSettingsTests
     ];
 
     [Fact]
+    public void Settings_MutualTls_IsTheDistributedDefault_AndOffInTheEmbeddedMode()
+    {
+        var distributed = AgoraSettings.From(Config(Distributed), AppHostDirectory);
+        var embedded = AgoraSettings.From(Config(), AppHostDirectory);
+
+        Assert.Equal(Path.Combine(distributed.RepositoryRoot, ".agora", "certs"), distributed.MutualTlsDirectory);
+        Assert.Null(embedded.MutualTlsDirectory);
+    }
+
+    [Fact]
+    public void Settings_MutualTls_Off_IsPlainInTheDistributedMode()
+    {
+        Assert.Null(AgoraSettings.From(Config([.. Distributed, ("Agora:Tls:Mode", "off")]), AppHostDirectory).MutualTlsDirectory);
+    }
+
+    [Theory]
+    [InlineData("Mutual")]
+    [InlineData("TLS")]
+    [InlineData("7")]
+    public void Settings_MutualTls_InTheEmbeddedMode_OrNotAMode_IsRefused(string mode)
+    {
+        var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:Tls:Mode", mode)), AppHostDirectory));
+
+        Assert.Contains("Agora:Tls:Mode", e.Message);
+    }
+
+    [Fact]
     public void Settings_CatalogCanary_InTheDistributedMode_IsItsShare()
     {
         var settings = AgoraSettings.From(Config([.. Distributed, ("Agora:Canary:Catalog", "10")]), AppHostDirectory);

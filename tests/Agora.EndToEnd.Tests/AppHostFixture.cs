@@ -64,14 +64,11 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "agora-e2e-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>
-    /// Whether the shop runs with mutual TLS between services (<c>--Agora:Tls:Mode=Mutual</c>): a fixture of its own says
-    /// so, or <c>AGORA_E2E_TLS_MODE=Mutual</c> runs every distributed fixture that way.
+    /// Whether the shop runs with mutual TLS between services: the distributed mode's default (<c>Agora:Tls:Mode</c>
+    /// unset); <c>AGORA_E2E_TLS_MODE=Off</c> runs every distributed fixture with plaintext hops instead.
     /// </summary>
-    public bool MutualTls => Mode == AgoraMode.Distributed && (WithMutualTls
-        || string.Equals(Environment.GetEnvironmentVariable("AGORA_E2E_TLS_MODE"), "Mutual", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Whether this fixture always runs the shop with mutual TLS.</summary>
-    protected virtual bool WithMutualTls => false;
+    public bool MutualTls => Mode == AgoraMode.Distributed
+        && !string.Equals(Environment.GetEnvironmentVariable("AGORA_E2E_TLS_MODE"), "Off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Where the AppHost's <c>scripts/certs.sh</c> writes the CA and the services' certificates for this run (Mutual only).</summary>
     public string CertificateDirectory => Path.Combine(DataDirectory, "certs");
@@ -90,6 +87,17 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The caller owns the handler.")]
     public SocketsHttpHandler CreateHandler() =>
         _harnessCertificate is { } certificate ? TestCertificates.Handler(certificate, ProjectCa) : new SocketsHttpHandler();
+
+    /// <summary>A browser's handler (see <see cref="CreateHandler"/>): its own cookie jar, no automatic redirects (a flow looks at each hop).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The caller owns the handler.")]
+    public SocketsHttpHandler CreateBrowserHandler()
+    {
+        var handler = CreateHandler();
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = true;
+        handler.CookieContainer = new System.Net.CookieContainer();
+        return handler;
+    }
 
     /// <summary>An HTTP client for the harness's calls (see <see cref="CreateHandler"/>).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
@@ -129,9 +137,11 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
             ];
         }
 
-        if (MutualTls)
+        if (Mode == AgoraMode.Distributed)
         {
-            args = [.. args, "--Agora:Tls:Mode=Mutual", $"--Agora:Tls:CertificateDirectory={CertificateDirectory}"];
+            args = MutualTls
+                ? [.. args, $"--Agora:Tls:CertificateDirectory={CertificateDirectory}"]
+                : [.. args, "--Agora:Tls:Mode=Off"];
         }
 
         args = [.. args, .. ExtraArguments];

@@ -18,8 +18,7 @@ public abstract class OAuthFlowTests(AppHostFixture fixture)
 
     /// <summary>A browser: its own cookies, no automatic redirects (the flow looks at each hop).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
-    private HttpClient Browser() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = Identity };
+    private HttpClient Browser() => new(fixture.CreateBrowserHandler(), disposeHandler: true) { BaseAddress = Identity };
 
     [Fact]
     public async Task AuthorizationCodeWithPkce_LoginPageToRefreshRotation_AndReplayRevokesTheFamily()
@@ -94,7 +93,7 @@ public abstract class OAuthFlowTests(AppHostFixture fixture)
     [Fact]
     public async Task ClientCredentials_TokenWritesToCatalog_ForgedTokenDoesNot_RevokedTokenIsInactive()
     {
-        using var identity = new HttpClient { BaseAddress = Identity };
+        using var identity = fixture.CreateClient("identity");
         var secret = new Dictionary<string, string> { ["client_id"] = "agora-scripts", ["client_secret"] = "agora-scripts-secret" };
         var (status, body) = await OAuth.TokenAsync(identity, new(secret) { ["grant_type"] = "client_credentials", ["scope"] = "write:catalog" });
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
@@ -125,9 +124,9 @@ public abstract class OAuthFlowTests(AppHostFixture fixture)
         Assert.False((bool)JsonNode.Parse(await introspect.Content.ReadAsStringAsync())!["active"]!);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, string? token, JsonNode? body = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, string? token, JsonNode? body = null)
     {
-        using var client = new HttpClient();
+        using var client = fixture.CreateHttpClient();
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {

@@ -132,7 +132,8 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
         // from one, its form (antiforgery token) is posted to the other, the sign-in cookie one issued is read by the
         // other, and so on. Both share the Data Protection key ring and the signing keys through Identity's database.
         var ports = new[] { fixture.App.GetEndpoint("identity", "http").Port, fixture.App.GetEndpoint("identity-2", "http").Port };
-        using var replicas = new AlternatingReplicas(ports);
+        using var browserHandler = fixture.CreateBrowserHandler();
+        using var replicas = new AlternatingReplicas(ports, browserHandler);
         using var browser = new HttpClient(replicas) { BaseAddress = fixture.App.GetEndpoint("identity", "http") };
         var (verifier, challenge) = OAuth.Pkce();
 
@@ -161,9 +162,7 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
     }
 
     /// <summary>Sends each request to the next replica's port in turn, with one cookie jar (cookies ignore the port).</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "A DelegatingHandler disposes its inner handler.")]
-    private sealed class AlternatingReplicas(int[] ports)
-        : DelegatingHandler(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+    private sealed class AlternatingReplicas(int[] ports, HttpMessageHandler browser) : DelegatingHandler(browser)
     {
         private int _next;
 
@@ -204,7 +203,7 @@ public sealed class ReplicaTests(ReplicaAppHostFixture fixture)
     /// <summary>How many order placements a replica has answered, from its own request metrics.</summary>
     private async Task<double> OrderPostsAsync(string replica)
     {
-        using var http = new HttpClient { BaseAddress = fixture.App.GetEndpoint(replica, "http") };
+        using var http = fixture.CreateClient(replica);
         var text = await http.GetStringAsync("/metrics");
         return text.Split('\n')
             .Where(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)

@@ -84,10 +84,7 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
         string scope = "openid profile email read:orders write:orders read:payments read:shipments read:notifications",
         string client = OAuth.WebClient, string? secret = null)
     {
-        using var handler = fixture.CreateHandler();
-        handler.AllowAutoRedirect = false;
-        handler.UseCookies = true;
-        handler.CookieContainer = new CookieContainer();
+        using var handler = fixture.CreateBrowserHandler();
         using var browser = new HttpClient(handler)
         {
             BaseAddress = fixture.App.GetEndpoint("identity", "http"),

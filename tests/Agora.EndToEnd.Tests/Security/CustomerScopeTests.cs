@@ -24,7 +24,7 @@ public abstract class CustomerScopeTests(AppHostFixture fixture) : IDisposable
     [Fact]
     public async Task Customer_cannot_mint_write_catalog_and_cannot_reprice_a_product_through_the_gateway()
     {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
+        using var handler = fixture.CreateBrowserHandler(); // with the harness's certificate when the hops are mutual TLS
         using var browser = new HttpClient(handler)
         {
             BaseAddress = fixture.App.GetEndpoint("identity", "http"),
