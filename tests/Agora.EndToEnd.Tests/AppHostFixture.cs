@@ -131,7 +131,13 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
 
         if (MutualTls)
         {
-            args = [.. args, "--Agora:Tls:Mode=Mutual", $"--Agora:Tls:CertificateDirectory={CertificateDirectory}"];
+            // Every hop encrypted: the services reach PostgreSQL and RabbitMQ over TLS too (on by default under Mutual),
+            // verified against the test servers' CA, RabbitMQ on its amqps listener.
+            args =
+            [
+                .. args, "--Agora:Tls:Mode=Mutual", $"--Agora:Tls:CertificateDirectory={CertificateDirectory}",
+                $"--Agora:Tls:Servers:CaPath={TestServers.ServersCa}", $"--ConnectionStrings:rabbitmq={TestServers.RabbitMqTls}",
+            ];
         }
 
         args = [.. args, .. ExtraArguments];
