@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Checks everything under deploy/ that needs no image (fast, under a minute):
-#   1. kubectl kustomize renders every overlay (dev, production, istio, canary) and the migration Jobs of dev and
+#   1. kubectl kustomize renders every overlay (dev, production, istio, canary, mtls) and the migration Jobs of dev and
 #      production into .agora/deploy/<name>.yaml;
-#   2. deploy/tests/validate.mjs: every object against the Kubernetes 1.32 and Istio schemas;
+#   2. deploy/tests/validate.mjs: every object against the Kubernetes 1.32, Istio and cert-manager schemas;
 #   3. deploy/tests/policy.mjs: the policy test (versions, probes, resources, non-root, PDBs, Services, NetworkPolicy
 #      peers, references, every ConfigMap key a setting the service reads, Istio routes and principals);
-#   3b. deploy/tests/selftest.mjs: 17 broken copies of the dev overlay, each rejected by 2. or 3. as it should be;
+#   3b. deploy/tests/selftest.mjs: 17 broken copies of the dev overlay and 7 of the mtls overlay, each rejected by 2.
+#       or 3. as it should be;
 #   4. promtool: the alert rules (check rules) and their unit tests (test rules) in deploy/observability;
 #   5. deploy/tests/dashboards.mjs: every metric a dashboard or rule queries is one the services expose
 #      (deploy/observability/metrics.txt), and that list is in step with the instruments in the code.
@@ -48,7 +49,7 @@ section "render (kubectl kustomize)"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 RENDERED=()
-for overlay in dev production istio canary dev/migrate production/migrate; do
+for overlay in dev production istio canary mtls dev/migrate production/migrate; do
   name="${overlay//\//-}"
   if "$KUBECTL" kustomize "deploy/k8s/overlays/$overlay" >"$OUT/$name.yaml" 2>"$OUT/$name.err"; then
     echo "$overlay: $(grep -c '^kind:' "$OUT/$name.yaml") objects"
@@ -59,16 +60,16 @@ for overlay in dev production istio canary dev/migrate production/migrate; do
   fi
 done
 
-section "schemas (Kubernetes 1.32, Istio)"
+section "schemas (Kubernetes 1.32, Istio, cert-manager)"
 run schemas node deploy/tests/validate.mjs "$TOOLS" "${RENDERED[@]}"
 
 section "policy"
 run policy node deploy/tests/policy.mjs "$TOOLS" "$ROOT" \
-  dev="$OUT/dev.yaml" production="$OUT/production.yaml" istio="$OUT/istio.yaml" canary="$OUT/canary.yaml" \
+  dev="$OUT/dev.yaml" production="$OUT/production.yaml" istio="$OUT/istio.yaml" canary="$OUT/canary.yaml" mtls="$OUT/mtls.yaml" \
   dev-migrate="$OUT/dev-migrate.yaml,$OUT/dev.yaml" production-migrate="$OUT/production-migrate.yaml,$OUT/production.yaml"
 
 section "the checks reject what they should (deploy/tests/selftest.mjs)"
-run selftest node deploy/tests/selftest.mjs "$TOOLS" "$ROOT" "$OUT/dev.yaml"
+run selftest node deploy/tests/selftest.mjs "$TOOLS" "$ROOT" "$OUT/dev.yaml" "$OUT/mtls.yaml"
 
 if [ -d deploy/observability ]; then
   section "alert rules (promtool)"

@@ -12,14 +12,22 @@
 # <repo>/.agora/servers) and listens on 127.0.0.1 only, on non-default ports,
 # so it never touches the system clusters/configs or anything already running:
 #
-#   PostgreSQL  127.0.0.1:55432  superuser agora/agora (tests create/drop databases)
+#   PostgreSQL  127.0.0.1:55432  superuser agora/agora (tests create/drop databases); TLS offered on the same port
 #   RabbitMQ    127.0.0.1:55672  node agora@localhost, dist port 55673,
 #               management http://127.0.0.1:55674, administrator agora/agora on /
+#               amqps (TLS only) on 127.0.0.1:55671
 #   Redis       127.0.0.1:56379  no persistence
+#
+# TLS (issue 14): PostgreSQL (ssl=on, plain still accepted) and RabbitMQ's amqps listener serve one server certificate
+# (SAN localhost, 127.0.0.1, ::1; EC P-256, 30 days, reissued at start when under 2 days are left) issued by a CA of
+# the scratch directory's own, <scratch>/tls/ca.crt (not scripts/certs.sh's project CA; a service is pointed at it
+# with Agora:Tls:Servers:CaPath). `env` prints AGORA_TEST_SERVERS_CA, AGORA_TEST_POSTGRES_TLS (VerifyFull against that
+# CA) and AGORA_TEST_RABBITMQ_TLS (amqps://) beside the plain variables, which stay as they were.
 #
 # Tunables (environment): AGORA_SCRATCH, AGORA_SERVERS_TIMEOUT (seconds per
 # server, default 120), AGORA_PG_PORT, AGORA_RABBITMQ_PORT,
-# AGORA_RABBITMQ_DIST_PORT, AGORA_RABBITMQ_MGMT_PORT, AGORA_REDIS_PORT,
+# AGORA_RABBITMQ_DIST_PORT, AGORA_RABBITMQ_MGMT_PORT, AGORA_RABBITMQ_TLS_PORT
+# (amqps; default AGORA_RABBITMQ_PORT - 1), AGORA_REDIS_PORT,
 # AGORA_RABBITMQ_NODE (Erlang node name; unique per machine),
 # AGORA_PG_BIN (directory holding initdb/pg_ctl), AGORA_NO_INSTALL=1,
 # AGORA_PG_DURABLE (PostgreSQL durability; by default the test server turns
@@ -40,12 +48,13 @@ PG_PORT="${AGORA_PG_PORT:-55432}"
 RMQ_PORT="${AGORA_RABBITMQ_PORT:-55672}"
 RMQ_DIST_PORT="${AGORA_RABBITMQ_DIST_PORT:-55673}"
 RMQ_MGMT_PORT="${AGORA_RABBITMQ_MGMT_PORT:-55674}"
+RMQ_TLS_PORT="${AGORA_RABBITMQ_TLS_PORT:-$((RMQ_PORT - 1))}"
 REDIS_PORT="${AGORA_REDIS_PORT:-56379}"
 RMQ_NODE="${AGORA_RABBITMQ_NODE:-agora@localhost}"
 DB_USER="agora"
 DB_PASS="agora"
 
-APT_PACKAGES=(postgresql rabbitmq-server redis-server prometheus)  # prometheus: only for promtool (metrics format check)
+APT_PACKAGES=(postgresql rabbitmq-server redis-server prometheus openssl)  # prometheus: only for promtool (metrics format check)
 
 log() { printf 'servers: %s\n' "$*" >&2; }
 die() { printf 'servers: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -84,6 +93,7 @@ missing_binaries() {
     command -v redis-server >/dev/null 2>&1 || missing+=("redis-server")
     command -v redis-cli >/dev/null 2>&1 || missing+=("redis-cli")
     command -v promtool >/dev/null 2>&1 || missing+=("promtool (package prometheus)")
+    command -v openssl >/dev/null 2>&1 || missing+=("openssl")
     [ "${#missing[@]}" -eq 0 ] || printf '%s\n' "${missing[@]}"
 }
 
@@ -97,6 +107,7 @@ servers: install these, then re-run:
   - PostgreSQL 15 server + client (initdb, pg_ctl, postgres, psql)
   - RabbitMQ 3.10+ server (rabbitmq-server, rabbitmqctl, management plugin bundled)
   - Redis 7 (redis-server, redis-cli)
+  - openssl (the servers' TLS certificates)
   Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y ${APT_PACKAGES[*]}
   Fedora/RHEL:    sudo dnf install -y postgresql-server postgresql rabbitmq-server redis
   Arch:           sudo pacman -S postgresql rabbitmq redis
@@ -241,6 +252,7 @@ init_paths() {
     RMQ_PIDFILE="$RMQ_DIR/rabbitmq.pid"
     RMQ_LAUNCHER_PIDFILE="$SCRATCH/rabbitmq-launcher.pid"
     RMQ_EPMD_MARK="$SCRATCH/epmd-started-by-us"
+    TLS_DIR="$SCRATCH/tls"
     REDIS_DIR="$SCRATCH/redis"
     REDIS_PIDFILE="$REDIS_DIR/redis.pid"
     REDIS_LOG="$REDIS_DIR/redis.log"
@@ -276,6 +288,50 @@ mkdir_for() {
     mkdir -p "$@"
     chmod 755 "$@"
     if is_root; then chown "$user:" "$@"; fi
+}
+
+# ---------------------------------------------------------------------- TLS --
+
+# tls_files: the scratch directory's CA (365 days; made anew when under 30 days are left) and the servers' certificate
+# (30 days; reissued when under 2 days are left or when it does not chain to the CA), PEM, in $TLS_DIR.
+tls_files() {
+    mkdir -p "$TLS_DIR"
+    chmod 755 "$TLS_DIR"
+    local ca="$TLS_DIR/ca.crt" cakey="$TLS_DIR/ca.key" crt="$TLS_DIR/server.crt" key="$TLS_DIR/server.key"
+    if [ ! -s "$ca" ] || [ ! -s "$cakey" ] || ! openssl x509 -in "$ca" -noout -checkend $((30 * 86400)) >/dev/null 2>&1; then
+        log "tls: new CA $ca"
+        (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$cakey")
+        openssl req -x509 -new -key "$cakey" -sha256 -days 365 -subj "/O=Agora/CN=Agora test servers CA" \
+            -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+            -addext "subjectKeyIdentifier=hash" -out "$ca" 2>/dev/null
+        rm -f "$crt"
+    fi
+    if [ ! -s "$crt" ] || [ ! -s "$key" ] || ! openssl x509 -in "$crt" -noout -checkend $((2 * 86400)) >/dev/null 2>&1 \
+        || ! openssl verify -CAfile "$ca" "$crt" >/dev/null 2>&1; then
+        log "tls: new server certificate $crt"
+        local ext csr
+        ext="$(mktemp)"; csr="$(mktemp)"
+        printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+            "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" \
+            "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$ext"
+        (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$key")
+        openssl req -new -key "$key" -subj "/O=Agora/CN=localhost" -out "$csr"
+        openssl x509 -req -in "$csr" -CA "$ca" -CAkey "$cakey" -CAcreateserial -sha256 -days 30 -extfile "$ext" \
+            -out "$crt" 2>/dev/null
+        rm -f "$ext" "$csr"
+    fi
+    chmod 644 "$ca" "$crt"
+}
+
+# tls_copy USER DIR: the servers' pair and the CA in DIR, owned by USER, the key 0600 (PostgreSQL refuses a key others
+# may read).
+tls_copy() {
+    local user="$1" dir="$2"
+    mkdir_for "$user" "$dir"
+    cp "$TLS_DIR/ca.crt" "$TLS_DIR/server.crt" "$TLS_DIR/server.key" "$dir/"
+    chmod 644 "$dir/ca.crt" "$dir/server.crt"
+    chmod 600 "$dir/server.key"
+    if is_root; then chown "$user:" "$dir/ca.crt" "$dir/server.crt" "$dir/server.key"; fi
 }
 
 # --------------------------------------------------------------- PostgreSQL --
@@ -314,6 +370,7 @@ pg_start() {
     fi
     port_free postgres "$PG_PORT"
     mkdir_for postgres "$PG_SOCK"
+    tls_copy postgres "$PG_DIR/tls"
     # Socket paths are limited to ~107 bytes; fall back to TCP only.
     local sockdir="$PG_SOCK"
     if [ "$(( ${#PG_SOCK} + 20 ))" -gt 100 ]; then sockdir=""; fi
@@ -334,6 +391,9 @@ synchronous_commit = $commits
 full_page_writes = $durability
 log_min_messages = warning
 log_line_prefix = '%m [%p] '
+ssl = on
+ssl_cert_file = '$PG_DIR/tls/server.crt'
+ssl_key_file = '$PG_DIR/tls/server.key'
 EOF
     if is_root; then chown postgres: "$PG_DATA/agora.conf"; fi
     log "postgres: starting on 127.0.0.1:$PG_PORT"
@@ -370,7 +430,7 @@ rmq_running() {
 
 rmq_launcher_alive() { pid_alive "$(read_pid "$RMQ_LAUNCHER_PIDFILE")"; }
 rmq_pidfile_or_dead() { [ -s "$RMQ_PIDFILE" ] || ! rmq_launcher_alive; }
-rmq_ports_open() { port_open "$RMQ_PORT" && port_open "$RMQ_MGMT_PORT"; }
+rmq_ports_open() { port_open "$RMQ_PORT" && port_open "$RMQ_MGMT_PORT" && port_open "$RMQ_TLS_PORT"; }
 
 rmq_cookie() {
     local cookie="$RMQ_HOME/.erlang.cookie"
@@ -391,12 +451,20 @@ rmq_start() {
     fi
     # Leftovers of a crashed run (pid file of a dead node, stray launcher).
     rmq_stop_quiet
-    port_free rabbitmq "$RMQ_PORT" "$RMQ_DIST_PORT" "$RMQ_MGMT_PORT"
+    port_free rabbitmq "$RMQ_PORT" "$RMQ_DIST_PORT" "$RMQ_MGMT_PORT" "$RMQ_TLS_PORT"
     mkdir_for rabbitmq "$RMQ_DIR" "$RMQ_DIR/mnesia" "$RMQ_DIR/log"
+    tls_copy rabbitmq "$RMQ_DIR/tls"
     : >"$RMQ_DIR/rabbitmq-env.conf"   # keep /etc/rabbitmq/rabbitmq-env.conf out
     echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
     cat >"$RMQ_DIR/rabbitmq.conf" <<EOF
 listeners.tcp.default = 127.0.0.1:$RMQ_PORT
+# amqps beside the plain listener: TLS only, with the servers' certificate; clients are not asked for one.
+listeners.ssl.default = 127.0.0.1:$RMQ_TLS_PORT
+ssl_options.cacertfile = $RMQ_DIR/tls/ca.crt
+ssl_options.certfile = $RMQ_DIR/tls/server.crt
+ssl_options.keyfile = $RMQ_DIR/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $RMQ_MGMT_PORT
 # Created on first boot only (fresh mnesia), instead of guest.
@@ -415,7 +483,7 @@ EOF
     fi
     rmq_cookie
     if ! epmd -names >/dev/null 2>&1; then : >"$RMQ_EPMD_MARK"; fi
-    log "rabbitmq: starting $RMQ_NODE (amqp 127.0.0.1:$RMQ_PORT, dist $RMQ_DIST_PORT, management $RMQ_MGMT_PORT)"
+    log "rabbitmq: starting $RMQ_NODE (amqp 127.0.0.1:$RMQ_PORT, amqps $RMQ_TLS_PORT, dist $RMQ_DIST_PORT, management $RMQ_MGMT_PORT)"
     local startup_log="$SCRATCH/rabbitmq-startup.log"
     local runas=()
     if is_root; then runas=(runuser -u rabbitmq --); fi
@@ -437,7 +505,7 @@ EOF
     if [ ! -s "$RMQ_PIDFILE" ]; then
         show_log "$startup_log"
         show_log "$RMQ_DIR/log/$RMQ_NODE.log"
-        die "rabbitmq: server exited during startup (ports $RMQ_PORT/$RMQ_DIST_PORT/$RMQ_MGMT_PORT taken? see $startup_log)"
+        die "rabbitmq: server exited during startup (ports $RMQ_PORT/$RMQ_DIST_PORT/$RMQ_MGMT_PORT/$RMQ_TLS_PORT taken? see $startup_log)"
     fi
     # 2) wait for the rabbit application to be fully booted
     if ! rmqctl -q wait "$RMQ_PIDFILE" --timeout "$TIMEOUT" >"$SCRATCH/rabbitmq-wait.log" 2>&1; then
@@ -449,7 +517,7 @@ EOF
     # 3) listeners (management starts with the node, but check anyway)
     if ! wait_until "$TIMEOUT" rmq_ports_open; then
         show_log "$RMQ_DIR/log/$RMQ_NODE.log"
-        die "rabbitmq: booted but not listening on $RMQ_PORT/$RMQ_MGMT_PORT"
+        die "rabbitmq: booted but not listening on $RMQ_PORT/$RMQ_MGMT_PORT/$RMQ_TLS_PORT"
     fi
 }
 
@@ -562,7 +630,7 @@ reserve_ports() {
     local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
     [ -w "$file" ] || return 0
     current="$(cat "$file" 2>/dev/null || true)"
-    echo "${current:+$current,}$PG_PORT,$RMQ_PORT,$RMQ_DIST_PORT,$RMQ_MGMT_PORT,$REDIS_PORT" >"$file" 2>/dev/null || true
+    echo "${current:+$current,}$PG_PORT,$RMQ_PORT,$RMQ_DIST_PORT,$RMQ_MGMT_PORT,$RMQ_TLS_PORT,$REDIS_PORT" >"$file" 2>/dev/null || true
 }
 
 cmd_start() {
@@ -572,6 +640,7 @@ cmd_start() {
     with_lock
     init_paths
     reserve_ports
+    tls_files
     if [ "$DATA" != "$SCRATCH" ]; then
         log "note: service users cannot reach $SCRATCH; their data goes to $DATA"
         mkdir -p "$DATA"; chmod 755 "$DATA"
@@ -606,7 +675,7 @@ cmd_status() {
     PSQL="$PG_BIN/psql"; [ -x "$PSQL" ] || PSQL="$(command -v psql || echo psql)"
     if [ -n "$PG_BIN" ] && pg_ready; then echo "postgres: up   127.0.0.1:$PG_PORT"; else echo "postgres: down"; rc=1; fi
     if [ -n "$RMQ_BIN" ] && pid_alive "$(read_pid "$RMQ_PIDFILE")" && port_open "$RMQ_PORT"; then
-        echo "rabbitmq: up   127.0.0.1:$RMQ_PORT (management http://127.0.0.1:$RMQ_MGMT_PORT)"
+        echo "rabbitmq: up   127.0.0.1:$RMQ_PORT (amqps $RMQ_TLS_PORT, management http://127.0.0.1:$RMQ_MGMT_PORT)"
     else echo "rabbitmq: down"; rc=1; fi
     if command -v redis-cli >/dev/null 2>&1 && redis_ready; then echo "redis:    up   127.0.0.1:$REDIS_PORT"; else echo "redis:    down"; rc=1; fi
     return "$rc"
@@ -616,6 +685,13 @@ cmd_env() {
     echo "export AGORA_TEST_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Username=$DB_USER;Password=$DB_PASS'"
     echo "export AGORA_TEST_RABBITMQ='amqp://$DB_USER:$DB_PASS@127.0.0.1:$RMQ_PORT/'"
     echo "export AGORA_TEST_REDIS='127.0.0.1:$REDIS_PORT'"
+    # TLS: PostgreSQL on the same port (it negotiates TLS), RabbitMQ's amqps port, the CA that issued their certificate,
+    # and the management API (to ask the broker whether a connection is TLS).
+    local ca="$SCRATCH/tls/ca.crt"
+    echo "export AGORA_TEST_SERVERS_CA='$ca'"
+    echo "export AGORA_TEST_POSTGRES_TLS='Host=127.0.0.1;Port=$PG_PORT;Username=$DB_USER;Password=$DB_PASS;SSL Mode=VerifyFull;Root Certificate=$ca'"
+    echo "export AGORA_TEST_RABBITMQ_TLS='amqps://$DB_USER:$DB_PASS@127.0.0.1:$RMQ_TLS_PORT/'"
+    echo "export AGORA_TEST_RABBITMQ_MANAGEMENT='http://127.0.0.1:$RMQ_MGMT_PORT/'"
 }
 
 # restart-one postgres|rabbitmq: takes one server down hard and starts it again (bench/chaos's broker and database
@@ -625,6 +701,7 @@ cmd_restart_one() {
     with_lock
     init_paths
     reserve_ports
+    tls_files
     case "${1:-}" in
         postgres)
             pg pg_ctl -D "$PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true

@@ -21,6 +21,11 @@
 //                 cluster of the table (src/Agora.Hosting/Topology/services.json) at an existing Service
 //   Istio         VirtualService hosts are Services, their subsets exist in the DestinationRule and select pods;
 //                 AuthorizationPolicy principals are ServiceAccounts of the namespace
+//   mutual TLS    an Agora service whose ConfigMap says Agora__Tls__Mode=Mutual mounts, where its CertificatePath,
+//                 KeyPath and CaPath point, the Secret of a cert-manager Certificate of the overlay (tls.crt, tls.key,
+//                 ca.crt) with CN = the service, its Service's in-cluster DNS names, server and client auth, a duration
+//                 and renewBefore, from an Issuer of the overlay; its Kestrel URLs are https; with a ProbePort, its
+//                 probes and Prometheus's port annotation use that port (the TLS ports ask a client certificate)
 // NAME containing "migrate": also one Job per service with a database, running "<service> migrate".
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -301,6 +306,7 @@ function checkOverlay(name, docs, settingsOf) {
       }
     }
   }
+  checkMutualTls(docs, p);
   // Istio.
   for (const vs of of("VirtualService")) {
     for (const host of vs.spec.hosts) if (!named("Service", host)) p(`VirtualService/${vs.metadata.name}: host ${host} is no Service`);
@@ -322,6 +328,51 @@ function checkOverlay(name, docs, settingsOf) {
     }
   }
   return problems;
+}
+
+function checkMutualTls(docs, p) {
+  const named = (kind, n) => docs.find((d) => d.kind === kind && d.metadata.name === n);
+  for (const w of docs.filter((d) => d.kind === "Deployment" && SERVICES[d.metadata.name] && !NO_DEFAULTS.has(d.metadata.name))) {
+    const service = w.metadata.name;
+    const id = `Deployment/${service}`;
+    const pod = w.spec.template.spec;
+    const c = pod.containers[0];
+    const data = Object.assign({}, ...(c.envFrom ?? []).map((ef) => named("ConfigMap", ef.configMapRef?.name)?.data ?? {}));
+    if (data.Agora__Tls__Mode !== "Mutual") continue;
+    const files = ["CertificatePath", "KeyPath", "CaPath"].map((k) => data[`Agora__Tls__${k}`]);
+    if (files.some((f) => !f)) { p(`${id}: Agora__Tls__Mode=Mutual without Agora__Tls__CertificatePath, KeyPath and CaPath`); continue; }
+    const dirs = new Set(files.map((f) => f.slice(0, f.lastIndexOf("/"))));
+    const mount = dirs.size === 1 ? (c.volumeMounts ?? []).find((m) => m.mountPath === [...dirs][0]) : undefined;
+    const secret = (pod.volumes ?? []).find((v) => v.name === mount?.name)?.secret?.secretName;
+    if (!secret) { p(`${id}: its mutual-TLS files (${files.join(", ")}) are not in one mounted Secret`); continue; }
+    if (files.map((f) => f.slice(f.lastIndexOf("/") + 1)).join() !== "tls.crt,tls.key,ca.crt") p(`${id}: the mutual-TLS files are not the Secret's tls.crt, tls.key, ca.crt`);
+    const cert = docs.find((d) => d.kind === "Certificate" && d.spec?.secretName === secret);
+    if (!cert) { p(`${id}: no cert-manager Certificate writes the Secret ${secret}`); continue; }
+    const cid = `Certificate/${cert.metadata.name}`;
+    if (cert.spec.commonName !== service) p(`${cid}: commonName ${cert.spec.commonName} is not the service ${service} (the peer name RequirePeer reads)`);
+    const ns = w.metadata.namespace ?? "agora";
+    for (const dns of [service, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`]) {
+      if (!(cert.spec.dnsNames ?? []).includes(dns)) p(`${cid}: dnsNames lack ${dns}`);
+    }
+    for (const usage of ["server auth", "client auth"]) if (!(cert.spec.usages ?? []).includes(usage)) p(`${cid}: usages lack ${usage}`);
+    if (!cert.spec.duration || !cert.spec.renewBefore) p(`${cid}: no duration or renewBefore (certificates are short-lived and renewed ahead)`);
+    const issuer = cert.spec.issuerRef ?? {};
+    if (!docs.some((d) => (d.kind === (issuer.kind ?? "Issuer")) && d.metadata.name === issuer.name)) p(`${cid}: issuer ${issuer.kind ?? "Issuer"}/${issuer.name} is not in the overlay`);
+    for (const key of ["Kestrel__Endpoints__Http__Url", "Kestrel__Endpoints__Grpc__Url"]) {
+      // The gateway's default is none (src/Agora.Gateway/Program.cs): its 8080 is the public edge, it is a client only.
+      const endpoints = (data.Agora__Tls__Endpoints ?? (service === "gateway" ? "none" : "Http,Grpc")).toLowerCase();
+      if (data[key] && endpoints !== "none" && endpoints.includes(key.split("__")[2].toLowerCase()) && !data[key].startsWith("https://")) p(`${id}: ${key} is not https under mutual TLS`);
+    }
+    const probe = Number(data.Agora__Tls__ProbePort ?? 0);
+    if (probe > 0) {
+      const portOf = (port) => typeof port === "number" ? port : (c.ports ?? []).find((cp) => cp.name === port)?.containerPort;
+      for (const kind of ["readinessProbe", "livenessProbe"]) {
+        if (c[kind]?.httpGet && portOf(c[kind].httpGet.port) !== probe) p(`${id}: ${kind} is not on the probe port ${probe} (the TLS ports ask a client certificate)`);
+      }
+      const scrape = w.spec.template.metadata.annotations?.["prometheus.io/port"];
+      if (scrape && Number(scrape) !== probe) p(`${id}: prometheus.io/port ${scrape} is not the probe port ${probe}`);
+    }
+  }
 }
 
 function checkMigrations(docs) {

@@ -1,16 +1,19 @@
 // The checks can fail: each case breaks one thing in a rendered overlay and expects validate.mjs or policy.mjs to
 // reject it with the message named here (a check that cannot fail would pass anything).
-//   node deploy/tests/selftest.mjs TOOLS_DIR REPO_ROOT RENDERED_DEV.yaml
+//   node deploy/tests/selftest.mjs TOOLS_DIR REPO_ROOT RENDERED_DEV.yaml [RENDERED_MTLS.yaml]
+// The mtls cases (cert-manager's schemas, the mutual-TLS policy) break the mtls overlay when it is given.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { pathToFileURL, fileURLToPath } from "node:url";
 
-const [tools, root, rendered] = process.argv.slice(2);
+const [tools, root, rendered, renderedMtls] = process.argv.slice(2);
 const here = fileURLToPath(new URL(".", import.meta.url));
 const YAML = await import(pathToFileURL(join(tools, "node_modules/yaml/dist/index.js")).href);
-const original = YAML.parseAllDocuments(readFileSync(rendered, "utf8")).map((d) => d.toJS()).filter(Boolean);
+const parse = (file) => YAML.parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS()).filter(Boolean);
+const original = parse(rendered);
+const originalMtls = renderedMtls ? parse(renderedMtls) : undefined;
 
 const find = (docs, kind, name) => docs.find((d) => d.kind === kind && d.metadata.name === name);
 const container = (docs, name) => find(docs, "Deployment", name).spec.template.spec.containers[0];
@@ -33,6 +36,16 @@ const CASES = [
   ["policy", "a gateway route to a cluster that does not exist", (d) => { find(d, "ConfigMap", "gateway-config").data["ReverseProxy__Clusters__catalg__Destinations__catalog-1__Address"] = "http://catalog:8080/"; }, "names no cluster destination"],
   ["policy", "a Secret key the Deployment reads but the Secret lacks", (d) => { delete find(d, "Secret", "shipping-secrets").data.Shipping__CarrierWebhookSecret; }, "has no key Shipping__CarrierWebhookSecret"],
 ];
+// [script, what, mutate, expected] on the mtls overlay.
+const MTLS_CASES = [
+  ["validate", "a cert-manager Certificate with a wrong type", (d) => { find(d, "Certificate", "catalog").spec.duration = 168; }, "duration must be string"],
+  ["validate", "a cert-manager kind that does not exist", (d) => { find(d, "Issuer", "agora-ca").kind = "CertIssuer"; }, "is not served by Kubernetes 1.32, Istio or cert-manager"],
+  ["policy", "a certificate issued to another service", (d) => { find(d, "Certificate", "ordering").spec.commonName = "search"; }, "commonName search is not the service ordering"],
+  ["policy", "a certificate without the Service's DNS name", (d) => { find(d, "Certificate", "payment").spec.dnsNames = ["payment"]; }, "dnsNames lack payment.agora.svc"],
+  ["policy", "a probe on the mutual-TLS port", (d) => { container(d, "catalog").readinessProbe.httpGet.port = "http"; }, "readinessProbe is not on the probe port 8082"],
+  ["policy", "a service that mounts no certificate", (d) => { const pod = find(d, "Deployment", "shipping").spec.template.spec; pod.volumes = pod.volumes.filter((v) => v.name !== "mtls"); pod.containers[0].volumeMounts = pod.containers[0].volumeMounts.filter((m) => m.name !== "mtls"); }, "are not in one mounted Secret"],
+  ["policy", "plain http under mutual TLS", (d) => { find(d, "ConfigMap", "identity-config").data.Kestrel__Endpoints__Grpc__Url = "http://+:8081"; }, "Kestrel__Endpoints__Grpc__Url is not https"],
+];
 
 const dir = mkdtempSync(join(tmpdir(), "agora-deploy-selftest-"));
 let failed = 0;
@@ -42,12 +55,19 @@ try {
     const r = spawnSync(process.execPath, [join(here, `${script}.mjs`), ...args], { encoding: "utf8" });
     if (r.status !== 0) { failed++; console.error(`selftest: the unbroken overlay fails ${script}:\n${r.stdout}${r.stderr}`); }
   }
-  CASES.forEach(([script, what, mutate, expected], i) => {
-    const docs = structuredClone(original);
+  if (originalMtls) {
+    for (const [script, args] of [["validate", [tools, renderedMtls]], ["policy", [tools, root, `mtls=${renderedMtls}`]]]) {
+      const r = spawnSync(process.execPath, [join(here, `${script}.mjs`), ...args], { encoding: "utf8" });
+      if (r.status !== 0) { failed++; console.error(`selftest: the unbroken mtls overlay fails ${script}:\n${r.stdout}${r.stderr}`); }
+    }
+  }
+  const cases = [...CASES.map((c) => [...c, original]), ...(originalMtls ? MTLS_CASES.map((c) => [...c, originalMtls]) : [])];
+  cases.forEach(([script, what, mutate, expected, base], i) => {
+    const docs = structuredClone(base);
     mutate(docs);
     const file = join(dir, `case${i}.yaml`);
     writeFileSync(file, docs.map((d) => YAML.stringify(d)).join("---\n"));
-    const args = script === "validate" ? [tools, file] : [tools, root, `dev=${file}`];
+    const args = script === "validate" ? [tools, file] : [tools, root, `${base === original ? "dev" : "mtls"}=${file}`];
     const r = spawnSync(process.execPath, [join(here, `${script}.mjs`), ...args], { encoding: "utf8" });
     const out = r.stdout + r.stderr;
     if (r.status === 0 || !out.includes(expected)) {
@@ -58,5 +78,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`selftest: ${CASES.length} broken overlays, ${CASES.length - failed} rejected as they should be${failed ? `, ${failed} FAILED` : ""}`);
+const total = CASES.length + (originalMtls ? MTLS_CASES.length : 0);
+console.log(`selftest: ${total} broken overlays, ${total - failed} rejected as they should be${failed ? `, ${failed} FAILED` : ""}`);
 process.exit(failed ? 1 : 0);

@@ -1,11 +1,14 @@
 // Validates rendered manifests against the Kubernetes and Istio schemas:
 //   node deploy/tests/validate.mjs TOOLS_DIR RENDERED.yaml...
-// TOOLS_DIR holds node_modules with kubernetes-models, @kubernetes-models/istio and yaml (tools/package.json).
+// TOOLS_DIR holds node_modules with kubernetes-models, @kubernetes-models/istio, @kubernetes-models/cert-manager and
+// yaml (tools/package.json).
 //
 // Per object:
-//   1. its apiVersion and kind are served by Kubernetes 1.32 (the list below) or by Istio (networking, security);
+//   1. its apiVersion and kind are served by Kubernetes 1.32 (the list below), by Istio (networking, security) or by
+//      cert-manager (Certificate, Issuer: the mtls overlay);
 //   2. the JSON schema of that kind accepts it (types, enums, formats, required fields: kubernetes-models'
-//      validators, generated from the Kubernetes OpenAPI and Istio's CRDs);
+//      validators, generated from the Kubernetes OpenAPI, Istio's and cert-manager's CRDs; installed with the other
+//      tools from tools/package-lock.json, nothing is fetched while validating);
 //   3. Kubernetes kinds only: no field the API does not know (the schemas allow unknown fields, the API server
 //      drops them silently: a misspelt "readinessProbe" would just be missing). Checked against the models' type
 //      declarations, which list every field of every type.
@@ -39,9 +42,13 @@ const ISTIO = new Set([
   "security.istio.io/v1beta1/AuthorizationPolicy",
 ]);
 
+// cert-manager 1.12+ (the mtls overlay's CA, Issuers and per-service certificates).
+const CERT_MANAGER = new Set(["cert-manager.io/v1/Certificate", "cert-manager.io/v1/Issuer", "cert-manager.io/v1/ClusterIssuer"]);
+
 function modulePath(apiVersion) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   if (group.endsWith(".istio.io")) return `@kubernetes-models/istio/${group}/${version}/index.js`;
+  if (group === "cert-manager.io") return `@kubernetes-models/cert-manager/${group}/${version}/index.js`;
   return group ? `kubernetes-models/${group}/${version}/index.js` : `kubernetes-models/${version}/index.js`;
 }
 
@@ -97,8 +104,8 @@ for (const file of files) {
     const id = `${file}: ${doc.kind}/${doc.metadata?.name}`;
     const key = `${doc.apiVersion}/${doc.kind}`;
     const problems = [];
-    if (!K8S_132.has(key) && !ISTIO.has(key)) {
-      problems.push(`${key} is not served by Kubernetes 1.32 or Istio (or not expected here)`);
+    if (!K8S_132.has(key) && !ISTIO.has(key) && !CERT_MANAGER.has(key)) {
+      problems.push(`${key} is not served by Kubernetes 1.32, Istio or cert-manager (or not expected here)`);
     } else {
       const mod = await load(modulePath(doc.apiVersion));
       const Model = mod[doc.kind];

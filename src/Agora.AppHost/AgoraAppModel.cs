@@ -134,6 +134,7 @@ public sealed class AgoraAppModel
             .WithEnvironment("Agora__Mode", Settings.Mode.ToString())
             .WithEnvironment("Agora__DataDirectory", Settings.DataDirectory);
         WithMutualTls(service, info);
+        WithServerTls(service);
         foreach (var server in _servers)
         {
             service.WithReference(server);
@@ -417,6 +418,24 @@ public sealed class AgoraAppModel
             .WithEndpoint(ProbeEndpoint, e => PinPort(e, probe, "http"), createIfNotExists: true)
             .WithEnvironment("Agora__Tls__ProbePort", probe.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithHttpHealthCheck("/health/ready", endpointName: ProbeEndpoint);
+    }
+
+    /// <summary>
+    /// <c>Agora:Tls:Servers:Mode</c> and <c>CaPath</c> (TLS to PostgreSQL and RabbitMQ), when the AppHost is given them,
+    /// reach every service as given (the CA path made absolute from the repo root); unset, each service decides from
+    /// <c>Agora:Tls:Mode</c> (AgoraTlsOptions.ServerCa).
+    /// </summary>
+    private void WithServerTls(IResourceBuilder<ProjectResource> service)
+    {
+        if (_builder.Configuration["Agora:Tls:Servers:Mode"] is { Length: > 0 } mode)
+        {
+            service.WithEnvironment("Agora__Tls__Servers__Mode", mode);
+        }
+
+        if (_builder.Configuration["Agora:Tls:Servers:CaPath"] is { Length: > 0 } ca)
+        {
+            service.WithEnvironment("Agora__Tls__Servers__CaPath", Path.GetFullPath(ca, Settings.RepositoryRoot));
+        }
     }
 
     private static void PinPort(EndpointAnnotation endpoint, int port, string transport, bool tls = false)

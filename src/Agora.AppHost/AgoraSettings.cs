@@ -26,6 +26,10 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// <item><c>Agora:Tls:Mode</c>: <c>Off</c> (default) or <c>Mutual</c>: mutual TLS on every internal hop (issue 14): the AppHost
 /// runs <c>scripts/certs.sh</c> first (a CA kept while valid, fresh 7-day service certificates), then starts every service
 /// with its certificate, https addresses and a plain probe port (HTTP port + 3000) for readiness. Distributed mode only.</item>
+/// <item><c>Agora:Tls:Servers:Mode</c>, <c>Agora:Tls:Servers:CaPath</c>: TLS to PostgreSQL and RabbitMQ (by default on under
+/// Mutual, verified against the project CA), passed on to every service when set (a relative CA path from the repo root).
+/// The test servers of <c>scripts/servers.sh</c>: <c>--Agora:Tls:Servers:CaPath=.agora/servers/tls/ca.crt</c> and
+/// <c>ConnectionStrings:rabbitmq</c> their amqps address.</item>
 /// </list>
 /// </summary>
 public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string DataDirectory, bool? DemoAccounts = null,

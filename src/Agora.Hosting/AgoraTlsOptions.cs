@@ -62,6 +62,9 @@ public sealed class AgoraTlsOptions
     /// <summary>The AppHost's probe port: a service's HTTP port + this (5102 → 8102).</summary>
     public const int ProbePortOffset = 3000;
 
+    /// <summary>TLS to PostgreSQL and RabbitMQ (<c>Agora:Tls:Servers</c>): by default Verify under Mutual, Off otherwise.</summary>
+    public ServerTlsOptions Servers { get; set; } = new();
+
     /// <summary>Whether Mutual mode is on.</summary>
     public bool Mutual => Mode == AgoraTlsMode.Mutual;
 
@@ -77,6 +80,21 @@ public sealed class AgoraTlsOptions
         return (Path.GetFullPath(CertificatePath is { Length: > 0 } c ? c : Path.Combine(directory, service + ".crt"), contentRoot),
             Path.GetFullPath(KeyPath is { Length: > 0 } k ? k : Path.Combine(directory, service + ".key"), contentRoot),
             Path.GetFullPath(CaPath is { Length: > 0 } a ? a : Path.Combine(directory, "ca.crt"), contentRoot));
+    }
+
+    /// <summary>
+    /// The one decision on TLS to PostgreSQL and RabbitMQ: the CA file (absolute) their certificates must chain to when the
+    /// connections use TLS (<see cref="ServerTlsOptions.Mode"/>, by default Verify under Mutual), or null when they stay as
+    /// configured. The CA is <see cref="ServerTlsOptions.CaPath"/>, else the project CA.
+    /// </summary>
+    public string? ServerCa(string service, string contentRoot)
+    {
+        if ((Servers.Mode ?? (Mutual ? ServerTlsMode.Verify : ServerTlsMode.Off)) == ServerTlsMode.Off)
+        {
+            return null;
+        }
+
+        return Servers.CaPath is { Length: > 0 } configured ? Path.GetFullPath(configured, contentRoot) : Files(service, contentRoot).Ca;
     }
 
     /// <summary>The options as configured (<c>Agora:Tls</c>); Off when the section is absent.</summary>

@@ -22,13 +22,14 @@ internal sealed class MessageStoreHealthCheck(IMessageStore store) : IHealthChec
 }
 
 /// <summary>Ready only while RabbitMQ accepts a connection.</summary>
-internal sealed class RabbitMqHealthCheck(string uri) : IHealthCheck
+internal sealed class RabbitMqHealthCheck(RabbitMqConnection rabbit) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var factory = new ConnectionFactory { Uri = new Uri(uri), RequestedConnectionTimeout = TimeSpan.FromSeconds(2) };
+            var factory = new ConnectionFactory { RequestedConnectionTimeout = TimeSpan.FromSeconds(2), AutomaticRecoveryEnabled = false };
+            rabbit.Configure(factory);
             await using var connection = await factory.CreateConnectionAsync("agora-health", cancellationToken);
             return connection.IsOpen ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("RabbitMQ connection is closed.");
         }

@@ -67,7 +67,10 @@ public static class MessagingExtensions
         var messaging = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
         builder.Services.AddValidatedOptions<MessagingOptions>(MessagingOptions.SectionName);
 
-        var rabbit = agora.Mode == AgoraMode.Distributed ? RequireRabbit(builder.Configuration) : null;
+        // One place decides how the broker is reached (TLS under Agora:Tls:Mode=Mutual): the transport and the readiness check.
+        var rabbit = agora.Mode == AgoraMode.Distributed
+            ? RabbitMqConnection.From(builder.Configuration, service, builder.Environment.ContentRootPath, TimeProvider.System)
+            : null;
 
         // A broker restart or a peer's restart is one Warning per outage, not an Error per batch Wolverine tries to send.
         TransportOutageLog.AddTo(builder);
@@ -115,7 +118,7 @@ public static class MessagingExtensions
             {
                 opts.Durability.Mode = DurabilityMode.Balanced;
                 opts.PersistMessagesWithPostgresql(database.ConnectionString, StorageExtensions.WolverineSchema(database.Provider));
-                var transport = opts.UseRabbitMq(new Uri(rabbit!))
+                var transport = opts.UseRabbitMq(rabbit!.Configure)
                     .AutoProvision()
                     // Dead letters go to the service's database, so one admin API serves both modes.
                     .CustomizeDeadLetterQueueing(new DeadLetterQueue("agora.dead-letters", DeadLetterQueueMode.WolverineStorage));
@@ -217,16 +220,5 @@ public static class MessagingExtensions
         throw new InvalidOperationException(
             $"{MessagingOptions.SectionName}:ListenAddress is '{messaging.ListenAddress}'; the embedded TCP transport is plaintext and "
             + "listens on loopback only: use localhost or an address in 127.0.0.0/8.");
-    }
-
-    private static string RequireRabbit(IConfiguration configuration)
-    {
-        var rabbit = configuration.GetConnectionString("rabbitmq");
-        if (string.IsNullOrWhiteSpace(rabbit))
-        {
-            throw new InvalidOperationException("Distributed mode needs RabbitMQ: set ConnectionStrings:rabbitmq (amqp://user:pass@host:5672/).");
-        }
-
-        return rabbit;
     }
 }

@@ -34,7 +34,8 @@ public static partial class StorageExtensions
 {
     /// <summary>
     /// Resolves the service's database. Embedded: <c>{DataDirectory}/{service}.db</c>. Distributed:
-    /// <c>ConnectionStrings:{service}db</c>, else <c>ConnectionStrings:postgres</c> with database <c>agora_{service}</c>.
+    /// <c>ConnectionStrings:{service}db</c>, else <c>ConnectionStrings:postgres</c> with database <c>agora_{service}</c>; over
+    /// TLS verified against the servers' CA when <c>Agora:Tls</c> says so (<see cref="PostgresTls"/>).
     /// </summary>
     public static DatabaseTarget ResolveDatabase(IConfiguration configuration, AgoraOptions options, string contentRoot)
     {
@@ -50,7 +51,7 @@ public static partial class StorageExtensions
         var own = configuration.GetConnectionString(service + "db");
         if (!string.IsNullOrWhiteSpace(own))
         {
-            return new DatabaseTarget(DatabaseProvider.Postgres, WithAutoPrepare(own));
+            return new DatabaseTarget(DatabaseProvider.Postgres, WithAutoPrepare(PostgresTls.Apply(own, configuration, service, contentRoot)));
         }
 
         var server = configuration.GetConnectionString("postgres");
@@ -61,7 +62,7 @@ public static partial class StorageExtensions
         }
 
         var csb = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "agora_" + service };
-        return new DatabaseTarget(DatabaseProvider.Postgres, WithAutoPrepare(csb.ConnectionString));
+        return new DatabaseTarget(DatabaseProvider.Postgres, WithAutoPrepare(PostgresTls.Apply(csb.ConnectionString, configuration, service, contentRoot)));
     }
 
     /// <summary>

@@ -139,8 +139,14 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
 
         if (Mode == AgoraMode.Distributed)
         {
+            // Mutual (the default): every hop encrypted, the services' connections to PostgreSQL and RabbitMQ too (on by
+            // default under Mutual), verified against the test servers' CA, RabbitMQ on its amqps listener.
             args = MutualTls
-                ? [.. args, $"--Agora:Tls:CertificateDirectory={CertificateDirectory}"]
+                ?
+                [
+                    .. args, $"--Agora:Tls:CertificateDirectory={CertificateDirectory}",
+                    $"--Agora:Tls:Servers:CaPath={TestServers.ServersCa}", $"--ConnectionStrings:rabbitmq={TestServers.RabbitMqTls}",
+                ]
                 : [.. args, "--Agora:Tls:Mode=Off"];
         }
 

@@ -5,7 +5,8 @@ namespace Agora.Testing;
 
 /// <summary>
 /// The real servers the distributed-mode tests need, given by <c>./test.sh</c> (scripts/servers.sh) as
-/// <c>AGORA_TEST_POSTGRES</c>, <c>AGORA_TEST_RABBITMQ</c> and <c>AGORA_TEST_REDIS</c>. Missing or unreachable servers
+/// <c>AGORA_TEST_POSTGRES</c>, <c>AGORA_TEST_RABBITMQ</c> and <c>AGORA_TEST_REDIS</c> (and, for TLS to them,
+/// <c>AGORA_TEST_RABBITMQ_TLS</c> and <c>AGORA_TEST_SERVERS_CA</c>). Missing or unreachable servers
 /// fail the tests with a message that names them; they are never replaced by fakes.
 /// </summary>
 public static class TestServers
@@ -13,6 +14,27 @@ public static class TestServers
     public static string Postgres => Require("AGORA_TEST_POSTGRES", "PostgreSQL");
     public static string RabbitMq => Require("AGORA_TEST_RABBITMQ", "RabbitMQ");
     public static string Redis => Require("AGORA_TEST_REDIS", "Redis");
+
+    /// <summary>RabbitMQ's amqps listener (TLS only; its certificate issued by <see cref="ServersCa"/>).</summary>
+    public static string RabbitMqTls => Require("AGORA_TEST_RABBITMQ_TLS", "RabbitMQ over TLS");
+
+    /// <summary>The CA that issued the test servers' certificate (PostgreSQL offers TLS on its one port).</summary>
+    public static string ServersCa => Require("AGORA_TEST_SERVERS_CA", "The test servers' CA");
+
+    /// <summary>RabbitMQ's management API (administrator agora/agora): what the broker itself says of its connections.</summary>
+    public static string RabbitMqManagement => Require("AGORA_TEST_RABBITMQ_MANAGEMENT", "RabbitMQ's management API");
+
+    /// <summary>The broker's connections as its management API lists them: name given by the client (or null), whether TLS, and the port.</summary>
+    public static async Task<IReadOnlyList<(string? Name, bool Ssl, int Port)>> RabbitMqConnectionsAsync()
+    {
+        using var management = new HttpClient { BaseAddress = new Uri(RabbitMqManagement) };
+        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("agora:agora"u8.ToArray()));
+        using var listing = System.Text.Json.JsonDocument.Parse(await management.GetStringAsync(new Uri("api/connections", UriKind.Relative)));
+        return listing.RootElement.EnumerateArray()
+            .Select(c => (c.TryGetProperty("client_properties", out var p) && p.TryGetProperty("connection_name", out var n) ? n.GetString() : null,
+                c.GetProperty("ssl").GetBoolean(), c.GetProperty("port").GetInt32()))
+            .ToList();
+    }
 
     /// <summary>Throws with a clear message unless all three servers answer.</summary>
     public static void EnsureDistributedServers()

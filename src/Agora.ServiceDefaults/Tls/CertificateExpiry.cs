@@ -14,11 +14,13 @@ internal sealed record ServedCertificate(string Endpoint, string Subject, DateTi
 
 /// <summary>
 /// Issue 14, certificate expiry: for every certificate the service serves — each <c>Kestrel:Endpoints:{name}:Certificate</c>
-/// and <c>Kestrel:Certificates:Default</c> given by file (PEM <c>Path</c>, or a PFX with <c>Password</c>) — the gauge
+/// and <c>Kestrel:Certificates:Default</c> given by file (PEM <c>Path</c>, or a PFX with <c>Password</c>), and under
+/// <c>Agora:Tls:Mode=Mutual</c> its mutual-TLS certificate (endpoint <c>mutual-tls</c>) — the gauge
 /// <c>agora_tls_certificate_expiry_seconds</c> (seconds left, by <c>endpoint</c> and <c>subject</c>; negative once
 /// expired) and the readiness check <c>tls-certificate</c>: Degraded (still 200, a warning) when one has less than
-/// <see cref="Warning"/> left or has expired. Read once at start, as Kestrel loads them (reloading a renewed certificate
-/// is not built yet: renewing means restarting). A service that serves no certificate gets neither.
+/// <see cref="Warning"/> left or has expired. Kestrel's are read once at start, as Kestrel loads them (renewing one means
+/// restarting); the mutual-TLS one through the reloading certificate, so a renewal shows at once (<see cref="ServedCertificates"/>).
+/// A service that serves no certificate gets neither.
 /// </summary>
 internal static class CertificateExpiry
 {
@@ -32,12 +34,14 @@ internal static class CertificateExpiry
     public static IHostApplicationBuilder AddCertificateExpiry(this IHostApplicationBuilder builder)
     {
         var served = Served(builder.Configuration, builder.Environment.ContentRootPath);
-        if (served.Count == 0)
+        var mutual = AgoraTlsOptions.From(builder.Configuration).Mutual;
+        if (served.Count == 0 && !mutual)
         {
             return builder;
         }
 
-        builder.Services.AddSingleton<IReadOnlyList<ServedCertificate>>(served);
+        // PeerTls is registered by AddMutualTls, under the same setting.
+        builder.Services.AddSingleton(sp => new ServedCertificates(served, mutual ? sp.GetRequiredService<PeerTls>() : null));
         builder.Services.AddSingleton<CertificateExpiryMetrics>();
         builder.Services.AddHostedService(sp =>
         {
@@ -46,7 +50,7 @@ internal static class CertificateExpiry
             return new NoWork();
         });
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(HealthCheckName,
-            sp => new CertificateExpiryHealthCheck(sp.GetRequiredService<IReadOnlyList<ServedCertificate>>(), sp.GetRequiredService<TimeProvider>()),
+            sp => new CertificateExpiryHealthCheck(sp.GetRequiredService<ServedCertificates>(), sp.GetRequiredService<TimeProvider>()),
             HealthStatus.Degraded, [HealthTags.Ready]));
         return builder;
     }
@@ -100,28 +104,30 @@ internal static class CertificateExpiry
 internal sealed class CertificateExpiryMetrics
 {
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The meter factory owns the meters it creates and disposes them with the container.")]
-    public CertificateExpiryMetrics(IMeterFactory meters, IReadOnlyList<ServedCertificate> served, TimeProvider clock)
+    public CertificateExpiryMetrics(IMeterFactory meters, ServedCertificates served, TimeProvider clock)
     {
         meters.Create(CertificateExpiry.MeterName).CreateObservableGauge(CertificateExpiry.GaugeName,
-            () => served.Select(c => new Measurement<double>((c.NotAfter - clock.GetUtcNow()).TotalSeconds,
+            () => served.Now().Select(c => new Measurement<double>((c.NotAfter - clock.GetUtcNow()).TotalSeconds,
                 new KeyValuePair<string, object?>("endpoint", c.Endpoint), new KeyValuePair<string, object?>("subject", c.Subject))),
             "s", "Seconds until a certificate this service serves expires (negative once expired).");
     }
 }
 
 /// <summary>Readiness: Degraded when a served certificate has less than 24 h left or has expired; Healthy otherwise.</summary>
-internal sealed class CertificateExpiryHealthCheck(IReadOnlyList<ServedCertificate> served, TimeProvider clock) : IHealthCheck
+internal sealed class CertificateExpiryHealthCheck(ServedCertificates served, TimeProvider clock) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var soonest = served.MinBy(c => c.NotAfter)!;
+        var soonest = served.Now().MinBy(c => c.NotAfter)!;
         var left = soonest.NotAfter - now;
         var text = $"{soonest.Subject} ({soonest.Endpoint})" + (left <= TimeSpan.Zero
             ? $" expired at {soonest.NotAfter:O}"
             : $" expires in {left.TotalHours.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} h ({soonest.NotAfter:O})");
         return Task.FromResult(left < CertificateExpiry.Warning
-            ? new HealthCheckResult(context.Registration.FailureStatus, text + ": renew it (scripts/certs.sh) and restart")
+            ? new HealthCheckResult(context.Registration.FailureStatus, text + (ServedCertificates.Reloads(soonest)
+                ? ": renew it (scripts/certs.sh, or cert-manager); it is read again at the next handshake, no restart"
+                : ": renew it (scripts/certs.sh) and restart"))
             : HealthCheckResult.Healthy(text));
     }
 }

@@ -167,6 +167,35 @@ public sealed class DistributedMutualTlsTests(DistributedAppHostFixture fixture)
         Assert.True(asOrdering is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity, $"{(int)asOrdering} {orderingBody}");
     }
 
+    [Fact]
+    public async Task The_services_reach_PostgreSQL_and_RabbitMQ_over_TLS_as_the_servers_see_it()
+    {
+        // PostgreSQL: every connection to a service's database is TLS (pg_stat_ssl), and there are some.
+        await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select a.datname, s.ssl from pg_stat_activity a join pg_stat_ssl s using (pid) where a.datname = any(@databases)", connection);
+        command.Parameters.AddWithValue("databases", new[] { "agora_identity", "agora_catalog", "agora_ordering", "agora_payment", "agora_shipping", "agora_notification", "agora_search" });
+        var sessions = new List<(string Database, bool Ssl)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                sessions.Add((reader.GetString(0), reader.GetBoolean(1)));
+            }
+        }
+
+        Assert.NotEmpty(sessions);
+        Assert.All(sessions, s => Assert.True(s.Ssl, $"a plain connection to {s.Database}"));
+        Assert.Contains(sessions, s => s.Database == "agora_ordering");
+
+        // RabbitMQ: the broker lists the services' connections as TLS. (Other test assemblies may hold plain connections
+        // to the same broker meanwhile, so the plain ones prove nothing here; a service configured with amqp:// under
+        // Mutual does not start at all: RabbitMqTlsTests.)
+        var broker = await TestServers.RabbitMqConnectionsAsync();
+        Assert.True(broker.Count(c => c.Ssl) >= 6, $"the broker's connections: {string.Join(", ", broker.Select(c => $"{c.Name} ssl={c.Ssl} port={c.Port}"))}");
+    }
+
     private async Task<(HttpStatusCode Status, string Body)> ReserveAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string token)
     {
         using var client = new HttpClient(TestCertificates.Handler(certificate, fixture.ProjectCa));
