@@ -220,11 +220,19 @@ start_shop() {
         "Agora__Auth__Authority=$SCHEME://127.0.0.1:25101/"
         "Agora__Services__catalog__Grpc=$SCHEME://127.0.0.1:27102"
     )
+    local broker="$RMQ"
     if [ "$SCHEME" = https ]; then
         [ -f "$WORK/certs/ca.crt" ] || AGORA_CERTS_DIR="$WORK/certs" bash "$REPO/scripts/certs.sh" 2>"$OUT_DIR/certs.log" \
             || die "scripts/certs.sh failed (see $OUT_DIR/certs.log)"
         # As the AppHost's --Agora:Tls:Mode=Mutual: tokens keep Identity's issuer, its keys are fetched over https.
         common+=(Agora__Tls__Mode=Mutual "Agora__Tls__CertificateDirectory=$WORK/certs" "Agora__Auth__Issuer=http://127.0.0.1:25101/")
+        # Mutual puts PostgreSQL and RabbitMQ behind TLS too when their CA is known (scripts/servers.sh env), else they stay plain.
+        if [ -n "${AGORA_TEST_SERVERS_CA:-}" ] && [ -n "${AGORA_TEST_RABBITMQ_TLS:-}" ]; then
+            common+=("Agora__Tls__Servers__CaPath=$AGORA_TEST_SERVERS_CA")
+            broker="$AGORA_TEST_RABBITMQ_TLS"
+        else
+            common+=(Agora__Tls__Servers__Mode=Off)
+        fi
     fi
     for entry in "${SERVICES[@]}"; do
         read -r name http grpc msg _ <<<"$entry"
@@ -234,7 +242,7 @@ start_shop() {
         DISTRIBUTED_USED=1
         common+=(
             Agora__Mode=Distributed
-            "ConnectionStrings__rabbitmq=$RMQ"
+            "ConnectionStrings__rabbitmq=$broker"
             "ConnectionStrings__redis=$REDIS,defaultDatabase=$REDIS_DB"
             "Agora__Messaging__Namespace=$NS"
         )

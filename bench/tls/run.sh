@@ -15,7 +15,8 @@
 #
 # Knobs (environment)
 #   CONCURRENCY=16 DURATION=15 (s) WARMUP=30 (s per scenario and mode, once) RUNS=3 NO_BUILD=1 OUT=<dir>
-#   AGORA_TEST_POSTGRES, AGORA_TEST_RABBITMQ, AGORA_TEST_REDIS (defaults: scripts/servers.sh ports; started if down)
+#   AGORA_TEST_POSTGRES, AGORA_TEST_RABBITMQ, AGORA_TEST_REDIS (defaults: scripts/servers.sh ports; started if down);
+#   with AGORA_TEST_SERVERS_CA and AGORA_TEST_RABBITMQ_TLS (servers.sh env) the mutual Catalog reaches them over TLS
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -97,8 +98,12 @@ start_catalog() {
 
 # The plaintext one first: it migrates and seeds the database the mutual one then shares.
 start_catalog plain http 15112 17112 16112 http://127.0.0.1:15112
+# Mutual mode also puts the servers behind TLS when they offer it (scripts/servers.sh env: AGORA_TEST_SERVERS_CA); both
+# Catalogs then read the same cache and database, and only the measured hop differs.
+SERVERS_TLS=(Agora__Tls__Servers__Mode=Off)
+[ -z "${AGORA_TEST_SERVERS_CA:-}" ] || SERVERS_TLS=("Agora__Tls__Servers__CaPath=$AGORA_TEST_SERVERS_CA" "ConnectionStrings__rabbitmq=$AGORA_TEST_RABBITMQ_TLS")
 start_catalog mutual https 15122 17122 16122 http://127.0.0.1:18122 \
-    Agora__Tls__Mode=Mutual "Agora__Tls__CertificateDirectory=$WORK/certs" Agora__Tls__ProbePort=18122
+    Agora__Tls__Mode=Mutual "Agora__Tls__CertificateDirectory=$WORK/certs" Agora__Tls__ProbePort=18122 "${SERVERS_TLS[@]}"
 curl -sf "http://127.0.0.1:15112/api/v1/products?per_page=100" | grep -o '"id":"prd_[0-9a-f]*"' | cut -d'"' -f4 >"$WORK/ids.txt"
 [ "$(wc -l <"$WORK/ids.txt")" -ge 50 ] || die "expected the seeded products, got $(wc -l <"$WORK/ids.txt") ids"
 refused="$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:15122/api/v1/products?per_page=1" || true)"
