@@ -1,9 +1,3 @@
-using Agora.Identity.Features.Account;
-using Agora.Identity.Features.ApiKeys;
-using Agora.Identity.Features.Clients;
-using Agora.Identity.Features.Connect;
-using Agora.Identity.Features.Keys;
-using Agora.Identity.Features.Users;
 using Microsoft.AspNetCore.Identity;
 
 namespace Agora.Identity;

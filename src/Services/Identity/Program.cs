@@ -1,10 +1,4 @@
 using Agora.Identity;
-using Agora.Identity.Features.Account;
-using Agora.Identity.Features.ApiKeys;
-using Agora.Identity.Features.Clients;
-using Agora.Identity.Features.Connect;
-using Agora.Identity.Features.Keys;
-using Agora.Identity.Features.Users;
 using Agora.Identity.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);

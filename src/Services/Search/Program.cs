@@ -2,19 +2,11 @@ using Agora.Search;
 using Agora.Search.Features.Rebuild;
 using Agora.Search.Features.Search;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddAgoraService<SearchDbContext>("search");
-builder.AddAgoraAuthentication();
-builder.AddSearch();
-
-var app = builder.Build();
-
-app.MapSearchApi();
-app.MapRebuildApi();
-app.MapDefaultEndpoints();
-
-return await app.RunAgoraAsync(args);
+return await AgoraServiceHost.RunAsync<SearchDbContext>(args, "search", builder => builder.AddSearch(), app =>
+{
+    app.MapSearchApi();
+    app.MapRebuildApi();
+});
 
 /// <summary>Entry point, visible to the functional tests.</summary>
 public partial class Program;

@@ -1,5 +1,4 @@
 using Agora.Contracts.Users;
-using Agora.Identity.Features.Users;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 

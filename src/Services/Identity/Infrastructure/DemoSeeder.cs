@@ -1,5 +1,3 @@
-using Agora.Identity.Features.Clients;
-using Agora.Identity.Features.Connect;
 using Microsoft.AspNetCore.Identity;
 
 namespace Agora.Identity.Infrastructure;

@@ -23,28 +23,9 @@ internal static class UpdateProduct
         return ApplyAsync(id, product => Merge(product, patch, serializer), request, outbox, cache, options.Value, clock, ct);
     }
 
-    private static (ProductInput? Input, ApiError? Error) Merge(Product product, JsonElement patch, JsonSerializerOptions json)
-    {
-        if (patch.ValueKind != JsonValueKind.Object)
-        {
-            return (null, ApiResults.Validation("$", "A merge patch for a product must be a JSON object."));
-        }
-
-        var v = new Validator();
-        foreach (var property in patch.EnumerateObject())
-        {
-            v.Require(PatchableFields.Contains(property.Name), property.Name,
-                property.Name is "id" or "created_at" or "updated_at" ? "Read-only." : "Unknown field.");
-        }
-
-        if (!v.IsValid)
-        {
-            return (null, v.ToError());
-        }
-
-        return MergePatch.Apply(new ProductInput(product.Sku, product.Name, product.Description,
-            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status), patch, json);
-    }
+    private static (ProductInput? Input, ApiError? Error) Merge(Product product, JsonElement patch, JsonSerializerOptions json) =>
+        MergePatch.Apply(() => new ProductInput(product.Sku, product.Name, product.Description,
+            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status), patch, json, "a product", PatchableFields);
 
     private static async Task<Results<ApiOk<ProductDto>, ApiError>> ApplyAsync(
         string id, Func<Product, (ProductInput? Input, ApiError? Error)> build, HttpRequest request,

@@ -1,4 +1,3 @@
-using Agora.Identity.Features.Users;
 using Microsoft.AspNetCore.Identity;
 
 namespace Agora.Identity.Features.Account;

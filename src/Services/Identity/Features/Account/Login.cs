@@ -1,5 +1,4 @@
 using System.Globalization;
-using Agora.Identity.Features.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agora.Identity.Features.Users;
 
 namespace Agora.Identity.Features.ApiKeys;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Agora.Identity.Features.Users;
 using Validator = Agora.Http.Validator;
 
 namespace Agora.Identity.Features.ApiKeys;

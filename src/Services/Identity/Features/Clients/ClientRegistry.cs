@@ -1,5 +1,3 @@
-using Agora.Identity.Features.Connect;
-
 namespace Agora.Identity.Features.Clients;
 
 /// <summary>Where a client's definition lives: who may change it.</summary>

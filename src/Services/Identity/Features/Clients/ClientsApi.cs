@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Agora.Identity.Features.Users;
 
 namespace Agora.Identity.Features.Clients;
 

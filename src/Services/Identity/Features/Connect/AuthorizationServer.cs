@@ -1,4 +1,3 @@
-using Agora.Identity.Features.Keys;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;

@@ -1,5 +1,3 @@
-using Agora.Identity.Features.Users;
-
 namespace Agora.Identity.Features.Connect;
 
 /// <summary>Who may hold a scope.</summary>

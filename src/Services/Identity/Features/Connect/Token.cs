@@ -1,4 +1,3 @@
-using Agora.Identity.Features.Clients;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Server.AspNetCore;

@@ -1,5 +1,4 @@
 using System.Net;
-using Agora.Identity.Features.Account;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Agora.Identity.Features.Connect;

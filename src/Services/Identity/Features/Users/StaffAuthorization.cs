@@ -1,4 +1,3 @@
-using Agora.Identity.Features.Connect;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Validation.AspNetCore;
 

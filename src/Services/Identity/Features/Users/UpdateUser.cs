@@ -31,33 +31,10 @@ internal static partial class UpdateUser
         IPasswordHasher<User> Hasher, TimeProvider Clock, IOpenIddictTokenManager Tokens,
         IOpenIddictAuthorizationManager Authorizations, ILogger<UserAccounts> Logger);
 
-    private static (UserInput? Input, ApiError? Error) Merge(User user, JsonElement patch, JsonSerializerOptions json)
-    {
-        if (patch.ValueKind != JsonValueKind.Object)
-        {
-            return (null, ApiResults.Validation("$", "A merge patch for a user must be a JSON object."));
-        }
-
-        var v = new Validator();
-        foreach (var property in patch.EnumerateObject())
-        {
-            if (!PatchableFields.Contains(property.Name))
-            {
-                v.Add(property.Name, property.Name is "id" or "created_at" or "updated_at" ? "Read-only." : "Unknown field.");
-            }
-            else if (property.Name is "status" or "roles" && property.Value.ValueKind == JsonValueKind.Null)
-            {
-                v.Add(property.Name, "Cannot be removed.");
-            }
-        }
-
-        if (!v.IsValid)
-        {
-            return (null, v.ToError());
-        }
-
-        return MergePatch.Apply(new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList), patch, json);
-    }
+    private static (UserInput? Input, ApiError? Error) Merge(User user, JsonElement patch, JsonSerializerOptions json) =>
+        MergePatch.Apply(() => new UserInput(user.Name, user.Email, user.Locale, user.MarketingOptIn, user.Status, user.RoleList),
+            patch, json, "a user", PatchableFields,
+            refuse: p => p.Name is "status" or "roles" && p.Value.ValueKind == JsonValueKind.Null ? "Cannot be removed." : null);
 
     private static async Task<Results<ApiOk<UserDto>, ApiError>> ApplyAsync(
         string id, Func<User, (UserInput? Input, ApiError? Error)> build, HttpRequest request, ClaimsPrincipal principal,

@@ -29,7 +29,7 @@ public sealed record NotificationDto(
 }
 
 /// <summary>Query parameters of the notification list.</summary>
-public sealed class NotificationListQuery
+public sealed class NotificationListQuery : CursorPageQuery
 {
     /// <summary>Staff only: this customer's notifications.</summary>
     [FromQuery(Name = "customer_id"), MaxLength(100), Description("Staff only: only this customer's notifications.")] public string? CustomerId { get; init; }
@@ -39,10 +39,4 @@ public sealed class NotificationListQuery
 
     /// <summary><c>pending</c>, <c>sent</c> or <c>failed</c>.</summary>
     [FromQuery(Name = "status"), MaxLength(10), Description("Only those with this status: pending, sent or failed.")] public string? Status { get; init; }
-
-    /// <summary>Items per page, 1–100, default 20.</summary>
-    [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
-
-    /// <summary>Opaque cursor from <c>pagination.next_cursor</c>.</summary>
-    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor.")] public string? Cursor { get; init; }
 }

@@ -35,15 +35,11 @@ public sealed record TemplateInput(
     [property: MaxLength(TemplateLimits.Body)] string? Body);
 
 /// <summary>Query parameters of the template list.</summary>
-public sealed class TemplateListQuery
+public sealed class TemplateListQuery : CursorPageQuery
 {
     [FromQuery(Name = "event_type"), MaxLength(40), Description("Only templates of this event.")] public string? EventType { get; init; }
 
     [FromQuery(Name = "channel"), MaxLength(10), Description("Only templates of this channel: email, sms or push.")] public string? Channel { get; init; }
 
     [FromQuery(Name = "locale"), MaxLength(10), Description("Only templates of this locale.")] public string? Locale { get; init; }
-
-    [FromQuery(Name = "per_page"), Range(1, Paging.MaxPerPage), Description("Items per page. Default 20.")] public int? PerPage { get; init; }
-
-    [FromQuery(Name = "cursor"), MaxLength(512), RegularExpression("^[A-Za-z0-9_-]+$"), Description("Opaque cursor from pagination.next_cursor.")] public string? Cursor { get; init; }
 }

@@ -75,16 +75,11 @@ public sealed partial class PaymentLedger
             return;
         }
 
-        var now = Now;
-        Complete(op, OperationStatus.Failed, now, error: result.Describe());
-        p.Touch(now);
-        if (p.Status != PaymentStatus.Pending)
+        if (!RecordRefusal(p, op, result, from: PaymentStatus.Pending, to: PaymentStatus.Declined, reason: "declined"))
         {
             return;
         }
 
-        p.Status = PaymentStatus.Declined;
-        p.FailureReason = Truncate(result.Code ?? "declined");
         CancelPendingCapture(p);
         LogDeclined(logger, p.Id, p.OrderId, p.FailureReason);
         await bus.PublishAsync(PaymentEvents.Declined(p, clock.GetUtcNow()));
@@ -126,16 +121,11 @@ public sealed partial class PaymentLedger
             return;
         }
 
-        var now = Now;
-        Complete(op, OperationStatus.Failed, now, error: result.Describe());
-        p.Touch(now);
-        if (p.Status != PaymentStatus.Authorized)
+        if (!RecordRefusal(p, op, result, from: PaymentStatus.Authorized, to: PaymentStatus.CaptureFailed, reason: "capture refused"))
         {
             return;
         }
 
-        p.Status = PaymentStatus.CaptureFailed;
-        p.FailureReason = Truncate(result.Code ?? "capture refused");
         LogCaptureFailed(logger, p.Id, p.OrderId, p.FailureReason);
         await bus.PublishAsync(PaymentEvents.CaptureFailed(p, clock.GetUtcNow()));
     }
@@ -183,9 +173,7 @@ public sealed partial class PaymentLedger
             return;
         }
 
-        var now = Now;
-        Complete(op, OperationStatus.Failed, now, error: result.Describe());
-        p.Touch(now);
+        RecordRefusal(p, op, result);
         if (result.Code == "authorization_captured")
         {
             // A capture overtook the void: the money was taken, so it goes back as a refund.
@@ -223,11 +211,35 @@ public sealed partial class PaymentLedger
             return Task.CompletedTask;
         }
 
+        RecordRefusal(p, op, result);
+        LogRefused(logger, op.Kind, p.Id, result.Describe());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Records that the provider refused <paramref name="op"/>: the operation failed, and the payment changed.</summary>
+    private void RecordRefusal(PaymentRecord p, PaymentOperation op, PspResult result)
+    {
         var now = Now;
         Complete(op, OperationStatus.Failed, now, error: result.Describe());
         p.Touch(now);
-        LogRefused(logger, op.Kind, p.Id, result.Describe());
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// <see cref="RecordRefusal(PaymentRecord, PaymentOperation, PspResult)"/>, then, if the payment is still
+    /// <paramref name="from"/>, moves it to <paramref name="to"/> with the provider's code (or <paramref name="reason"/>)
+    /// as its failure reason. False when the payment had moved on meanwhile: the refusal changes nothing more.
+    /// </summary>
+    private bool RecordRefusal(PaymentRecord p, PaymentOperation op, PspResult result, PaymentStatus from, PaymentStatus to, string reason)
+    {
+        RecordRefusal(p, op, result);
+        if (p.Status != from)
+        {
+            return false;
+        }
+
+        p.Status = to;
+        p.FailureReason = Truncate(result.Code ?? reason);
+        return true;
     }
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Information,

@@ -21,28 +21,9 @@ internal static class UpdateAddress
         return ApplyAsync(id, addressId, address => Merge(address, patch, serializer), request, principal, db, clock, ct);
     }
 
-    private static (AddressInput? Input, ApiError? Error) Merge(Address address, JsonElement patch, JsonSerializerOptions json)
-    {
-        if (patch.ValueKind != JsonValueKind.Object)
-        {
-            return (null, ApiResults.Validation("$", "A merge patch for an address must be a JSON object."));
-        }
-
-        var v = new Validator();
-        foreach (var property in patch.EnumerateObject())
-        {
-            v.Require(PatchableFields.Contains(property.Name), property.Name,
-                property.Name is "id" or "user_id" or "created_at" or "updated_at" ? "Read-only." : "Unknown field.");
-        }
-
-        if (!v.IsValid)
-        {
-            return (null, v.ToError());
-        }
-
-        return MergePatch.Apply(new AddressInput(address.Label, address.Recipient, address.Line1,
-            address.Line2, address.City, address.PostalCode, address.Country, address.Phone, address.IsDefault), patch, json);
-    }
+    private static (AddressInput? Input, ApiError? Error) Merge(Address address, JsonElement patch, JsonSerializerOptions json) =>
+        MergePatch.Apply(() => new AddressInput(address.Label, address.Recipient, address.Line1, address.Line2, address.City,
+            address.PostalCode, address.Country, address.Phone, address.IsDefault), patch, json, "an address", PatchableFields, readOnly: ["user_id"]);
 
     private static async Task<Results<ApiOk<AddressDto>, ApiError>> ApplyAsync(
         string id, string addressId, Func<Address, (AddressInput? Input, ApiError? Error)> build, HttpRequest request,
