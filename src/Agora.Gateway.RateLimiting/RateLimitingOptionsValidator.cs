@@ -1,4 +1,4 @@
-using Agora.Gateway.RateLimiting.Partitioning;
+using Agora.Http;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Gateway.RateLimiting;
@@ -31,7 +31,7 @@ internal sealed class RateLimitingOptionsValidator : IValidateOptions<AgoraRateL
         {
             try
             {
-                ConsumerPartitioner.ParseNetwork(proxy);
+                TrustedProxies.Parse(proxy);
             }
             catch (FormatException ex)
             {

@@ -73,6 +73,22 @@ public sealed class SecureCookieTests
     }
 
     [Fact]
+    public async Task A_gateway_in_a_trusted_network_is_believed_and_a_peer_outside_it_is_not()
+    {
+        // In Kubernetes the gateway's pods get addresses from a network, not known in advance: trust the network.
+        await using var identity = await KestrelIdentity.StartAsync(
+            ("Identity:Login:TrustedProxies:0", "127.0.0.0/30"), ("Identity:Login:TrustedProxies:1", "::1"));
+        var inNetwork = identity.Browser(forwardedProto: "https", from: NotAProxy); // 127.0.0.2, inside 127.0.0.0/30
+        var outside = identity.Browser(forwardedProto: "https", from: IPAddress.Parse("127.0.0.5"));
+
+        Assert.Equal(HttpStatusCode.OK, (await inNetwork.Client.GetAsync("/account/login?returnUrl=/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await outside.Client.GetAsync("/account/login?returnUrl=/")).StatusCode);
+
+        Assert.True(Assert.Single(inNetwork.Cookies, c => c.Name == "agora.antiforgery").Secure, "a proxy in the trusted network was not believed");
+        Assert.False(Assert.Single(outside.Cookies, c => c.Name == "agora.antiforgery").Secure, "a peer outside the trusted network was believed");
+    }
+
+    [Fact]
     public async Task RequireHttps_refuses_plain_http_but_serves_https_forwarded_by_a_trusted_proxy_with_Secure_cookies()
     {
         await using var identity = await KestrelIdentity.StartAsync(("Identity:TransportSecurity:RequireHttps", "true"));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using Agora.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Agora.Gateway.RateLimiting.Partitioning;
@@ -18,30 +19,11 @@ internal sealed class ConsumerPartitioner
     /// <summary>Claim the gateway's API-key handler sets for <c>X-API-Key</c> callers.</summary>
     public const string ApiKeyClaim = "api_key_id";
 
-    private const string ForwardedFor = "X-Forwarded-For";
-    private readonly IPNetwork[] _trusted;
+    private readonly TrustedProxies _trusted;
 
     public ConsumerPartitioner(IEnumerable<string> trustedProxies)
     {
-        _trusted = trustedProxies.Select(ParseNetwork).ToArray();
-    }
-
-    /// <summary>Parses <c>10.0.0.7</c> or <c>10.0.0.0/8</c> (IPv4 or IPv6).</summary>
-    public static IPNetwork ParseNetwork(string value)
-    {
-        var text = value.Trim();
-        if (IPNetwork.TryParse(text, out var network))
-        {
-            return network;
-        }
-
-        if (IPAddress.TryParse(text, out var address))
-        {
-            address = Normalize(address);
-            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-
-        throw new FormatException($"'{value}' is neither an IP address nor a CIDR network.");
+        _trusted = new TrustedProxies(trustedProxies);
     }
 
     /// <summary>The partition key of <paramref name="context"/>'s consumer.</summary>
@@ -90,53 +72,7 @@ internal sealed class ConsumerPartitioner
     }
 
     /// <summary>The client's address: the peer, or the right-most untrusted <c>X-Forwarded-For</c> hop behind trusted proxies.</summary>
-    public IPAddress? ClientAddress(HttpContext context)
-    {
-        var peer = context.Connection.RemoteIpAddress;
-        if (peer is null)
-        {
-            return null;
-        }
-
-        peer = Normalize(peer);
-        if (_trusted.Length == 0 || !IsTrusted(peer))
-        {
-            return peer;
-        }
-
-        var headers = context.Request.Headers[ForwardedFor];
-        var current = peer;
-
-        // Right to left over every X-Forwarded-For line and comma-separated entry.
-        for (var h = headers.Count - 1; h >= 0; h--)
-        {
-            var line = (headers[h] ?? "").AsSpan();
-            while (line.Length > 0)
-            {
-                var comma = line.LastIndexOf(',');
-                var entry = (comma < 0 ? line : line[(comma + 1)..]).Trim();
-                line = comma < 0 ? [] : line[..comma];
-                if (entry.IsEmpty)
-                {
-                    continue;
-                }
-
-                if (!IPAddress.TryParse(entry, out var hop))
-                {
-                    // Garbage from beyond the last trusted hop: the last hop we could trust is the client.
-                    return current;
-                }
-
-                current = Normalize(hop);
-                if (!IsTrusted(current))
-                {
-                    return current;
-                }
-            }
-        }
-
-        return current;
-    }
+    public IPAddress? ClientAddress(HttpContext context) => _trusted.ClientAddress(context);
 
     /// <summary>A claim of an authenticated identity only: an anonymous principal's claims prove nothing.</summary>
     private static string? Claim(ClaimsPrincipal user, string type)
@@ -151,19 +87,4 @@ internal sealed class ConsumerPartitioner
 
         return null;
     }
-
-    private bool IsTrusted(IPAddress address)
-    {
-        foreach (var network in _trusted)
-        {
-            if (network.Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -24,8 +24,8 @@ internal static class IdentityServiceCollectionExtensions
                 && o.FirstDelay > TimeSpan.Zero && o.MaxDelay >= o.FirstDelay && o.LockoutDuration > TimeSpan.Zero && o.Window > TimeSpan.Zero,
                 $"{LoginThrottleOptions.SectionName}: lockout after more failures than the free ones; positive delays, lockout and window.");
         builder.Services.AddOptions<LoginThrottleOptions>()
-            .Validate(o => o.TrustedProxies.All(p => System.Net.IPAddress.TryParse(p, out _)),
-                $"{LoginThrottleOptions.SectionName}:TrustedProxies: IP addresses only (the gateway's).");
+            .Validate(o => TrustedProxies.AreValid(o.TrustedProxies),
+                $"{LoginThrottleOptions.SectionName}:TrustedProxies: IP addresses or CIDR networks (the gateway's).");
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<DummyPasswordHash>();
         builder.Services.AddGrpc(o => o.EnableDetailedErrors = false);

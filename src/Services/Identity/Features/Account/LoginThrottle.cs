@@ -44,7 +44,8 @@ public sealed class LoginThrottleOptions
     /// <summary>
     /// Peers whose <c>X-Forwarded-For</c> (here) and <c>X-Forwarded-Proto</c> (<c>TransportSecurity</c>: HTTPS for the
     /// cookies and OpenIddict) are believed: the gateway. Default: loopback only. Any other peer is the client. IP
-    /// addresses; anything else stops the start.
+    /// addresses or CIDR networks (<c>10.244.0.0/16</c>: the gateway's pods, whose addresses are not known in advance);
+    /// anything else stops the start.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = ["127.0.0.1", "::1"];
 }
@@ -58,6 +59,7 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, Time
 {
     private readonly MemoryCache _state = new(new MemoryCacheOptions { SizeLimit = 200_000 });
     private readonly Lock _gate = new();
+    private readonly TrustedProxies _proxies = new(options.Value.TrustedProxies);
 
     private sealed class Counter
     {
@@ -146,29 +148,7 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, Time
     /// so per-address limits would be trivially dodged). Behind a trusted proxy, the right-most untrusted
     /// <c>X-Forwarded-For</c> hop.
     /// </summary>
-    public string NetworkOf(HttpContext context)
-    {
-        var trusted = options.Value.TrustedProxies;
-        var address = context.Connection.RemoteIpAddress;
-        if (address is not null && IsTrusted(address, trusted))
-        {
-            foreach (var hop in context.Request.Headers["X-Forwarded-For"].SelectMany(v => (v ?? "").Split(',')).Reverse())
-            {
-                if (!IPAddress.TryParse(hop.Trim(), out var parsed))
-                {
-                    break;
-                }
-
-                address = parsed;
-                if (!IsTrusted(parsed, trusted))
-                {
-                    break;
-                }
-            }
-        }
-
-        return address is null ? "unknown" : Network(address);
-    }
+    public string NetworkOf(HttpContext context) => _proxies.ClientAddress(context) is { } address ? Network(address) : "unknown";
 
     internal static string Network(IPAddress address)
     {
@@ -185,12 +165,6 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, Time
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
-    }
-
-    private static bool IsTrusted(IPAddress address, List<string> trusted)
-    {
-        var text = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
-        return trusted.Contains(text, StringComparer.Ordinal);
     }
 
     public void Dispose() => _state.Dispose();

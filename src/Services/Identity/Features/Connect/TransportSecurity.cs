@@ -14,7 +14,7 @@ namespace Agora.Identity.Features.Connect;
 /// <item>When HTTPS is required, the sign-in pages (<c>/account/*</c>) answer plain HTTP with 400
 /// <c>HTTPS_REQUIRED</c>, as OpenIddict's endpoints do (their antiforgery cookie could not be set over it).</item>
 /// <item>A request is HTTPS when it arrived over TLS, or when a trusted proxy (the gateway; the one list
-/// <c>Identity:Login:TrustedProxies</c>, default loopback) says so in <c>X-Forwarded-Proto</c>. That header from any
+/// <c>Identity:Login:TrustedProxies</c>, addresses or networks, default loopback) says so in <c>X-Forwarded-Proto</c>. That header from any
 /// other peer is ignored; <c>X-Forwarded-Host</c> is never believed (the issuer is configured).</item>
 /// </list>
 /// </summary>
@@ -57,9 +57,9 @@ internal static class TransportSecurity
                 o.ForwardedHeaders = ForwardedHeaders.XForwardedProto;
                 o.KnownIPNetworks.Clear();
                 o.KnownProxies.Clear();
-                foreach (var proxy in login.Value.TrustedProxies)
+                foreach (var network in new TrustedProxies(login.Value.TrustedProxies).Networks)
                 {
-                    o.KnownProxies.Add(IPAddress.Parse(proxy));
+                    o.KnownIPNetworks.Add(network);
                 }
             });
         return builder;
