@@ -42,7 +42,7 @@ public sealed class AgoraAppModel
             _servers.AddRange(AgoraSettings.DistributedServers.Select(s => builder.AddConnectionString(s.ConnectionName)));
         }
 
-        if (settings.MutualTlsDirectory is { } certificates)
+        if ((settings.MutualTlsDirectory ?? settings.EdgeCertificateDirectory) is { } certificates)
         {
             MutualTlsCertificates.Create(settings.RepositoryRoot, certificates);
         }

@@ -20,12 +20,14 @@ public sealed record AgoraServer(string ConnectionName, string Product);
 /// that share of Catalog's traffic (guide §7.3). Distributed mode only: the two versions share one database and broker.</item>
 /// <item><c>Agora:Replicas</c>: how many instances of every stateless service run (1–3, default 1), as Kubernetes would run
 /// them: the second on the first's ports + 20, the third + 40; the gateway spreads over them. Distributed mode only.</item>
-/// <item><c>Agora:Tls:Edge</c>: <c>true</c> has the gateway serve HTTPS on its table port (8443) with HSTS, redirecting
-/// 8080 there (issue 14), with <c>gateway.crt</c>/<c>gateway.key</c> from <c>Agora:Tls:CertificateDirectory</c> (default
-/// <c>&lt;repo root&gt;/.agora/certs</c>, made by <c>scripts/certs.sh</c>). Distributed mode only; off by default.</item>
-/// <item><c>Agora:Tls:Mode</c>: <c>Off</c> (default) or <c>Mutual</c>: mutual TLS on every internal hop (issue 14): the AppHost
-/// runs <c>scripts/certs.sh</c> first (a CA kept while valid, fresh 7-day service certificates), then starts every service
-/// with its certificate, https addresses and a plain probe port (HTTP port + 3000) for readiness. Distributed mode only.</item>
+/// <item><c>Agora:Tls:Edge</c>: the gateway serves HTTPS on its table port (8443) with HSTS, redirecting 8080 there
+/// (issue 14), with <c>gateway.crt</c>/<c>gateway.key</c> from <c>Agora:Tls:CertificateDirectory</c> (default
+/// <c>&lt;repo root&gt;/.agora/certs</c>; the AppHost runs <c>scripts/certs.sh</c> first). On by default in the distributed
+/// mode (<c>false</c> turns it off); the embedded mode keeps plain HTTP on localhost.</item>
+/// <item><c>Agora:Tls:Mode</c>: <c>Mutual</c> (the distributed default) or <c>Off</c>: mutual TLS on every internal hop
+/// (issue 14): the AppHost runs <c>scripts/certs.sh</c> first (a CA kept while valid, fresh 7-day service certificates),
+/// then starts every service with its certificate, https addresses and a plain probe port (HTTP port + 3000) for
+/// readiness. Distributed mode only.</item>
 /// <item><c>Agora:Tls:Servers:Mode</c>, <c>Agora:Tls:Servers:CaPath</c>: TLS to PostgreSQL and RabbitMQ (by default on under
 /// Mutual, verified against the project CA), passed on to every service when set (a relative CA path from the repo root).
 /// The test servers of <c>scripts/servers.sh</c>: <c>--Agora:Tls:Servers:CaPath=.agora/servers/tls/ca.crt</c> and
@@ -141,19 +143,17 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
                 "Agora:Tls:Mode=Mutual needs Agora:Mode=Distributed: the embedded mode stays plain HTTP on loopback (the two-command start).");
     }
 
-    private static readonly string[] EdgeCertificateFiles = ["gateway.crt", "gateway.key"];
-
-    /// <summary><c>Agora:Tls:Edge</c>: the directory holding the gateway's certificate and key, or null (plain HTTP).</summary>
+    /// <summary>
+    /// <c>Agora:Tls:Edge</c>: the directory of the gateway's certificate and key, or null (plain HTTP). Unset, on in the
+    /// distributed mode (a shop whose services reach each other over a network has an edge worth encrypting) and off in
+    /// the embedded one (the two-command start on http://localhost).
+    /// </summary>
     private static string? EdgeCertificates(IConfiguration configuration, AgoraMode mode, string root)
     {
-        if (configuration["Agora:Tls:Edge"] is not { Length: > 0 } edgeText)
+        var edge = mode == AgoraMode.Distributed;
+        if (configuration["Agora:Tls:Edge"] is { Length: > 0 } edgeText && !bool.TryParse(edgeText.Trim(), out edge))
         {
-            return null;
-        }
-
-        if (!bool.TryParse(edgeText.Trim(), out var edge))
-        {
-            throw new AgoraConfigurationException($"Agora:Tls:Edge is '{edgeText}'; use true or false.");
+            throw new AgoraConfigurationException($"Agora:Tls:Edge is '{edgeText}'; use true (the distributed default) or false.");
         }
 
         if (!edge)
@@ -161,24 +161,10 @@ public sealed record AgoraSettings(AgoraMode Mode, string RepositoryRoot, string
             return null;
         }
 
-        if (mode != AgoraMode.Distributed)
-        {
-            throw new AgoraConfigurationException(
+        return mode == AgoraMode.Distributed
+            ? Path.GetFullPath(configuration["Agora:Tls:CertificateDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(".agora", "certs"), root)
+            : throw new AgoraConfigurationException(
                 "Agora:Tls:Edge needs Agora:Mode=Distributed: the embedded mode keeps plain HTTP on localhost (the two-command start).");
-        }
-
-        var directory = Path.GetFullPath(configuration["Agora:Tls:CertificateDirectory"] is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(".agora", "certs"), root);
-        var missing = EdgeCertificateFiles.Where(f => !File.Exists(Path.Combine(directory, f))).ToList();
-        if (missing.Count > 0)
-        {
-            throw new AgoraConfigurationException(
-                $"Agora:Tls:Edge=true needs the gateway's certificate and key in {directory} ({string.Join(", ", missing)} missing): "
-                + "run scripts/certs.sh (or set Agora:Tls:CertificateDirectory).");
-        }
-
-        return directory;
     }
 
     /// <summary>The directory holding <c>Agora.slnx</c> above the AppHost project (its grandparent if none is found).</summary>

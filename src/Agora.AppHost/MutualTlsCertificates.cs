@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace Agora.AppHost;
 
 /// <summary>
-/// <c>--Agora:Tls:Mode=Mutual</c>: runs <c>scripts/certs.sh</c> before anything starts, so every service finds a fresh
-/// certificate (7 days) under the project CA (kept while valid) in <c>Agora:Tls:CertificateDirectory</c>.
+/// Mutual TLS or TLS at the edge (both the distributed defaults): runs <c>scripts/certs.sh</c> before anything starts, so
+/// every service (the gateway's edge too) finds a fresh certificate (7 days) under the project CA (kept while valid) in
+/// <c>Agora:Tls:CertificateDirectory</c>.
 /// </summary>
 internal static class MutualTlsCertificates
 {
@@ -17,7 +18,7 @@ internal static class MutualTlsCertificates
         var errors = process.StandardError.ReadToEnd();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)) || process.ExitCode != 0)
         {
-            throw new AgoraConfigurationException($"Agora:Tls:Mode=Mutual: {script} failed ({errors.Trim()}).");
+            throw new AgoraConfigurationException($"TLS between the services or at the edge: {script} failed ({errors.Trim()}); Agora:Tls:Mode=Off and Agora:Tls:Edge=false run without certificates.");
         }
     }
 }

@@ -4,8 +4,9 @@ using Agora.Hosting;
 // dotnet run --project src/Agora.AppHost                                   embedded (SQLite under .agora/data)
 // dotnet run --project src/Agora.AppHost -- --Agora:Mode=Distributed       PostgreSQL, RabbitMQ, Redis from ConnectionStrings:*
 //   add --Agora:Replicas=2 for two of every stateless service (the second on ports + 20; the gateway spreads over them)
-//   add --Agora:Tls:Edge=true (after scripts/certs.sh) for the gateway on https://localhost:8443 with HSTS, 8080 redirecting there
+//   the gateway on https://localhost:8443 with HSTS by default, 8080 redirecting there (--Agora:Tls:Edge=false: plain 8080)
 //   mutual TLS on every internal hop by default (runs scripts/certs.sh first; readiness on HTTP port + 3000); --Agora:Tls:Mode=Off for plaintext hops
+//   TLS to PostgreSQL and RabbitMQ with it: --Agora:Tls:Servers:CaPath=<their CA> and an amqps:// rabbitmq (or --Agora:Tls:Servers:Mode=Off)
 //   The services run in the AppHost's environment (Development here): only there do the demo users and clients exist.
 var builder = DistributedApplication.CreateBuilder(args);
 

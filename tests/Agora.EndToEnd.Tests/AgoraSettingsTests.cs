@@ -166,34 +166,25 @@ public sealed class AgoraSettingsTests
     }
 
     [Fact]
-    public void Settings_EdgeTls_IsOffByDefault_InBothModes()
+    public void Settings_EdgeTls_IsOnByDefault_InTheDistributedModeOnly()
     {
         Assert.Null(AgoraSettings.From(Config(), AppHostDirectory).EdgeCertificateDirectory);
-        Assert.Null(AgoraSettings.From(Config(Distributed), AppHostDirectory).EdgeCertificateDirectory);
+        var distributed = AgoraSettings.From(Config(Distributed), AppHostDirectory);
+        Assert.Equal(Path.Combine(distributed.RepositoryRoot, ".agora", "certs"), distributed.EdgeCertificateDirectory);
+    }
+
+    [Fact]
+    public void Settings_EdgeTls_False_IsPlainHttpInTheDistributedMode()
+    {
+        Assert.Null(AgoraSettings.From(Config([.. Distributed, ("Agora:Tls:Edge", "false")]), AppHostDirectory).EdgeCertificateDirectory);
     }
 
     [Fact]
     public void Settings_EdgeTls_InTheEmbeddedMode_IsRefused()
     {
         var e = Assert.Throws<AgoraConfigurationException>(() => AgoraSettings.From(Config(("Agora:Tls:Edge", "true")), AppHostDirectory));
-        Assert.Contains("Distributed", e.Message);
-    }
 
-    [Fact]
-    public void Settings_EdgeTls_WithoutTheGatewayCertificate_SaysToRunTheScript()
-    {
-        var empty = Directory.CreateTempSubdirectory("agora-certs-").FullName;
-        try
-        {
-            var e = Assert.Throws<AgoraConfigurationException>(() =>
-                AgoraSettings.From(Config([.. Distributed, ("Agora:Tls:Edge", "true"), ("Agora:Tls:CertificateDirectory", empty)]), AppHostDirectory));
-            Assert.Contains("scripts/certs.sh", e.Message);
-            Assert.Contains("gateway.crt", e.Message);
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
+        Assert.Contains("Distributed", e.Message);
     }
 
     [Fact]

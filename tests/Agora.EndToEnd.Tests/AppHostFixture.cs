@@ -64,8 +64,9 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "agora-e2e-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>
-    /// Whether the shop runs with mutual TLS between services: the distributed mode's default (<c>Agora:Tls:Mode</c>
-    /// unset); <c>AGORA_E2E_TLS_MODE=Off</c> runs every distributed fixture with plaintext hops instead.
+    /// Whether the shop runs with mutual TLS between services and TLS at the edge: the distributed mode's defaults
+    /// (<c>Agora:Tls:Mode</c>, <c>Agora:Tls:Edge</c> unset); <c>AGORA_E2E_TLS_MODE=Off</c> runs every distributed fixture
+    /// with plaintext hops and a plain-HTTP gateway instead.
     /// </summary>
     public bool MutualTls => Mode == AgoraMode.Distributed
         && !string.Equals(Environment.GetEnvironmentVariable("AGORA_E2E_TLS_MODE"), "Off", StringComparison.OrdinalIgnoreCase);
@@ -103,9 +104,16 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
     public HttpClient CreateHttpClient() => new(CreateHandler(), disposeHandler: true);
 
+    /// <summary>
+    /// A service's REST address; the gateway's is https://localhost:8443 in the distributed mode (TLS at the edge, its
+    /// default there: 8080 only redirects), with a certificate of the run's project CA, which <see cref="CreateHandler"/> trusts.
+    /// </summary>
+    public Uri Endpoint(string service) =>
+        App.GetEndpoint(service, MutualTls && service.StartsWith("gateway", StringComparison.Ordinal) ? "https" : "http");
+
     /// <summary>An HTTP client for a service's REST endpoint (with the harness's certificate under mutual TLS).</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
-    public HttpClient CreateClient(string service) => new(CreateHandler(), disposeHandler: true) { BaseAddress = App.GetEndpoint(service, "http") };
+    public HttpClient CreateClient(string service) => new(CreateHandler(), disposeHandler: true) { BaseAddress = Endpoint(service) };
 
     /// <summary>More AppHost arguments a fixture of its own adds (replicas).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
@@ -147,7 +155,7 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
                     .. args, $"--Agora:Tls:CertificateDirectory={CertificateDirectory}",
                     $"--Agora:Tls:Servers:CaPath={TestServers.ServersCa}", $"--ConnectionStrings:rabbitmq={TestServers.RabbitMqTls}",
                 ]
-                : [.. args, "--Agora:Tls:Mode=Off"];
+                : [.. args, "--Agora:Tls:Mode=Off", "--Agora:Tls:Edge=false"];
         }
 
         args = [.. args, .. ExtraArguments];

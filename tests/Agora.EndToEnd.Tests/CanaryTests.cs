@@ -14,7 +14,7 @@ public sealed class CanaryTests(DistributedAppHostFixture fixture)
     [Fact]
     public async Task Canary_GetsTenPercentOfCatalogTraffic_CanBePinned_AndServesTheSameData()
     {
-        using var gateway = new HttpClient { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+        using var gateway = fixture.CreateClient("gateway");
         using var customer = await ShopClient.RegisterAsync(fixture); // its own rate-limit partition (the token's subject)
         using var shop = await ShopOperator.StartAsync(fixture);
         var product = await shop.ProductAsync(7, stock: 42);
@@ -40,7 +40,7 @@ public sealed class CanaryTests(DistributedAppHostFixture fixture)
     [Fact]
     public async Task Canary_ProductChangedThroughTheStableCatalog_TheCanaryStopsServingItsCachedCopy()
     {
-        using var gateway = new HttpClient { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+        using var gateway = fixture.CreateClient("gateway");
         using var customer = await ShopClient.RegisterAsync(fixture);
         using var shop = await ShopOperator.StartAsync(fixture);
         var product = await shop.ProductAsync(9);

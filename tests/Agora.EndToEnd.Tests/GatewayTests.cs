@@ -7,7 +7,7 @@ namespace Agora.EndToEnd.Tests;
 /// <summary>The shop through its one door, the gateway on 8080, to the real services the AppHost runs.</summary>
 public abstract class GatewayTests(AppHostFixture fixture) : IDisposable
 {
-    private readonly HttpClient _gateway = new() { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+    private readonly HttpClient _gateway = fixture.CreateClient("gateway");
 
     public void Dispose()
     {

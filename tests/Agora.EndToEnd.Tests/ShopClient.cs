@@ -96,7 +96,7 @@ public sealed class ShopClient(AppHostFixture fixture, string token) : IDisposab
         return new ShopClient(fixture, (string)body["access_token"]!);
     }
 
-    public Uri Service(string name, string path) => new(fixture.App.GetEndpoint(name, "http"), path);
+    public Uri Service(string name, string path) => new(fixture.Endpoint(name), path);
 
     public async Task<(HttpStatusCode Status, JsonNode Body, HttpResponseMessage Response)> SendAsync(
         HttpMethod method, string service, string path, JsonNode? body = null, IDictionary<string, string>? headers = null)

@@ -213,7 +213,7 @@ public sealed class ShopOperator : IDisposable
     private async Task PutAsync(string service, string path, JsonObject body)
     {
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await _plain.PutAsync(new Uri(_fixture.App.GetEndpoint(service, "http"), path), content);
+        using var response = await _plain.PutAsync(new Uri(_fixture.Endpoint(service), path), content);
         Assert.True(response.IsSuccessStatusCode, $"PUT {service}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 

@@ -13,7 +13,7 @@ namespace Agora.EndToEnd.Tests.Security;
 /// </summary>
 public abstract class CustomerScopeTests(AppHostFixture fixture) : IDisposable
 {
-    private readonly HttpClient _gateway = new() { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+    private readonly HttpClient _gateway = fixture.CreateClient("gateway");
 
     public void Dispose()
     {

@@ -12,16 +12,17 @@ namespace Agora.EndToEnd.Tests.Security;
 /// </summary>
 public abstract class EdgeTests(AppHostFixture fixture)
 {
-    private readonly Uri _gateway = fixture.App.GetEndpoint("gateway", "http");
+    private readonly Uri _gateway = fixture.Endpoint("gateway");
 
     /// <summary>
     /// A client whose connections come from another loopback address (127.0.0.x), so what it spends of a per-address
     /// limit is not what the other tests (from 127.0.0.1) have.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The client owns its handler (disposeHandler), and the caller owns the client.")]
-    private HttpClient From(string localAddress) => new(new SocketsHttpHandler
+    private HttpClient From(string localAddress)
     {
-        ConnectCallback = async (context, cancellationToken) =>
+        var handler = fixture.CreateHandler(); // trusts the edge's certificate in the distributed mode
+        handler.ConnectCallback = async (context, cancellationToken) =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -35,9 +36,9 @@ public abstract class EdgeTests(AppHostFixture fixture)
                 socket.Dispose();
                 throw;
             }
-        },
-    })
-    { BaseAddress = _gateway };
+        };
+        return new(handler, disposeHandler: true) { BaseAddress = _gateway };
+    }
 
     private static string RandomKey()
     {
@@ -67,7 +68,7 @@ public abstract class EdgeTests(AppHostFixture fixture)
     [Fact]
     public async Task Metrics_AtTheEdge_NeedStaff_ReadinessShowsNoDetails()
     {
-        using var client = new HttpClient { BaseAddress = _gateway };
+        using var client = fixture.CreateClient("gateway");
 
         using var metrics = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, metrics.StatusCode);
@@ -83,7 +84,7 @@ public abstract class EdgeTests(AppHostFixture fixture)
     [Fact]
     public async Task Answers_CarryTheSecurityHeaders()
     {
-        using var client = new HttpClient { BaseAddress = _gateway };
+        using var client = fixture.CreateClient("gateway");
 
         using var api = await client.GetAsync(new Uri("/api/v1/categories", UriKind.Relative));
         Assert.Equal("nosniff", api.Headers.GetValues("X-Content-Type-Options").Single());

@@ -16,7 +16,7 @@ namespace Agora.EndToEnd.Tests.Security;
 [Collection(DistributedAppHostCollection.Name)]
 public sealed class DistributedMutualTlsTests(DistributedAppHostFixture fixture) : IDisposable
 {
-    private readonly HttpClient _gateway = new() { BaseAddress = fixture.App.GetEndpoint("gateway", "http") };
+    private readonly HttpClient _gateway = fixture.CreateClient("gateway");
     private readonly Uri _catalog = fixture.App.GetEndpoint("catalog", "http");
 
     public void Dispose() => _gateway.Dispose();
@@ -49,6 +49,25 @@ public sealed class DistributedMutualTlsTests(DistributedAppHostFixture fixture)
         Assert.Equal((int)before["available"]! - 2, (int)after["available"]!);
         Assert.Equal((int)before["reserved"]!, (int)after["reserved"]!);
         await op.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task The_edge_answers_https_with_HSTS_and_plain_8080_redirects_there()
+    {
+        using var noRedirects = new SocketsHttpHandler { AllowAutoRedirect = false };
+        using var plain = new HttpClient(noRedirects);
+        using var redirected = await plain.GetAsync(new Uri(fixture.App.GetEndpoint("gateway", "http"), "/api/v1/products?per_page=1"));
+        Assert.Equal(HttpStatusCode.PermanentRedirect, redirected.StatusCode);
+        Assert.Equal("https", redirected.Headers.Location!.Scheme);
+        Assert.Equal(fixture.Endpoint("gateway").Port, redirected.Headers.Location.Port);
+
+        // HSTS is never sent to localhost (a browser would pin every local port); a request for the shop's name gets it.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/products?per_page=1");
+        request.Headers.Host = "shop.agora.example";
+        using var response = await _gateway.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("https", _gateway.BaseAddress!.Scheme);
+        Assert.StartsWith("max-age=", string.Join(",", response.Headers.GetValues("Strict-Transport-Security")), StringComparison.Ordinal);
     }
 
     [Fact]
