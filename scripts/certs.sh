@@ -13,7 +13,7 @@
 #                                     localhost, 127.0.0.1 and ::1 for local runs) plus AGORA_CERTS_EXTRA_SANS
 #                                     (comma-separated, e.g. DNS:shop.example.com); server and client auth.
 # Keys are written 0600. Running it again reissues the services' certificates (that is how they are renewed).
-# The gateway serves <certs>/gateway.crt on 8443 when the AppHost runs with --Agora:Tls:Edge=true (README, Security);
+# The gateway serves <certs>/gateway.crt on 8443 in the distributed mode (read again at each handshake: renewing needs no restart);
 # with --Agora:Tls:Mode=Mutual the AppHost runs this script itself and every service uses its pair for mutual TLS.
 set -euo pipefail
 

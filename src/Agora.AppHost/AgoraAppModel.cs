@@ -315,7 +315,8 @@ public sealed class AgoraAppModel
 
     /// <summary>
     /// <c>--Agora:Tls:Edge=true</c> (distributed mode): the gateway instance serves HTTPS on its table port (8443, a replica
-    /// + 20) with the certificate <c>scripts/certs.sh</c> made, sends HSTS there and redirects plain HTTP to it
+    /// + 20) with the certificate <c>scripts/certs.sh</c> made (read again at each handshake, so a renewal needs no restart
+    /// and never closes the port), sends HSTS there and redirects plain HTTP to it
     /// (<c>Gateway:Https:Port</c>). Off, nothing is added: the gateway answers plain HTTP as before.
     /// </summary>
     private IResourceBuilder<ProjectResource> WithEdgeTls(IResourceBuilder<ProjectResource> gateway, AgoraService instance)
@@ -335,8 +336,9 @@ public sealed class AgoraAppModel
             }, createIfNotExists: true)
             .WithEnvironment("Kestrel__Endpoints__Https__Url", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"https://localhost:{port}"))
             .WithEnvironment("Kestrel__Endpoints__Https__Protocols", "Http1AndHttp2")
-            .WithEnvironment("Kestrel__Endpoints__Https__Certificate__Path", Path.Combine(directory, "gateway.crt"))
-            .WithEnvironment("Kestrel__Endpoints__Https__Certificate__KeyPath", Path.Combine(directory, "gateway.key"))
+            // Read per handshake (Agora:Tls:Https), not Kestrel's Certificate:Path, which rebinds the port when the files change.
+            .WithEnvironment("Agora__Tls__Https__CertificatePath", Path.Combine(directory, "gateway.crt"))
+            .WithEnvironment("Agora__Tls__Https__KeyPath", Path.Combine(directory, "gateway.key"))
             .WithEnvironment("Gateway__Https__Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -65,6 +65,9 @@ public sealed class AgoraTlsOptions
     /// <summary>TLS to PostgreSQL and RabbitMQ (<c>Agora:Tls:Servers</c>): by default Verify under Mutual, Off otherwise.</summary>
     public ServerTlsOptions Servers { get; set; } = new();
 
+    /// <summary>A public HTTPS endpoint whose certificate is read per handshake (<c>Agora:Tls:Https</c>; the gateway's 8443).</summary>
+    public HttpsEndpointOptions Https { get; set; } = new();
+
     /// <summary>Whether Mutual mode is on.</summary>
     public bool Mutual => Mode == AgoraTlsMode.Mutual;
 

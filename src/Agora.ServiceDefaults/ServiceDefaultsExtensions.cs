@@ -61,6 +61,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.AddCertificateExpiry();
+        PublicHttps.AddPublicHttps(builder, tls);
         builder.AddMutualTls(serviceName);
         builder.AddAgoraCaching(options);
         builder.Services.AddAgoraResilience();

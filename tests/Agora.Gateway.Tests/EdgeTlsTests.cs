@@ -43,12 +43,15 @@ public class EdgeTlsFixture : IAsyncLifetime
                 ["Https"] = new JsonObject
                 {
                     ["Url"] = $"https://127.0.0.1:{HttpsPort}",
-                    ["Certificate"] = new JsonObject
-                    {
-                        ["Path"] = Path.Combine(CertificateDirectory, "gateway.crt"),
-                        ["KeyPath"] = Path.Combine(CertificateDirectory, "gateway.key"),
-                    },
                 },
+            },
+        };
+        App.Config["Agora"]!["Tls"] = new JsonObject
+        {
+            ["Https"] = new JsonObject
+            {
+                ["CertificatePath"] = Path.Combine(CertificateDirectory, "gateway.crt"),
+                ["KeyPath"] = Path.Combine(CertificateDirectory, "gateway.key"),
             },
         };
         App.Config["Gateway"]!["Https"] = new JsonObject { ["Port"] = HttpsPort };
@@ -117,7 +120,7 @@ public class EdgeTlsFixture : IAsyncLifetime
         return chain.Build(leaf) && chain.ChainElements[^1].Certificate.Thumbprint == ProjectCa.Thumbprint;
     };
 
-    private static async Task RunCertsScriptAsync(string directory, params string[] services)
+    internal static async Task RunCertsScriptAsync(string directory, params string[] services)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot(), "scripts", "certs.sh"), .. services])
         {
@@ -204,6 +207,60 @@ public sealed class EdgeTlsTests(EdgeTlsFixture fixture) : IClassFixture<EdgeTls
     {
         using var response = await fixture.Plain.GetAsync("/health/live");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_renewed_certificate_is_served_from_the_next_handshake_and_no_connection_is_refused_meanwhile()
+    {
+        var before = new List<X509Certificate2>();
+        using (var first = fixture.Https("gateway", fixture.TrustProjectCa(before)))
+        using (var response = await first.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // New connections, one after another, while scripts/certs.sh renews the pair on disk: none may be refused (Kestrel
+        // rebinding the endpoint when its configured files change refused them for a moment; issue 14).
+        using var stop = new CancellationTokenSource();
+        var failures = new List<string>();
+        var handshakes = 0;
+        var traffic = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = fixture.Https("gateway", fixture.TrustProjectCa([]));
+                try
+                {
+                    using var response = await client.GetAsync("/health/live", CancellationToken.None);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        failures.Add($"status {(int)response.StatusCode}");
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Add(e.Message);
+                }
+
+                Interlocked.Increment(ref handshakes);
+            }
+        });
+
+        await EdgeTlsFixture.RunCertsScriptAsync(fixture.CertificateDirectory, "gateway");
+        var after = await Poll.UntilAsync(async () =>
+        {
+            var served = new List<X509Certificate2>();
+            using var client = fixture.Https("gateway", fixture.TrustProjectCa(served));
+            using var response = await client.GetAsync("/health/live");
+            return served.Single();
+        }, served => served.Thumbprint != before.Single().Thumbprint, "the renewed certificate served at a new handshake");
+        var seenAfterRenewal = Volatile.Read(ref handshakes);
+        await Poll.UntilAsync(() => Volatile.Read(ref handshakes) >= seenAfterRenewal + 20, "more handshakes after the renewal");
+        await stop.CancelAsync();
+        await traffic;
+
+        Assert.Empty(failures);
+        Assert.True(after.NotAfter >= before.Single().NotAfter, "the renewed certificate is the newer one");
     }
 
     [Fact]

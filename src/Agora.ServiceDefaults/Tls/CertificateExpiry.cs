@@ -9,17 +9,22 @@ using Microsoft.Extensions.Hosting;
 
 namespace Agora.ServiceDefaults.Tls;
 
-/// <summary>A certificate this service serves: the Kestrel endpoint it is configured for, its subject and expiry.</summary>
-internal sealed record ServedCertificate(string Endpoint, string Subject, DateTimeOffset NotAfter);
+/// <summary>
+/// A certificate this service serves: the Kestrel endpoint it is configured for, its subject and expiry, and whether a
+/// renewal on disk is served without a restart.
+/// </summary>
+internal sealed record ServedCertificate(string Endpoint, string Subject, DateTimeOffset NotAfter, bool Reloads = false);
 
 /// <summary>
 /// Issue 14, certificate expiry: for every certificate the service serves — each <c>Kestrel:Endpoints:{name}:Certificate</c>
-/// and <c>Kestrel:Certificates:Default</c> given by file (PEM <c>Path</c>, or a PFX with <c>Password</c>), and under
-/// <c>Agora:Tls:Mode=Mutual</c> its mutual-TLS certificate (endpoint <c>mutual-tls</c>) — the gauge
+/// and <c>Kestrel:Certificates:Default</c> given by file (PEM <c>Path</c>, or a PFX with <c>Password</c>), the public HTTPS
+/// endpoint's (<c>Agora:Tls:Https</c>), and under <c>Agora:Tls:Mode=Mutual</c> its mutual-TLS certificate (endpoint
+/// <c>mutual-tls</c>) — the gauge
 /// <c>agora_tls_certificate_expiry_seconds</c> (seconds left, by <c>endpoint</c> and <c>subject</c>; negative once
 /// expired) and the readiness check <c>tls-certificate</c>: Degraded (still 200, a warning) when one has less than
 /// <see cref="Warning"/> left or has expired. Kestrel's are read once at start, as Kestrel loads them (renewing one means
-/// restarting); the mutual-TLS one through the reloading certificate, so a renewal shows at once (<see cref="ServedCertificates"/>).
+/// restarting); the public HTTPS and mutual-TLS ones through their reloading certificates, so a renewal shows at once
+/// (<see cref="ServedCertificates"/>).
 /// A service that serves no certificate gets neither.
 /// </summary>
 internal static class CertificateExpiry
@@ -34,14 +39,15 @@ internal static class CertificateExpiry
     public static IHostApplicationBuilder AddCertificateExpiry(this IHostApplicationBuilder builder)
     {
         var served = Served(builder.Configuration, builder.Environment.ContentRootPath);
-        var mutual = AgoraTlsOptions.From(builder.Configuration).Mutual;
-        if (served.Count == 0 && !mutual)
+        var tls = AgoraTlsOptions.From(builder.Configuration);
+        if (served.Count == 0 && !tls.Mutual && !tls.Https.Enabled)
         {
             return builder;
         }
 
-        // PeerTls is registered by AddMutualTls, under the same setting.
-        builder.Services.AddSingleton(sp => new ServedCertificates(served, mutual ? sp.GetRequiredService<PeerTls>() : null));
+        // PublicHttps and PeerTls are registered by AddPublicHttps and AddMutualTls, under the same settings.
+        builder.Services.AddSingleton(sp => new ServedCertificates(served,
+            tls.Https.Enabled ? sp.GetRequiredService<PublicHttps>() : null, tls.Mutual ? sp.GetRequiredService<PeerTls>() : null));
         builder.Services.AddSingleton<CertificateExpiryMetrics>();
         builder.Services.AddHostedService(sp =>
         {
@@ -125,7 +131,7 @@ internal sealed class CertificateExpiryHealthCheck(ServedCertificates served, Ti
             ? $" expired at {soonest.NotAfter:O}"
             : $" expires in {left.TotalHours.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} h ({soonest.NotAfter:O})");
         return Task.FromResult(left < CertificateExpiry.Warning
-            ? new HealthCheckResult(context.Registration.FailureStatus, text + (ServedCertificates.Reloads(soonest)
+            ? new HealthCheckResult(context.Registration.FailureStatus, text + (soonest.Reloads
                 ? ": renew it (scripts/certs.sh, or cert-manager); it is read again at the next handshake, no restart"
                 : ": renew it (scripts/certs.sh) and restart"))
             : HealthCheckResult.Healthy(text));

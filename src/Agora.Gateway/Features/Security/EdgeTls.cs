@@ -4,9 +4,11 @@ namespace Agora.Gateway.Features.Security;
 
 /// <summary>
 /// Issue 14, TLS at the edge. When <see cref="GatewayHttpsOptions.Port"/> is set (the AppHost's
-/// <c>--Agora:Tls:Edge=true</c> sets 8443), the gateway serves HTTPS there — Kestrel's own endpoint and certificate from
-/// configuration (<c>Kestrel:Endpoints:Https:Url</c>, <c>…:Certificate:Path</c> and <c>…:KeyPath</c>, PEM files from
-/// <c>scripts/certs.sh</c>) — answers HTTPS with <c>Strict-Transport-Security</c>, and redirects plain HTTP there (308,
+/// <c>--Agora:Tls:Edge=true</c> sets 8443), the gateway serves HTTPS there — Kestrel's endpoint
+/// <c>Kestrel:Endpoints:Https:Url</c>, with the certificate of <c>Agora:Tls:Https:CertificatePath</c> and <c>…:KeyPath</c>
+/// (PEM files from <c>scripts/certs.sh</c> or cert-manager) read again at each handshake by the service defaults, so a
+/// renewal is served from the next connection and the port stays bound — answers HTTPS with
+/// <c>Strict-Transport-Security</c>, and redirects plain HTTP there (308,
 /// so a POST stays a POST). Probes keep plain HTTP: <c>/health/*</c> and the management port are never redirected.
 /// Unset (the default, and the embedded mode): plain HTTP only, nothing changes.
 /// </summary>
