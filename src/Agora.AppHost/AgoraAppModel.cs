@@ -96,7 +96,7 @@ public sealed class AgoraAppModel
         // The service binds the ports named here (Kestrel__Endpoints__Http/Grpc, below); the endpoints make them known to
         // Aspire (dashboard, references, health checks), unproxied.
         var tls = MutualTls(info);
-        var service = _builder.AddProject<TProject>(name)
+        var service = BuiltExecutable.Run(_builder.AddProject<TProject>(name))
             .WithEndpoint(HttpEndpoint, e => PinPort(e, info.HttpPort, "http", tls), createIfNotExists: true);
         if (info.GrpcPort is { } grpc)
         {

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Footprint of the shop the README's run command starts (issue 16): every service ready how long after the build, and
+# the memory (PSS, /proc/<pid>/smaps_rollup) of every process the run command starts, after ORDERS orders.
+#
+#   bench/footprint/run.sh [label]            (embedded; MODE=distributed for the other mode)
+#
+# 1. builds the AppHost (Debug, as `dotnet run` does), then starts `dotnet run --project src/Agora.AppHost --no-build`
+#    in a session of its own; 2. polls every service's /health/ready (the table's HTTP ports) and prints the time from
+#    the start to each one's first 200; 3. places orders through the shop with bench/orders' generator (open loop,
+#    RATE orders/s for DURATION s after a WARMUP; the demo staff client creates the products, customers register and
+#    sign in through Identity's login page) and checks its invariants; 4. sums the PSS of every process in the
+#    session, by kind (the AppHost, Aspire's DCP and dashboard, `dotnet run` wrappers, the services), and stops it.
+# It binds the AppHost's fixed ports, so it takes the end-to-end tests' lock (/tmp/agora-e2e.lock).
+# Knobs: RATE=20 WARMUP=10 DURATION=50 (1,000 orders at 20/s), APPHOST_ARGS="..." (extra AppHost arguments),
+# READY_TIMEOUT=300, NO_BUILD=1.
+set -euo pipefail
+label="${1:-$(git -C "$(dirname "$0")" rev-parse --short HEAD)}"
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROOT="$PWD"
+MODE="${MODE:-embedded}"
+RATE="${RATE:-20}" WARMUP="${WARMUP:-10}" DURATION="${DURATION:-50}" READY_TIMEOUT="${READY_TIMEOUT:-300}"
+WORK="$(mktemp -d /tmp/agora-footprint.XXXXXX)"
+now_ms() { date +%s%3N; }
+
+exec 9>/tmp/agora-e2e.lock
+flock 9
+
+if [ -z "${NO_BUILD:-}" ]; then
+  dotnet build src/Agora.AppHost -c Debug -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log"; exit 1; }
+  dotnet build bench/orders -c Release -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log"; exit 1; }
+fi
+
+start=$(now_ms)
+# shellcheck disable=SC2086
+setsid dotnet run --project src/Agora.AppHost --no-build -- --Agora:Mode="$MODE" ${APPHOST_ARGS:-} >"$WORK/apphost.log" 2>&1 &
+apphost=$!
+stop() { kill -TERM -- "-$apphost" 2>/dev/null || true; for _ in $(seq 60); do kill -0 "$apphost" 2>/dev/null || break; sleep 0.5; done; kill -KILL -- "-$apphost" 2>/dev/null || true; }
+trap stop EXIT
+
+services=$(python3 -c 'import json; [print(s["name"], s["http"]) for s in json.load(open("src/Agora.Hosting/Topology/services.json"))["services"]]')
+printf '| %s | service | ready s after start |\n|---|---|---|\n' "$label"
+while read -r name port; do
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do
+    kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited:" >&2; tail -20 "$WORK/apphost.log" >&2; exit 1; }
+    [ $(( $(now_ms) - start )) -lt $(( READY_TIMEOUT * 1000 )) ] || { echo "$name not ready after ${READY_TIMEOUT}s" >&2; exit 1; }
+    sleep 0.2
+  done
+  printf '| | %s | %.1f |\n' "$name" "$(echo "($(now_ms) - $start) / 1000" | bc -l)"
+done <<<"$services"
+
+# The processes the run command started: the AppHost's descendants, and what DCP starts on its behalf (DCP detaches
+# them): anything run from this checkout, Aspire's DCP and its dashboard. (Other AppHosts are kept away by the lock.)
+pids_of_session() {
+  echo "$apphost"
+  ps -eo pid=,args= | awk -v root="$ROOT/" -v me="$$" '$1 != me && (index($0, root) || /[\/]dcp(ctrl|proc)? / || /Aspire\.Dashboard/) && !/awk|bench\/footprint|Agora\.Bench|\.Tests|\.agora\/servers|rabbitmq/ {print $1}'
+}
+service_pids() {
+  for pid in $(pids_of_session); do
+    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+    case "$cmd" in *" run "*|*"dotnet run"*) ;; *Agora.Identity*) echo "identity=$pid" ;; *Agora.Catalog*) echo "catalog=$pid" ;;
+      *Agora.Ordering*) echo "ordering=$pid" ;; *Agora.Payment*) echo "payment=$pid" ;; esac
+  done | paste -sd, -
+}
+
+MODE="$MODE" RATE="$RATE" WARMUP="$WARMUP" DURATION="$DURATION" RUNS=1 LEAD_IN=0 \
+  IDENTITY_URL=http://127.0.0.1:5101/ CATALOG_URL=http://127.0.0.1:5102/ ORDERING_URL=http://127.0.0.1:5103/ \
+  SERVICE_PIDS="$(service_pids)" OUT="$WORK/orders" DOTNET_gcServer=0 \
+  dotnet bench/orders/bin/Release/net10.0/Agora.Bench.Orders.dll >"$WORK/orders.md"
+grep -E "^\| *[0-9]|confirmed|invariant" "$WORK/orders.md" | head -5 || true
+
+# PSS by kind, after the orders (the processes themselves in $WORK/processes).
+for pid in $(pids_of_session); do ps -o pid=,ppid=,rss=,args= -p "$pid" | cut -c1-220; done >"$WORK/processes" || true
+printf '\n| %s | process | count | PSS MB |\n|---|---|---|---|\n' "$label"
+for pid in $(pids_of_session); do
+  [ -r "/proc/$pid/smaps_rollup" ] || continue
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+  pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+  case "$cmd" in
+    *"dotnet run"*|*"dotnet exec"*"dotnet.dll run"*|*" run --project"*|*"/dotnet.dll run"*) kind="dotnet run wrapper" ;;
+    *Agora.AppHost*) kind="AppHost" ;;
+    *dcpctrl*|*dcpproc*|*"/dcp "*|*dcp\ start*) kind="DCP" ;;
+    *Dashboard*) kind="dashboard" ;;
+    *Agora.*) kind=$(grep -o 'Agora\.[A-Za-z]*' <<<"$cmd" | head -1) ;;
+    *) kind="other: $(cut -c1-60 <<<"$cmd")" ;;
+  esac
+  printf '%s\t%s\n' "$kind" "$pss"
+done | awk -F'\t' '{n[$1]++; s[$1]+=$2; t+=$2} END {for (k in s) printf "| | %s | %d | %.0f |\n", k, n[k], s[k]/1024; printf "| | **total** | | **%.0f** |\n", t/1024}' | sort -t'|' -k3
+echo "(work files: $WORK)"
