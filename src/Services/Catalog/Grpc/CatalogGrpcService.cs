@@ -120,8 +120,9 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
         return CatalogPolicies.MaySeeAll(context.GetHttpContext().User) ? query : query.Where(p => p.Status == ProductStatus.Active);
     }
 
-    private static Product ToMessage(Infrastructure.Product p)
+    private Product ToMessage(Infrastructure.Product p)
     {
+        var availability = Features.Products.ProductAvailability.Of(p.Inventory?.Available ?? 0, options.Value.LowStockThreshold);
         var price = Currencies.Format(p.PriceMinor, p.Currency);
         return new Product
         {
@@ -132,7 +133,8 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
             CategoryId = p.CategoryId,
             Price = new Money { Amount = price.Amount, Currency = price.Currency },
             Status = ProductStatusNames.Of(p.Status),
-            Available = p.Inventory?.Available ?? 0,
+            Available = availability.Available,
+            AvailabilityStatus = availability.StatusName,
             UpdatedAt = new DateTimeOffset(p.UpdatedAt).ToUnixTimeSeconds(),
             Version = p.Version,
             CreateTime = Timestamp.FromDateTime(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),

@@ -62,7 +62,8 @@ internal static class CreateProduct
         }
 
         lists.Invalidate();
-        return ApiResults.Created($"/api/v1/products/{product.Id}", ProductDto.From(product), Preconditions.ETag(product.Version));
+        var dto = ProductDto.From(product, options.Value.LowStockThreshold);
+        return ApiResults.Created($"/api/v1/products/{product.Id}", dto, ProductETag.Of(dto, product.Version));
     }
 }
 

@@ -15,11 +15,16 @@ public sealed record ProductDto(
     MoneyDto Price,
     ProductStatus Status,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("Whether it can be ordered now, and how many units.")] ProductAvailability Availability)
 {
-    public static ProductDto From(Product p) =>
+    /// <summary>The product with the stock of its loaded <see cref="Product.Inventory"/> (none loaded: out of stock).</summary>
+    public static ProductDto From(Product p, int lowStockThreshold) =>
+        From(p, ProductAvailability.Of(p.Inventory?.Available ?? 0, lowStockThreshold));
+
+    public static ProductDto From(Product p, ProductAvailability availability) =>
         new(p.Id, p.Sku, p.Name, p.Description, p.CategoryId, Currencies.Format(p.PriceMinor, p.Currency), p.Status,
-            p.CreatedAt, p.UpdatedAt);
+            p.CreatedAt, p.UpdatedAt, availability);
 }
 
 /// <summary>What PUT (and POST) take: the whole product. PATCH merges into this shape.</summary>

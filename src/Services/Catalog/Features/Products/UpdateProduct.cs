@@ -97,6 +97,8 @@ internal static class UpdateProduct
             await cache.InvalidateAsync(id, CancellationToken.None);
         }
 
-        return ApiResults.Ok(ProductDto.From(product), Preconditions.ETag(product.Version));
+        var available = await db.Inventory.AsNoTracking().Where(i => i.ProductId == id).Select(i => i.Available).FirstOrDefaultAsync(CancellationToken.None);
+        var dto = ProductDto.From(product, ProductAvailability.Of(available, options.LowStockThreshold));
+        return ApiResults.Ok(dto, ProductETag.Of(dto, product.Version));
     }
 }

@@ -18,11 +18,13 @@ public sealed record ProductV2Dto(
     PricingV2 Pricing,
     ProductStatus Status,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("Whether it can be ordered now, and how many units.")] ProductAvailability Availability)
 {
     /// <summary>The v2 view of a v1 product.</summary>
     public static ProductV2Dto From(ProductDto p) =>
-        new(p.Id, p.Sku, p.Name, p.Description, new CategoryRefV2(p.CategoryId), new PricingV2(p.Price), p.Status, p.CreatedAt, p.UpdatedAt);
+        new(p.Id, p.Sku, p.Name, p.Description, new CategoryRefV2(p.CategoryId), new PricingV2(p.Price), p.Status, p.CreatedAt, p.UpdatedAt,
+            p.Availability);
 }
 
 /// <summary>The product's category, by reference.</summary>
