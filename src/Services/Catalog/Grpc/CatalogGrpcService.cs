@@ -124,7 +124,7 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
     {
         var availability = Features.Products.ProductAvailability.Of(p.Inventory?.Available ?? 0, options.Value.LowStockThreshold);
         var price = Currencies.Format(p.PriceMinor, p.Currency);
-        return new Product
+        var message = new Product
         {
             Id = p.Id,
             Sku = p.Sku,
@@ -140,6 +140,12 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
             CreateTime = Timestamp.FromDateTime(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
             StockUpdateTime = p.Inventory is null ? null : Timestamp.FromDateTime(DateTime.SpecifyKind(p.Inventory.UpdatedAt, DateTimeKind.Utc)),
         };
+        foreach (var (locale, text) in Features.Products.LocalizedText.Of(p.NameKo, p.DescriptionKo))
+        {
+            message.Localized[locale] = new Agora.Contracts.Catalog.V1.LocalizedText { Name = text.Name, Description = text.Description };
+        }
+
+        return message;
     }
 
     private static ReserveStockResponse ToReserveResponse(Reservation r)
