@@ -532,7 +532,7 @@ public sealed class DistributedCatalogTests(DistributedCatalogFixture fixture)
         var id = (string)(await (await fixture.Client.GetAsync("/api/v1/products?per_page=1")).BodyAsync())["data"]![0]!["id"]!;
         await fixture.Client.GetAsync($"/api/v1/products/{id}");
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
-        var key = $"agora:catalog:product:{id}";
+        var key = $"agora:catalog:product:2:{id}";
         // HybridCache writes L2 in the background after answering.
         await Poll.UntilAsync(() => redis.GetDatabase().KeyExistsAsync(key), "the product in the Redis L2");
         var patch = await fixture.Client.PatchAsync($"/api/v1/products/{id}", Json.Raw("""{"description": "changed"}""", "application/merge-patch+json"));

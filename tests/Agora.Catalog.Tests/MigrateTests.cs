@@ -31,7 +31,7 @@ public sealed class MigrateTests
             var (code, output) = await RunMigrateAsync(new() { ["Agora__DataDirectory"] = dir });
 
             Assert.True(code == 0, output);
-            Assert.Contains("migrate: CatalogDbContext: 2 migration(s) applied", output, StringComparison.Ordinal);
+            Assert.Contains("migrate: CatalogDbContext: 3 migration(s) applied", output, StringComparison.Ordinal);
             Assert.Contains("migrate: message store ready", output, StringComparison.Ordinal);
             await using var connection = new SqliteConnection($"Data Source={Path.Combine(dir, "catalog.db")};Pooling=False");
             await connection.OpenAsync();
@@ -114,7 +114,7 @@ public sealed class MigrateTests
         var behind = (await Poll.UntilAsync(() => SchemaCheckAsync(client),
             r => r.Status == HttpStatusCode.ServiceUnavailable && r.Description.Contains("behind", StringComparison.Ordinal),
             "/health/ready to report the schema behind", TimeSpan.FromSeconds(60))).Description;
-        Assert.Equal("database schema is behind: 2 pending migration(s); run the migrate job", behind);
+        Assert.Equal("database schema is behind: 3 pending migration(s); run the migrate job", behind);
 
         // The replica did not migrate: the migrate Job does, here in-process with the same code the verb runs.
         using var output = new StringWriter();

@@ -49,6 +49,7 @@ public sealed class IndexFormatTests : IDisposable
             Id = "p-9", Sku = "SKU-9", Name = "무선 이어폰 Black", Description = "A <b>loud</b> one", CategoryId = "cat-2",
             Price = "129000", Currency = "KRW", Status = "active", Version = 7, CreatedAtMicros = 1_700_000_000_000_001,
             Available = 3, StockAtMicros = 1_700_000_000_000_002,
+            Localized = [new LocalizedEntry("ko", "무선 이어폰 블랙", "시끄러운 <b>것</b>")],
         };
         using var index = Open();
         await index.RebuildAsync(ToAsync([entry]), CancellationToken.None);

@@ -40,7 +40,9 @@ internal sealed class CatalogBackend(RestBackend rest, CatalogService.CatalogSer
             {
                 result[p.Id] = new ProductModel(p.Id, p.Sku, p.Name, p.Description, p.CategoryId,
                     new MoneyModel(p.Price?.Amount ?? "0", p.Price?.Currency ?? ""), p.Status, p.Available,
-                    DateTimeOffset.FromUnixTimeSeconds(p.UpdatedAt));
+                    DateTimeOffset.FromUnixTimeSeconds(p.UpdatedAt),
+                    new AvailabilityModel(string.IsNullOrEmpty(p.AvailabilityStatus) ? (p.Available > 0 ? "in_stock" : "out_of_stock") : p.AvailabilityStatus,
+                        p.Available));
             }
         }
 
@@ -72,10 +74,10 @@ internal sealed class CatalogBackend(RestBackend rest, CatalogService.CatalogSer
         }
     }
 
-    /// <summary>Catalog's REST <c>ProductDto</c>: no stock figure.</summary>
+    /// <summary>Catalog's REST <c>ProductDto</c>, with its availability.</summary>
     private sealed record RestProduct(string Id, string Sku, string Name, string? Description, string CategoryId, MoneyModel Price,
-        string Status, DateTimeOffset? UpdatedAt)
+        string Status, DateTimeOffset? UpdatedAt, AvailabilityModel? Availability)
     {
-        public ProductModel ToModel() => new(Id, Sku, Name, Description ?? "", CategoryId, Price, Status, null, UpdatedAt);
+        public ProductModel ToModel() => new(Id, Sku, Name, Description ?? "", CategoryId, Price, Status, Availability?.Available, UpdatedAt, Availability);
     }
 }

@@ -20,12 +20,15 @@ public sealed record OrderModel(
 internal sealed record CustomerOrdersModel(string CustomerId, IReadOnlyList<OrderModel> Orders, long Total);
 
 /// <summary>
-/// A product from Catalog: REST lists carry no stock figure (<see cref="Available"/> null), gRPC batch reads do; the
-/// schema fetches it by batch when a list's product is asked for it.
+/// A product from Catalog with its availability: REST lists and gRPC batch reads both carry it (a Catalog from before
+/// issue 15 has no <c>availability</c> on REST: <see cref="Availability"/> null, and the schema fetches it by batch).
 /// </summary>
 public sealed record ProductModel(
     string Id, string Sku, string Name, string Description, string CategoryId, MoneyModel Price, string Status, int? Available,
-    DateTimeOffset? UpdatedAt);
+    DateTimeOffset? UpdatedAt, AvailabilityModel? Availability = null);
+
+/// <summary>Catalog's <c>availability</c>: <c>in_stock</c>, <c>low_stock</c> or <c>out_of_stock</c>, and the units available.</summary>
+public sealed record AvailabilityModel(string Status, int Available);
 
 /// <summary>A category (Catalog's <c>CategoryDto</c>).</summary>
 public sealed record CategoryModel(string Id, string Name, string Slug, string Description);

@@ -31,6 +31,31 @@ internal sealed class ProductStatusType : EnumerationGraphType
     }
 }
 
+/// <summary><c>AvailabilityStatus</c>.</summary>
+internal sealed class AvailabilityStatusType : EnumerationGraphType
+{
+    public AvailabilityStatusType()
+    {
+        Name = "AvailabilityStatus";
+        Description = "Whether a product can be ordered now.";
+        Add("IN_STOCK", "in_stock", "More units available than Catalog's low-stock threshold.");
+        Add("LOW_STOCK", "low_stock", "A few units left (1 to Catalog's low-stock threshold, default 5).");
+        Add("OUT_OF_STOCK", "out_of_stock", "None available (all sold or reserved).");
+    }
+}
+
+/// <summary><c>ProductAvailability</c>.</summary>
+internal sealed class ProductAvailabilityType : ObjectGraphType<AvailabilityModel>
+{
+    public ProductAvailabilityType()
+    {
+        Name = "ProductAvailability";
+        Description = "Whether a product can be ordered now, and how many units (Catalog's availability).";
+        Field<NonNullGraphType<AvailabilityStatusType>>("status").Resolve(c => c.Source.Status);
+        Field<NonNullGraphType<IntGraphType>>("available").Description("Units that can be ordered now: on hand minus reserved.").Resolve(c => c.Source.Available);
+    }
+}
+
 /// <summary><c>Category</c>.</summary>
 internal sealed class CategoryType : ObjectGraphType<CategoryModel>
 {
@@ -65,6 +90,12 @@ internal sealed class ProductType : ObjectGraphType<ProductModel>
             .Resolve(c => c.Source.Available is { } known
                 ? new KnownResult<int>(known)
                 : new MappedResult<ProductModel?, int>(c.Loaders().Products.Load(c.Source.Id), p => p?.Available ?? 0));
+        Field<NonNullGraphType<ProductAvailabilityType>>("availability")
+            .Description("Whether it can be ordered now and how many units, as Catalog says (with lists, no extra call).")
+            .Resolve(c => c.Source.Availability is { } known
+                ? new KnownResult<AvailabilityModel>(known)
+                : new MappedResult<ProductModel?, AvailabilityModel>(c.Loaders().Products.Load(c.Source.Id),
+                    p => p?.Availability ?? new AvailabilityModel("out_of_stock", 0)));
         Field<DateTimeGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt?.UtcDateTime);
     }
 }

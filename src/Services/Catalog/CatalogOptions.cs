@@ -35,6 +35,13 @@ public sealed class CatalogOptions
     /// </summary>
     public TimeSpan ProductListCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A product with 1 to this many units available shows <c>availability.status</c> <c>low_stock</c> (more:
+    /// <c>in_stock</c>; none: <c>out_of_stock</c>). Default 5; zero never says low stock.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int LowStockThreshold { get; set; } = 5;
+
     /// <summary>Most list pages a replica keeps (each up to 100 products). Default 1000.</summary>
     [Range(1, 1_000_000)]
     public int ProductListCacheEntries { get; set; } = 1000;

@@ -120,10 +120,11 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
         return CatalogPolicies.MaySeeAll(context.GetHttpContext().User) ? query : query.Where(p => p.Status == ProductStatus.Active);
     }
 
-    private static Product ToMessage(Infrastructure.Product p)
+    private Product ToMessage(Infrastructure.Product p)
     {
+        var availability = Features.Products.ProductAvailability.Of(p.Inventory?.Available ?? 0, options.Value.LowStockThreshold);
         var price = Currencies.Format(p.PriceMinor, p.Currency);
-        return new Product
+        var message = new Product
         {
             Id = p.Id,
             Sku = p.Sku,
@@ -132,12 +133,19 @@ internal sealed class CatalogGrpcService(CatalogDbContext db, StockLedger ledger
             CategoryId = p.CategoryId,
             Price = new Money { Amount = price.Amount, Currency = price.Currency },
             Status = ProductStatusNames.Of(p.Status),
-            Available = p.Inventory?.Available ?? 0,
+            Available = availability.Available,
+            AvailabilityStatus = availability.StatusName,
             UpdatedAt = new DateTimeOffset(p.UpdatedAt).ToUnixTimeSeconds(),
             Version = p.Version,
             CreateTime = Timestamp.FromDateTime(DateTime.SpecifyKind(p.CreatedAt, DateTimeKind.Utc)),
             StockUpdateTime = p.Inventory is null ? null : Timestamp.FromDateTime(DateTime.SpecifyKind(p.Inventory.UpdatedAt, DateTimeKind.Utc)),
         };
+        foreach (var (locale, text) in Features.Products.LocalizedText.Of(p.NameKo, p.DescriptionKo))
+        {
+            message.Localized[locale] = new Agora.Contracts.Catalog.V1.LocalizedText { Name = text.Name, Description = text.Description };
+        }
+
+        return message;
     }
 
     private static ReserveStockResponse ToReserveResponse(Reservation r)

@@ -22,6 +22,8 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
             e.Property(x => x.Name).HasMaxLength(100);
             e.Property(x => x.Slug).HasMaxLength(100);
             e.Property(x => x.Description).HasMaxLength(1000);
+            e.Property(x => x.NameKo).HasMaxLength(100);
+            e.Property(x => x.DescriptionKo).HasMaxLength(1000);
             e.HasIndex(x => x.Slug).IsUnique();
         });
 
@@ -34,6 +36,8 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options)
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.NameSearch).HasMaxLength(200);
             e.Property(x => x.Description).HasMaxLength(4000);
+            e.Property(x => x.NameKo).HasMaxLength(200);
+            e.Property(x => x.DescriptionKo).HasMaxLength(4000);
             e.Property(x => x.CategoryId).HasMaxLength(40);
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);

@@ -14,6 +14,13 @@ public sealed class Category
     public required string Name { get; set; }
     public required string Slug { get; set; }
     public string Description { get; set; } = "";
+
+    /// <summary>Korean name; null when the category has no Korean text.</summary>
+    public string? NameKo { get; set; }
+
+    /// <summary>Korean description (with <see cref="NameKo"/>).</summary>
+    public string? DescriptionKo { get; set; }
+
     public DateTime CreatedAt { get; init; }
 }
 
@@ -27,6 +34,13 @@ public sealed class Product
     public string NameSearch { get; set; } = "";
 
     public string Description { get; set; } = "";
+
+    /// <summary>Korean name; null when the product has no Korean text (the English one is then shown).</summary>
+    public string? NameKo { get; set; }
+
+    /// <summary>Korean description (with <see cref="NameKo"/>).</summary>
+    public string? DescriptionKo { get; set; }
+
     public required string CategoryId { get; set; }
 
     /// <summary>Price in the currency's minor unit (KRW has none, USD has cents): integers sort and compare everywhere.</summary>

@@ -38,6 +38,8 @@ internal static class CreateProduct
             Name = input.Name!.Trim(),
             NameSearch = input.Name.Trim().ToUpperInvariant(),
             Description = input.Description ?? "",
+            NameKo = input.Localized is null ? null : LocalizedText.KoreanOf(input.Localized).Name,
+            DescriptionKo = input.Localized is null ? null : LocalizedText.KoreanOf(input.Localized).Description,
             CategoryId = input.CategoryId!,
             PriceMinor = minor,
             Currency = input.Price!.Currency,
@@ -50,7 +52,7 @@ internal static class CreateProduct
 
         await outbox.PublishAsync(new ProductCreated(Guid.CreateVersion7(), at, product.Id, product.Sku, product.Name,
             product.Description, product.CategoryId, Currencies.ToDecimal(minor, product.Currency), product.Currency,
-            ProductStatusNames.Of(product.Status)));
+            ProductStatusNames.Of(product.Status), LocalizedText.ForEvent(product)));
         await outbox.PublishAsync(new StockChanged(Guid.CreateVersion7(), at, product.Id, product.Inventory.Available, 0, "created"));
         try
         {
@@ -62,7 +64,8 @@ internal static class CreateProduct
         }
 
         lists.Invalidate();
-        return ApiResults.Created($"/api/v1/products/{product.Id}", ProductDto.From(product), Preconditions.ETag(product.Version));
+        var dto = ProductDto.From(product, options.Value.LowStockThreshold);
+        return ApiResults.Created($"/api/v1/products/{product.Id}", dto, ProductETag.Of(dto, product.Version));
     }
 }
 

@@ -14,7 +14,7 @@ internal static class GetProduct
             return ProductErrors.NotFound(id);
         }
 
-        var etag = Preconditions.ETag(cached.Version);
+        var etag = cached.ETag;
         return Preconditions.NotModified(request, etag) is { } notModified ? notModified : ApiResults.Ok(cached.Product, etag);
     }
 }
@@ -35,7 +35,7 @@ internal static class ProductErrors
             return (null, NotFound(id));
         }
 
-        return Preconditions.IfMatchFails(request, Preconditions.ETag(product.Version))
+        return ProductETag.IfMatchFails(request, product.Version)
             ? (null, ApiResults.PreconditionFailed())
             : (product, null);
     }

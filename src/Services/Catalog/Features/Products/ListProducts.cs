@@ -123,10 +123,11 @@ internal static class ListProducts
             page = page.Skip((pageNumber - 1) * perPage);
         }
 
-        var items = await page.Take(perPage + 1).ToListAsync(ct);
+        var items = await page.Include(p => p.Inventory).Take(perPage + 1).ToListAsync(ct);
         var next = Keyset.TrimToPage(items, perPage, p => new Position(sort, SortValue(p, key), p.Id));
 
-        var result = new ProductPage(items.Select(ProductDto.From).ToList(), Paging.Info(perPage, total, next, query.Page));
+        var threshold = options.Value.LowStockThreshold;
+        var result = new ProductPage(items.Select(p => ProductDto.From(p, threshold)).ToList(), Paging.Info(perPage, total, next, query.Page));
         if (cacheKey is not null)
         {
             cache.Set(cacheKey, result);

@@ -15,11 +15,18 @@ public sealed record ProductDto(
     MoneyDto Price,
     ProductStatus Status,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("Whether it can be ordered now, and how many units.")] ProductAvailability Availability,
+    [property: Description("Name and description in other languages, by locale (ko); empty when there are none. name and description are English.")]
+    IReadOnlyDictionary<string, LocalizedText> Localized)
 {
-    public static ProductDto From(Product p) =>
+    /// <summary>The product with the stock of its loaded <see cref="Product.Inventory"/> (none loaded: out of stock).</summary>
+    public static ProductDto From(Product p, int lowStockThreshold) =>
+        From(p, ProductAvailability.Of(p.Inventory?.Available ?? 0, lowStockThreshold));
+
+    public static ProductDto From(Product p, ProductAvailability availability) =>
         new(p.Id, p.Sku, p.Name, p.Description, p.CategoryId, Currencies.Format(p.PriceMinor, p.Currency), p.Status,
-            p.CreatedAt, p.UpdatedAt);
+            p.CreatedAt, p.UpdatedAt, availability, LocalizedText.Of(p.NameKo, p.DescriptionKo));
 }
 
 /// <summary>What PUT (and POST) take: the whole product. PATCH merges into this shape.</summary>
@@ -30,7 +37,9 @@ public sealed record ProductInput(
     [property: MaxLength(40), RegularExpression(IdPattern.Any)] string? CategoryId,
     MoneyDto? Price,
     ProductStatus? Status,
-    [property: Range(0, 1_000_000), Description("Create only: the stock to start with. Default 0.")] int? InitialStock = null);
+    [property: Range(0, 1_000_000), Description("Create only: the stock to start with. Default 0.")] int? InitialStock = null,
+    [property: ApiOptional, Description("Name and description in other languages, by locale (ko). Left out of a PUT: kept as they are.")]
+    IReadOnlyDictionary<string, LocalizedText>? Localized = null);
 
 /// <summary>
 /// What PATCH takes, for the OpenAPI document only: the handler reads the raw JSON merge patch (RFC 7396) and merges
@@ -50,6 +59,9 @@ public sealed class ProductPatch
     public MoneyDto? Price { get; init; }
 
     public ProductStatus? Status { get; init; }
+
+    /// <summary>Other languages, merged by locale: <c>{"ko": null}</c> removes the Korean text.</summary>
+    public IReadOnlyDictionary<string, LocalizedText>? Localized { get; init; }
 }
 
 /// <summary>Patterns of the ids and codes the Catalog API documents.</summary>
@@ -75,6 +87,7 @@ internal static class ProductValidation
         v.Require(input.Status is not null, "status", "Required: active, draft or discontinued.");
         v.Require(!creating || input.InitialStock is null or (>= 0 and <= 1_000_000), "initial_stock", "Must be between 0 and 1000000.");
         v.Require(creating || input.InitialStock is null, "initial_stock", "Stock is changed through the inventory resource.");
+        LocalizedText.Validate(input.Localized, v);
 
         long minor = 0;
         if (!Currencies.TryParse(input.Price, out minor, out var error))

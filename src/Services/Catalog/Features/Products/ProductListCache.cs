@@ -15,7 +15,7 @@ public sealed record ProductPage(IReadOnlyList<ProductDto> Items, PaginationInfo
 /// bumps after it committed, so no reader sees a page from before a write that has returned. Other replicas
 /// (distributed mode) see the change when their pages expire, as with the L1 of <see cref="ProductCache"/>.
 /// </summary>
-internal sealed class ProductListCache : IDisposable
+public sealed class ProductListCache : IDisposable
 {
     private readonly MemoryCache _pages;
     private readonly TimeSpan _duration;

@@ -7,7 +7,7 @@ namespace Agora.Catalog.Features.Products;
 /// <summary>PUT replaces a product; PATCH merges a JSON merge patch (RFC 7396) into it. Both honour <c>If-Match</c>.</summary>
 internal static class UpdateProduct
 {
-    private static readonly HashSet<string> PatchableFields = ["sku", "name", "description", "category_id", "price", "status"];
+    private static readonly HashSet<string> PatchableFields = ["sku", "name", "description", "category_id", "price", "status", "localized"];
 
     public static Task<Results<ApiOk<ProductDto>, ApiError>> Replace(
         string id, ProductInput input, HttpRequest request, IDbContextOutbox<CatalogDbContext> outbox,
@@ -25,7 +25,8 @@ internal static class UpdateProduct
 
     private static (ProductInput? Input, ApiError? Error) Merge(Product product, JsonElement patch, JsonSerializerOptions json) =>
         MergePatch.Apply(() => new ProductInput(product.Sku, product.Name, product.Description,
-            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status), patch, json, "a product", PatchableFields);
+            product.CategoryId, Currencies.Format(product.PriceMinor, product.Currency), product.Status,
+            Localized: LocalizedText.Of(product.NameKo, product.DescriptionKo)), patch, json, "a product", PatchableFields);
 
     private static async Task<Results<ApiOk<ProductDto>, ApiError>> ApplyAsync(
         string id, Func<Product, (ProductInput? Input, ApiError? Error)> build, HttpRequest request,
@@ -64,6 +65,13 @@ internal static class UpdateProduct
         product.Name = input.Name!.Trim();
         product.NameSearch = product.Name.ToUpperInvariant();
         product.Description = input.Description ?? "";
+        if (input.Localized is not null)
+        {
+            // Absent from a PUT: the other languages stay as they are (a client that knows only name and description
+            // does not erase them); PATCH always has them, merged.
+            (product.NameKo, product.DescriptionKo) = LocalizedText.KoreanOf(input.Localized);
+        }
+
         product.CategoryId = input.CategoryId!;
         product.PriceMinor = minor;
         product.Status = input.Status!.Value;
@@ -73,7 +81,8 @@ internal static class UpdateProduct
         var at = clock.GetUtcNow();
         var price = Currencies.ToDecimal(minor, product.Currency);
         await outbox.PublishAsync(new ProductUpdated(Guid.CreateVersion7(), at, product.Id, product.Sku, product.Name,
-            product.Description, product.CategoryId, price, product.Currency, ProductStatusNames.Of(product.Status), product.Version));
+            product.Description, product.CategoryId, price, product.Currency, ProductStatusNames.Of(product.Status), product.Version,
+            LocalizedText.ForEvent(product)));
         if (oldPrice != minor)
         {
             await outbox.PublishAsync(new PriceChanged(Guid.CreateVersion7(), at, product.Id,
@@ -97,6 +106,8 @@ internal static class UpdateProduct
             await cache.InvalidateAsync(id, CancellationToken.None);
         }
 
-        return ApiResults.Ok(ProductDto.From(product), Preconditions.ETag(product.Version));
+        var available = await db.Inventory.AsNoTracking().Where(i => i.ProductId == id).Select(i => i.Available).FirstOrDefaultAsync(CancellationToken.None);
+        var dto = ProductDto.From(product, ProductAvailability.Of(available, options.LowStockThreshold));
+        return ApiResults.Ok(dto, ProductETag.Of(dto, product.Version));
     }
 }

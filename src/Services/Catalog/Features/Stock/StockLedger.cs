@@ -23,9 +23,10 @@ public sealed record StockResult(StockOutcome Outcome, Reservation? Reservation,
 /// <summary>
 /// Reservations against stock. Every change is one conditional UPDATE (<c>available &gt;= n</c>) inside one
 /// transaction with the reservation row and the <c>StockChanged</c> events, so stock is never oversold or negative
-/// however many requests race, on SQLite and on PostgreSQL, and a retried call changes nothing twice.
+/// however many requests race, on SQLite and on PostgreSQL, and a retried call changes nothing twice. Once a change has
+/// committed, the changed products leave the product caches (their availability is part of the product resource).
 /// </summary>
-public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeProvider clock, IOptions<CatalogOptions> options)
+public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, Products.ProductCache products, TimeProvider clock, IOptions<CatalogOptions> options)
 {
     public const int MaxLines = 100;
     public const int MaxQuantity = 10_000;
@@ -94,6 +95,7 @@ public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeP
             return SameLines(winner, wanted) ? StockResult.Of(StockOutcome.AlreadyDone, winner) : StockResult.Of(StockOutcome.Conflict, winner);
         }
 
+        await products.InvalidateAsync(wanted.Select(w => w.ProductId), CancellationToken.None);
         return StockResult.Of(StockOutcome.Done, reservation);
     }
 
@@ -215,6 +217,7 @@ public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeP
         };
         await PublishStockChangedAsync(reservation.Lines.Select(l => l.ProductId), reason, ct);
         await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        await products.InvalidateAsync(reservation.Lines.Select(l => l.ProductId), CancellationToken.None);
         reservation.Status = to;
         reservation.UpdatedAt = now;
         return StockResult.Of(StockOutcome.Done, reservation);
@@ -235,6 +238,7 @@ public sealed class StockLedger(IDbContextOutbox<CatalogDbContext> outbox, TimeP
 
         await PublishStockChangedAsync([productId], "adjusted", ct);
         await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        await products.InvalidateAsync([productId], CancellationToken.None);
         return await db.Inventory.AsNoTracking().FirstAsync(i => i.ProductId == productId, ct);
     }
 

@@ -29,7 +29,8 @@ internal static class CatalogChanges
 
         // A created product is its first version.
         var first = new ProductUpdated(
-            e.EventId, e.OccurredAt, e.ProductId, e.Sku, e.Name, e.Description, e.CategoryId, e.Price, e.Currency, e.Status, Version: 1);
+            e.EventId, e.OccurredAt, e.ProductId, e.Sku, e.Name, e.Description, e.CategoryId, e.Price, e.Currency, e.Status, Version: 1,
+            e.Localized);
         return WithDetails(current, first) with { CreatedAtMicros = created };
     }
 
@@ -51,6 +52,7 @@ internal static class CatalogChanges
         Name = e.Name,
         Description = e.Description,
         CategoryId = e.CategoryId,
+        Localized = LocalizedEntry.From(e.Localized, t => (t?.Name, t?.Description)),
         Price = IndexedProduct.FormatPrice(e.Price),
         Currency = e.Currency,
         Status = e.Status,

@@ -17,8 +17,12 @@ internal sealed class IndexGeneration : IDisposable
     /// <summary>Commit user data key naming the document layout; a generation of another layout is rebuilt at start.</summary>
     public const string FormatKey = "agora.format";
 
-    /// <summary>The document layout written now: 2 = the entry as a binary doc value, no stored fields.</summary>
-    public const string Format = "2";
+    /// <summary>
+    /// The document layout written now: 2 = the entry as a binary doc value, no stored fields; 3 = with the products'
+    /// other languages (Korean names and descriptions indexed beside the English), so an index of format 2, which has
+    /// none, is rebuilt from Catalog at start.
+    /// </summary>
+    public const string Format = "3";
 
     // Entries written since the searchers last refreshed: a lookup must see its own writes (read-modify-write per event).
     private readonly Dictionary<string, IndexedProduct> _unrefreshed = new(StringComparer.Ordinal);

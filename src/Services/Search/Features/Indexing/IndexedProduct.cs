@@ -33,6 +33,9 @@ internal sealed record IndexedProduct
     public string Description { get; init; } = "";
     public string CategoryId { get; init; } = "";
 
+    /// <summary>Name and description in other languages (Korean), by locale, ordinal order; indexed with the English.</summary>
+    public IReadOnlyList<LocalizedEntry> Localized { get; init; } = [];
+
     /// <summary>The price as a decimal string, exactly as Catalog sent it.</summary>
     public string Price { get; init; } = "0";
     public string Currency { get; init; } = "";
@@ -48,6 +51,16 @@ internal sealed record IndexedProduct
 
     /// <summary>When the stock figure was true, in microseconds since the Unix epoch; an older StockChanged is ignored.</summary>
     public long StockAtMicros { get; init; }
+
+    /// <summary>Every field equal, <see cref="Localized"/> item by item.</summary>
+    public bool Equals(IndexedProduct? other) =>
+        other is not null
+        && (Id, Kind, Sku, Name, Description, CategoryId, Price, Currency, Status, Version, CreatedAtMicros, Available, StockAtMicros)
+            == (other.Id, other.Kind, other.Sku, other.Name, other.Description, other.CategoryId, other.Price, other.Currency, other.Status,
+                other.Version, other.CreatedAtMicros, other.Available, other.StockAtMicros)
+        && Localized.SequenceEqual(other.Localized);
+
+    public override int GetHashCode() => HashCode.Combine(Id, Kind, Version, StockAtMicros);
 
     /// <summary>Searchable: a product with details, status active.</summary>
     public bool Visible => Kind == EntryKind.Product && Status == "active";
@@ -92,6 +105,13 @@ internal sealed record IndexedProduct
         doc.Add(new StringField(IndexFields.SkuExact, Sku.ToLowerInvariant(), Field.Store.NO));
         doc.Add(new TextField(IndexFields.Name, Name, Field.Store.NO));
         doc.Add(new TextField(IndexFields.Description, Description, Field.Store.NO));
+        foreach (var text in Localized)
+        {
+            // The same fields, more values: a query in either language matches name (weight 3) and description alike.
+            doc.Add(new TextField(IndexFields.Name, text.Name, Field.Store.NO));
+            doc.Add(new TextField(IndexFields.Description, text.Description, Field.Store.NO));
+        }
+
         doc.Add(new SortedDocValuesField(IndexFields.CategoryFacet, new BytesRef(CategoryId)));
         var units = PriceUnits;
         doc.Add(new Int64Field(IndexFields.PriceRange, units, Field.Store.NO));
@@ -118,7 +138,8 @@ internal sealed record IndexedProduct
         return Decode(bytes);
     }
 
-    private const byte EncodingVersion = 1;
+    /// <summary>1: without <see cref="Localized"/> (read as none); 2: with it, after the stock.</summary>
+    private const byte EncodingVersion = 2;
 
     private byte[] Encode()
     {
@@ -139,6 +160,13 @@ internal sealed record IndexedProduct
             w.Write(CreatedAtMicros);
             w.Write(Available);
             w.Write(StockAtMicros);
+            w.Write(Localized.Count);
+            foreach (var text in Localized)
+            {
+                w.Write(text.Locale);
+                w.Write(text.Name);
+                w.Write(text.Description);
+            }
         }
 
         return stream.ToArray();
@@ -148,12 +176,12 @@ internal sealed record IndexedProduct
     {
         using var r = new BinaryReader(new MemoryStream(bytes.Bytes, bytes.Offset, bytes.Length, writable: false), Encoding.UTF8);
         var version = r.ReadByte();
-        if (version != EncodingVersion)
+        if (version is not (1 or EncodingVersion))
         {
-            throw new InvalidDataException($"Search index entry encoding {version} is not {EncodingVersion}.");
+            throw new InvalidDataException($"Search index entry encoding {version} is not 1 or {EncodingVersion}.");
         }
 
-        return new IndexedProduct
+        var entry = new IndexedProduct
         {
             Id = r.ReadString(),
             Kind = (EntryKind)r.ReadByte(),
@@ -169,6 +197,18 @@ internal sealed record IndexedProduct
             Available = r.ReadInt32(),
             StockAtMicros = r.ReadInt64(),
         };
+        if (version == 1)
+        {
+            return entry;
+        }
+
+        var localized = new LocalizedEntry[r.ReadInt32()];
+        for (var i = 0; i < localized.Length; i++)
+        {
+            localized[i] = new LocalizedEntry(r.ReadString(), r.ReadString(), r.ReadString());
+        }
+
+        return entry with { Localized = localized };
     }
 
     /// <summary>Reads an entry back from the stored fields of index format 1.</summary>
@@ -192,6 +232,19 @@ internal sealed record IndexedProduct
             StockAtMicros = doc.GetField(IndexFields.StockAt)?.GetInt64Value() ?? 0,
         };
     }
+}
+
+/// <summary>A product's name and description in one more language.</summary>
+internal sealed record LocalizedEntry(string Locale, string Name, string Description)
+{
+    /// <summary>Entries of a locale map (an event's, a gRPC product's), in locale order, those with a name only.</summary>
+    public static IReadOnlyList<LocalizedEntry> From<T>(IEnumerable<KeyValuePair<string, T>>? localized, Func<T, (string? Name, string? Description)> text) =>
+        localized is null ? [] : localized
+            .Select(kv => (kv.Key, Text: text(kv.Value)))
+            .Where(l => !string.IsNullOrWhiteSpace(l.Text.Name))
+            .OrderBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => new LocalizedEntry(l.Key, l.Text.Name!, l.Text.Description ?? ""))
+            .ToList();
 }
 
 /// <summary>Field names of the index.</summary>

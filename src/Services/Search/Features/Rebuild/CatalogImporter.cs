@@ -25,6 +25,7 @@ internal sealed class CatalogImporter(CatalogService.CatalogServiceClient catalo
         Name = p.Name,
         Description = p.Description,
         CategoryId = p.CategoryId,
+        Localized = LocalizedEntry.From(p.Localized, t => (t?.Name, t?.Description)),
         Price = IndexedProduct.FormatPrice(decimal.Parse(p.Price?.Amount ?? "0", NumberStyles.Number, CultureInfo.InvariantCulture)),
         Currency = p.Price?.Currency ?? "",
         Status = p.Status,

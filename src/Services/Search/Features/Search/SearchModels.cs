@@ -61,6 +61,7 @@ public sealed record ProductSearchResult([property: MaxLength(Paging.MaxPerPage)
 /// <param name="CreatedAt">When the product was added to the catalogue.</param>
 /// <param name="Score">BM25 relevance score, when sorted by relevance.</param>
 /// <param name="Highlights">Where the query matched, with matches in &lt;em&gt;; HTML-escaped.</param>
+/// <param name="Localized">Name and description in other languages, by locale (ko), as Catalog's product resource has them; empty when none.</param>
 public sealed record ProductHit(
     [property: MaxLength(40)] string Id,
     [property: MaxLength(64)] string Sku,
@@ -72,7 +73,13 @@ public sealed record ProductHit(
     bool InStock,
     DateTime? CreatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float? Score,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProductHighlights? Highlights);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProductHighlights? Highlights,
+    IReadOnlyDictionary<string, LocalizedHitText> Localized);
+
+/// <summary>A product's name and description in one more language.</summary>
+/// <param name="Name">Name.</param>
+/// <param name="Description">Description.</param>
+public sealed record LocalizedHitText([property: MaxLength(200)] string Name, [property: MaxLength(4000)] string Description);
 
 /// <summary>Fragments of the matched fields with the matching words wrapped in &lt;em&gt;…&lt;/em&gt;, HTML-escaped.</summary>
 /// <param name="Name">The name, when the query matched it.</param>

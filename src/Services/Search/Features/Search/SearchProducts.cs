@@ -203,7 +203,8 @@ internal static class SearchProducts
 
     private static ProductHit ToHit(IndexedProduct p, float? score, ProductHighlights? highlights) => new(
         p.Id, p.Sku, p.Name, p.Description, p.CategoryId, PriceOf(p), p.Available, p.Available > 0,
-        p.CreatedAtMicros == 0 ? null : IndexedProduct.FromMicros(p.CreatedAtMicros).UtcDateTime, score, highlights);
+        p.CreatedAtMicros == 0 ? null : IndexedProduct.FromMicros(p.CreatedAtMicros).UtcDateTime, score, highlights,
+        p.Localized.ToDictionary(l => l.Locale, l => new LocalizedHitText(l.Name, l.Description), StringComparer.Ordinal));
 
     private static MoneyDto PriceOf(IndexedProduct p)
     {

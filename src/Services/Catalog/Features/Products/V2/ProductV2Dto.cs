@@ -18,11 +18,15 @@ public sealed record ProductV2Dto(
     PricingV2 Pricing,
     ProductStatus Status,
     DateTime CreatedAt,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: Description("Whether it can be ordered now, and how many units.")] ProductAvailability Availability,
+    [property: Description("Name and description in other languages, by locale (ko); empty when there are none. name and description are English.")]
+    IReadOnlyDictionary<string, LocalizedText> Localized)
 {
     /// <summary>The v2 view of a v1 product.</summary>
     public static ProductV2Dto From(ProductDto p) =>
-        new(p.Id, p.Sku, p.Name, p.Description, new CategoryRefV2(p.CategoryId), new PricingV2(p.Price), p.Status, p.CreatedAt, p.UpdatedAt);
+        new(p.Id, p.Sku, p.Name, p.Description, new CategoryRefV2(p.CategoryId), new PricingV2(p.Price), p.Status, p.CreatedAt, p.UpdatedAt,
+            p.Availability, p.Localized);
 }
 
 /// <summary>The product's category, by reference.</summary>

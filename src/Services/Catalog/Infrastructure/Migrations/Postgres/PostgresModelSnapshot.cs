@@ -39,12 +39,22 @@ namespace Agora.Catalog.Infrastructure.Migrations.Postgres
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("description");
 
+                    b.Property<string>("DescriptionKo")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("description_ko");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name")
                         .UseCollation("C");
+
+                    b.Property<string>("NameKo")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name_ko");
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -118,12 +128,22 @@ namespace Agora.Catalog.Infrastructure.Migrations.Postgres
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<string>("DescriptionKo")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description_ko");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name")
                         .UseCollation("C");
+
+                    b.Property<string>("NameKo")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name_ko");
 
                     b.Property<string>("NameSearch")
                         .IsRequired()
