@@ -157,7 +157,7 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
             LogUnreachable(logger, method.Method, path, e);
             return (null, new ShopError(503, "SHOP_UNREACHABLE", "The shop cannot be reached right now; try again in a moment."));
         }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is Polly.ExecutionRejectedException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
             LogUnreachable(logger, method.Method, path, e);
             return (null, new ShopError(504, "SHOP_TIMEOUT", "The shop took too long to answer; try again in a moment."));
@@ -174,11 +174,37 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
 /// <summary>Registers <see cref="ShopClient"/> on the gateway's address.</summary>
 internal static class ShopClientRegistration
 {
+    /// <summary>
+    /// How long one call may take: the gateway gives <c>POST /api/v1/orders</c> 30 s (Ordering's pricing budget and the
+    /// commit fit well inside), so a cold shop's first order is not cut off by the services' 2 s per-attempt default.
+    /// </summary>
+    public static readonly TimeSpan PlacementBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The services' resilience pipeline (<see cref="Agora.ServiceDefaults.Resilience.AgoraResilience"/>: no retry of a
+    /// POST, a breaker, a bulkhead) with a per-call timeout of <paramref name="attempt"/> in place of its 2 s: a browser's
+    /// request waits for the shop as long as the gateway does. The customer retries a failed order with the same key.
+    /// </summary>
+    public static IHttpClientBuilder WithStorefrontResilience(this IHttpClientBuilder client, TimeSpan attempt)
+    {
+#pragma warning disable EXTEXP0001 // experimental, but the only way to take ServiceDefaults' standard handler off one client (as PspResilience does)
+        client.RemoveAllResilienceHandlers().AddStandardResilienceHandler(o =>
+        {
+            Agora.ServiceDefaults.Resilience.AgoraResilience.Configure(o);
+            o.AttemptTimeout.Timeout = attempt;
+            o.TotalRequestTimeout.Timeout = attempt * 2;
+            o.CircuitBreaker.SamplingDuration = attempt * 2;
+        });
+#pragma warning restore EXTEXP0001
+        return client;
+    }
+
     public static IHostApplicationBuilder AddShopClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
-        builder.Services.AddHttpClient<ShopClient>(c => c.BaseAddress = new Uri(gateway));
+        builder.Services.AddHttpClient<ShopClient>(c => c.BaseAddress = new Uri(gateway))
+            .WithStorefrontResilience(PlacementBudget);
         return builder;
     }
 }

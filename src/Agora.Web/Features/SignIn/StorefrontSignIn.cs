@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agora.Web.Features.Cart;
+using Agora.Web.Features.Shop;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -26,7 +27,8 @@ internal static class StorefrontSignIn
         var web = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddHttpClient(IdentityBackchannel.ClientName)
-            .AddHttpMessageHandler(() => new IdentityBackchannel(web.Oidc.Authority, web.Oidc.BackchannelUrl));
+            .AddHttpMessageHandler(() => new IdentityBackchannel(web.Oidc.Authority, web.Oidc.BackchannelUrl))
+            .WithStorefrontResilience(TimeSpan.FromSeconds(10));
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
