@@ -128,6 +128,13 @@ public sealed partial class StorefrontTests(EmbeddedAppHostFixture fixture)
 
         await page.GotoAsync("/orders");
         await Expect(page.GetByTestId("order-row")).ToHaveCountAsync(1);
+
+        // Signing out ends the session at Identity too: back on the storefront, and the next sign-in asks for the password.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Storefront.Address) + "/$"));
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GotoAsync("/orders");
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         await op.AssertInvariantsAsync();
     }
 }
