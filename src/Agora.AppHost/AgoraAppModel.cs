@@ -275,7 +275,9 @@ public sealed class AgoraAppModel
     {
         gateway = gateway
             .WithEnvironment("Gateway__ApiKeys__ClientId", _builder.Configuration["Agora:GatewayClientId"] ?? "agora-scripts")
-            .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"));
+            .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"))
+            // The storefront's origin (the service table's web), for pages that call the API from the browser.
+            .WithEnvironment("Gateway__CorsOrigins__0", ServiceTable.Get("web").HttpUrl());
         foreach (var callee in info.Calls)
         {
             gateway.WithReference(_byName[callee]);
