@@ -27,8 +27,9 @@ internal static class StorefrontStorage
                 o.UseNpgsql(target.ConnectionString);
             }
         });
-        builder.Services.AddDataProtection().SetApplicationName("agora-web").PersistKeysToDbContext<WebDbContext>();
+        // Before Data Protection's own hosted service, which reads the key ring at start: the tables must exist by then.
         builder.Services.AddHostedService<WebDatabaseCreator>();
+        builder.Services.AddDataProtection().SetApplicationName("agora-web").PersistKeysToDbContext<WebDbContext>();
         builder.Services.AddHealthChecks().AddDbContextCheck<WebDbContext>("database", tags: [HealthTags.Ready]);
         return builder;
     }
