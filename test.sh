@@ -2,7 +2,7 @@
 # Agora's one test command: ./test.sh [extra dotnet test args]
 #
 # Checks the deployment (scripts/check-deploy.sh; scripts/images.sh --local and scripts/smoke-images.sh build and
-# start every service's image), installs PostgreSQL/RabbitMQ/Redis if missing (apt, root or sudo), starts
+# start every service's image), installs PostgreSQL/RabbitMQ/Redis and chromium if missing (apt, root or sudo), starts
 # throwaway instances on loopback (scripts/servers.sh), runs every test of
 # Agora.slnx against them, always stops them again, and ends with the line
 #   N passed, N failed[, N skipped]
@@ -173,6 +173,25 @@ SERVER_ENV="$(bash "$ROOT/scripts/servers.sh" env)"
 eval "$SERVER_ENV"
 export AGORA_TEST_POSTGRES AGORA_TEST_RABBITMQ AGORA_TEST_REDIS AGORA_TEST_SERVERS_CA AGORA_TEST_POSTGRES_TLS AGORA_TEST_RABBITMQ_TLS AGORA_TEST_RABBITMQ_MANAGEMENT
 echo "${SERVER_ENV//export /  }"
+
+section "browser (the storefront's tests: Debian's chromium, CJK fonts)"
+# Playwright drives /usr/bin/chromium (it cannot download a browser here); installed like the servers, root or sudo.
+if [ -x /usr/bin/chromium ] && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    echo "chromium and fonts-noto-cjk present"
+elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then as_root=(); elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=(sudo); else as_root=(false); fi
+    if [ "${as_root[*]}" = false ]; then
+        echo "need root (or sudo) for: apt-get install -y chromium fonts-noto-cjk (the browser tests will fail without them)" >&2
+    else
+        "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q chromium fonts-noto-cjk >"$RESULTS/apt-browser.log" 2>&1 \
+            || { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q >>"$RESULTS/apt-browser.log" 2>&1 \
+                 && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q chromium fonts-noto-cjk >>"$RESULTS/apt-browser.log" 2>&1; } \
+            || { tail -n 20 "$RESULTS/apt-browser.log" >&2; echo "apt-get install chromium fonts-noto-cjk failed" >&2; exit 1; }
+        echo "installed chromium and fonts-noto-cjk"
+    fi
+else
+    echo "install Chromium at /usr/bin/chromium and a CJK font for the browser tests" >&2
+fi
 
 section "dotnet test"
 set +e

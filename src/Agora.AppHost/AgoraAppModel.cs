@@ -275,7 +275,9 @@ public sealed class AgoraAppModel
     {
         gateway = gateway
             .WithEnvironment("Gateway__ApiKeys__ClientId", _builder.Configuration["Agora:GatewayClientId"] ?? "agora-scripts")
-            .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"));
+            .WithEnvironment("Gateway__ApiKeys__ClientSecret", DevelopmentSecret("Agora:GatewayClientSecret", "agora-scripts-secret"))
+            // The storefront's origin (the service table's web), for pages that call the API from the browser.
+            .WithEnvironment("Gateway__CorsOrigins__0", ServiceTable.Get("web").HttpUrl());
         foreach (var callee in info.Calls)
         {
             gateway.WithReference(_byName[callee]);
@@ -342,6 +344,55 @@ public sealed class AgoraAppModel
             .WithEnvironment("Gateway__Https__Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The storefront's OIDC client id (<c>Identity:Clients</c>).</summary>
+    public const string StorefrontClientId = "agora-storefront";
+
+    /// <summary>
+    /// The storefront (<c>web</c> in the service table, http://localhost:3000), started after the gateway it calls. Its
+    /// OIDC client is defined here, from configuration, for both sides: Identity gets it as
+    /// <c>Identity:Clients:agora-storefront</c> (confidential, first party, code + PKCE, its redirect and post-logout
+    /// addresses, customer scopes) and the web app its id and secret (<c>Agora:WebClientSecret</c>, or in Development the
+    /// published demo value). In the distributed mode the browser and the web app reach the gateway at its TLS edge, and
+    /// under mutual TLS the web app calls Identity over https with its certificate.
+    /// </summary>
+    public IResourceBuilder<ProjectResource> AddStorefront<TProject>(IResourceBuilder<ProjectResource> identity)
+        where TProject : IProjectMetadata, new()
+    {
+        var info = ServiceTable.Get("web");
+        var secret = DevelopmentSecret("Agora:WebClientSecret", DemoSecrets.WebClientSecret);
+        const string client = "Identity__Clients__" + StorefrontClientId + "__";
+        identity
+            .WithEnvironment(client + "Type", "Confidential")
+            .WithEnvironment(client + "FirstParty", "true")
+            .WithEnvironment(client + "DisplayName", "Agora storefront")
+            .WithEnvironment(client + "RedirectUris__0", info.HttpUrl() + "/signin-oidc")
+            .WithEnvironment(client + "PostLogoutRedirectUris__0", info.HttpUrl() + "/signout-callback-oidc")
+            .WithEnvironment(client + "Secret", secret);
+        string[] scopes = ["profile", "email", "read:users", "write:users", "read:orders", "write:orders", "read:catalog"];
+        for (var i = 0; i < scopes.Length; i++)
+        {
+            identity.WithEnvironment(client + "Scopes__" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), scopes[i]);
+        }
+
+        var web = AddService<TProject>(info.Name)
+            .WithEnvironment("Web__Oidc__ClientId", StorefrontClientId)
+            .WithEnvironment("Web__Oidc__ClientSecret", secret);
+        if (Settings.EdgeCertificateDirectory is not null && ServiceTable.Get("gateway").HttpsPort is { } edge)
+        {
+            var gateway = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"https://localhost:{edge}");
+            web.WithEnvironment("Web__GatewayUrl", gateway)
+                // Identity's pages through the gateway's /connect and /account routes: under mutual TLS a browser cannot reach 5101.
+                .WithEnvironment("Web__Oidc__BrowserUrl", gateway + "/");
+        }
+
+        if (Settings.MutualTlsDirectory is not null)
+        {
+            web.WithEnvironment("Web__Oidc__BackchannelUrl", ServiceTable.Get("identity").HttpUrl(tls: true) + "/");
+        }
+
+        return web;
+    }
+
     /// <summary>The environment the services run in: the AppHost's own (Development under <c>dotnet run</c>).</summary>
     public string EnvironmentName => _builder.Environment.EnvironmentName;
 
@@ -375,9 +426,12 @@ public sealed class AgoraAppModel
     /// <summary>The table's name of an instance (<c>catalog-canary</c>, <c>catalog-2</c> → <c>catalog</c>): whose certificate it holds.</summary>
     private static string BaseName(AgoraService info) => info.Name.Split('-')[0];
 
-    /// <summary>Whether the instance serves mutual TLS on its HTTP and gRPC ports (every service but the gateway and the stand-ins).</summary>
+    /// <summary>The doors browsers use: they serve plain HTTP (or the edge's TLS) and present their certificate as clients only.</summary>
+    private static readonly HashSet<string> Edge = new(StringComparer.Ordinal) { "gateway", "web" };
+
+    /// <summary>Whether the instance serves mutual TLS on its HTTP and gRPC ports (every service but the edge and the stand-ins).</summary>
     private bool MutualTls(AgoraService info) =>
-        Settings.MutualTlsDirectory is not null && BaseName(info) != "gateway" && !OutsideTheShop.Contains(BaseName(info));
+        Settings.MutualTlsDirectory is not null && !Edge.Contains(BaseName(info)) && !OutsideTheShop.Contains(BaseName(info));
 
     /// <summary>
     /// <c>--Agora:Tls:Mode=Mutual</c>: the instance's certificate (its table name's, from <c>scripts/certs.sh</c>), https
@@ -410,7 +464,10 @@ public sealed class AgoraAppModel
             {
                 service.WithEnvironment($"Agora__Services__{peer}__Http", ServiceTable.Get(peer).HttpUrl(tls: true));
             }
+        }
 
+        if (Edge.Contains(name))
+        {
             service.WithHttpHealthCheck("/health/ready", endpointName: HttpEndpoint);
             return;
         }

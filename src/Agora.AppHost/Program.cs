@@ -61,5 +61,9 @@ agora.AddReplicas<Projects.Agora_Search>(search, localState: true);
 // Its development client (agora-scripts) checks partner API keys with Identity; production sets Agora:GatewayClientId/Secret.
 agora.AddGateway<Projects.Agora_Gateway>();
 
+// The storefront: http://localhost:3000 (Blazor; sign in with the demo customer, buy something). It calls the shop through
+// the gateway and signs customers in through Identity with its own OIDC client, defined here for both.
+agora.AddStorefront<Projects.Agora_Web>(identity);
+
 await builder.Build().RunAsync();
 return 0;

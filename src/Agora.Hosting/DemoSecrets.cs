@@ -22,12 +22,15 @@ public static class DemoSecrets
     /// <summary>The demo back-office client's secret.</summary>
     public const string AdminClientSecret = "agora-admin-secret";
 
+    /// <summary>The storefront's OIDC client secret the AppHost hands Identity and the web app in Development.</summary>
+    public const string WebClientSecret = "agora-storefront-demo-secret";
+
     /// <summary>The AppHost's development carrier-webhook secret.</summary>
     public const string CarrierWebhookSecret = "agora-dev-carrier-webhook-secret";
 
     /// <summary>The published values: Identity's demo data is seeded from the same constants, so none can drift.</summary>
     public static readonly IReadOnlyList<string> Values =
-        [AdminPassword, CustomerPassword, ScriptsClientSecret, AdminClientSecret, CarrierWebhookSecret];
+        [AdminPassword, CustomerPassword, ScriptsClientSecret, AdminClientSecret, CarrierWebhookSecret, WebClientSecret];
 
     /// <summary>Settings that turn demo data on; outside Development they must not be true.</summary>
     public static readonly IReadOnlyList<string> DemoSwitches = ["Identity:SeedDemoAccounts", "Agora:DemoAccounts"];

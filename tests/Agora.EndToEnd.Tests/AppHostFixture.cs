@@ -44,7 +44,7 @@ public sealed class DistributedAppHostFixture() : AppHostFixture(AgoraMode.Distr
 public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
 {
     /// <summary>The databases the AppHost's services create on the PostgreSQL server in the distributed mode.</summary>
-    private static readonly string[] DistributedDatabases = ["agora_identity", "agora_catalog", "agora_ordering", "agora_payment", "agora_shipping", "agora_notification", "agora_search"];
+    private static readonly string[] DistributedDatabases = ["agora_identity", "agora_catalog", "agora_ordering", "agora_payment", "agora_shipping", "agora_notification", "agora_search", "agora_web"];
 
     /// <summary>The mode the AppHost runs in.</summary>
     public AgoraMode Mode { get; } = mode;

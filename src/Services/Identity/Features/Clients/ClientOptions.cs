@@ -32,6 +32,12 @@ public sealed class ClientOptions
     /// <summary>Exact redirect URIs of the authorization code flow; none means a client-credentials (service) client.</summary>
     public List<string> RedirectUris { get; set; } = [];
 
+    /// <summary>
+    /// Exact addresses the end-session endpoint may send the browser back to (<c>post_logout_redirect_uri</c>): a client
+    /// that signs its users out of Identity too (the storefront). None: Identity's own page after sign-out.
+    /// </summary>
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
+
     /// <summary>Scopes it may ask for; what a token then carries also depends on the user's roles (ScopePolicy).</summary>
     public List<string> Scopes { get; set; } = [];
 

@@ -58,6 +58,11 @@ internal static class ClientRegistry
             descriptor.RedirectUris.Add(new Uri(uri));
         }
 
+        foreach (var uri in client.PostLogoutRedirectUris)
+        {
+            descriptor.PostLogoutRedirectUris.Add(new Uri(uri));
+        }
+
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Endpoints.Revocation, .. client.Scopes.Select(s => Permissions.Prefixes.Scope + s)]);
         if (client.Type == ClientKind.Confidential)
         {
@@ -121,6 +126,11 @@ internal static class ClientRegistry
         foreach (var scope in client.Scopes.Where(s => !known.Contains(s)))
         {
             yield return $"{clientId}: unknown scope '{scope}'.";
+        }
+
+        foreach (var uri in client.PostLogoutRedirectUris.Where(u => !Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0))
+        {
+            yield return $"{clientId}: post-logout redirect URI '{uri}' must be absolute, without a fragment.";
         }
 
         foreach (var uri in client.RedirectUris.Where(u => !Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Fragment.Length > 0))

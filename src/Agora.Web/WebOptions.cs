@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using Agora.Hosting;
+
+namespace Agora.Web;
+
+/// <summary>
+/// <c>Web</c>: where the storefront finds the shop. Every default fits the embedded mode on one machine (the service
+/// table's ports); the AppHost sets the rest (the OIDC client's secret, the distributed mode's addresses).
+/// </summary>
+public sealed class WebOptions
+{
+    public const string SectionName = "Web";
+
+    /// <summary>The gateway: every REST call of the storefront goes through it, as an outside client's would.</summary>
+    [Required]
+    public string GatewayUrl { get; set; } = ServiceTable.Get("gateway").HttpUrl();
+
+    /// <summary>The storefront's OIDC client of Identity.</summary>
+    public WebOidcOptions Oidc { get; set; } = new();
+
+    /// <summary>How often an open order page asks Ordering for news while the saga runs.</summary>
+    public TimeSpan OrderRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary><c>Web:Oidc</c>: a confidential client (authorization code + PKCE); tokens stay on the server.</summary>
+public sealed class WebOidcOptions
+{
+    /// <summary>Identity's issuer (its discovery document is under it).</summary>
+    [Required]
+    public string Authority { get; set; } = ServiceTable.Get("identity").HttpUrl() + "/";
+
+    /// <summary>
+    /// Where the server reaches Identity when that is not the issuer (mutual TLS: <c>https://localhost:5101/</c>); back-channel
+    /// calls to addresses under the issuer go here instead. Unset: the issuer.
+    /// </summary>
+    public string? BackchannelUrl { get; set; }
+
+    /// <summary>
+    /// Where the browser reaches Identity's pages when that is not the issuer (the distributed mode: the gateway, whose
+    /// <c>/connect</c> and <c>/account</c> routes lead to Identity). Unset: the issuer.
+    /// </summary>
+    public string? BrowserUrl { get; set; }
+
+    /// <summary>The client id, as <c>Identity:Clients</c> defines it.</summary>
+    [Required]
+    public string ClientId { get; set; } = "agora-storefront";
+
+    /// <summary>The client's secret (from a secret store; the AppHost passes it in Development).</summary>
+    [Required]
+    public string? ClientSecret { get; set; }
+
+    /// <summary>What the storefront asks for: the customer's profile, orders and addresses, and a refresh token.</summary>
+    public List<string> Scopes { get; set; } =
+        ["openid", "profile", "email", "offline_access", "read:users", "write:users", "read:orders", "write:orders", "read:catalog"];
+}
