@@ -28,7 +28,8 @@
 # server, default 120), AGORA_PG_PORT, AGORA_RABBITMQ_PORT,
 # AGORA_RABBITMQ_DIST_PORT, AGORA_RABBITMQ_MGMT_PORT, AGORA_RABBITMQ_TLS_PORT
 # (amqps; default AGORA_RABBITMQ_PORT - 1), AGORA_REDIS_PORT,
-# AGORA_RABBITMQ_NODE (Erlang node name; unique per machine),
+# AGORA_RABBITMQ_NODE (Erlang node name, unique per machine; default agora@localhost, agora-<port>@localhost
+# when AGORA_RABBITMQ_PORT is not the default),
 # AGORA_PG_BIN (directory holding initdb/pg_ctl), AGORA_NO_INSTALL=1,
 # AGORA_PG_DURABLE (PostgreSQL durability; by default the test server turns
 # fsync, synchronous_commit and full_page_writes off for speed, so a crash of its
@@ -50,7 +51,9 @@ RMQ_DIST_PORT="${AGORA_RABBITMQ_DIST_PORT:-55673}"
 RMQ_MGMT_PORT="${AGORA_RABBITMQ_MGMT_PORT:-55674}"
 RMQ_TLS_PORT="${AGORA_RABBITMQ_TLS_PORT:-$((RMQ_PORT - 1))}"
 REDIS_PORT="${AGORA_REDIS_PORT:-56379}"
-RMQ_NODE="${AGORA_RABBITMQ_NODE:-agora@localhost}"
+# One Erlang node name per instance: agora@localhost on the default port, agora-<port>@localhost on any other, so a
+# private instance on other ports (a second checkout, a helper) never collides with the default one by name.
+if [ "$RMQ_PORT" = 55672 ]; then RMQ_NODE="${AGORA_RABBITMQ_NODE:-agora@localhost}"; else RMQ_NODE="${AGORA_RABBITMQ_NODE:-agora-$RMQ_PORT@localhost}"; fi
 DB_USER="agora"
 DB_PASS="agora"
 
