@@ -60,7 +60,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddTransient<IStartupFilter, AgoraStartupFilter>();
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
-        builder.AddCertificateExpiry();
+        builder.AddCertificateExpiry(tls);
         PublicHttps.AddPublicHttps(builder, tls);
         builder.AddMutualTls(serviceName);
         builder.AddAgoraCaching(options);

@@ -36,10 +36,9 @@ internal static class CertificateExpiry
     /// <summary>Less than this left is a readiness warning.</summary>
     public static readonly TimeSpan Warning = TimeSpan.FromHours(24);
 
-    public static IHostApplicationBuilder AddCertificateExpiry(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCertificateExpiry(this IHostApplicationBuilder builder, AgoraTlsOptions tls)
     {
         var served = Served(builder.Configuration, builder.Environment.ContentRootPath);
-        var tls = AgoraTlsOptions.From(builder.Configuration);
         if (served.Count == 0 && !tls.Mutual && !tls.Https.Enabled)
         {
             return builder;

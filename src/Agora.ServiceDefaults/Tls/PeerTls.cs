@@ -18,7 +18,11 @@ namespace Agora.ServiceDefaults.Tls;
 public sealed class PeerTls
 {
     private const int MaxRemembered = 4096;
-    private static readonly SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+    /// <summary>The TLS versions every endpoint the service serves accepts (internal and public).</summary>
+    internal const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>How long a server handshake may take.</summary>
+    internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ReloadingCertificate _own;
     private readonly ReloadingCertificate _ca;
@@ -61,7 +65,7 @@ public sealed class PeerTls
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 AcceptClient(endpoint, context.Connection.RemoteEndPoint, certificate),
         }),
-        HandshakeTimeout = TimeSpan.FromSeconds(10),
+        HandshakeTimeout = PeerTls.HandshakeTimeout,
     };
 
     /// <summary>Configures a client handler: present our certificate, accept only servers chained to the project CA and named as called.</summary>

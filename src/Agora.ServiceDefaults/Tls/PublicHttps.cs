@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agora.Hosting;
 using Microsoft.AspNetCore.Hosting;
@@ -41,10 +40,10 @@ internal sealed class PublicHttps
         OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
         {
             ServerCertificate = _certificate.Current,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            EnabledSslProtocols = PeerTls.Protocols,
             ClientCertificateRequired = false,
         }),
-        HandshakeTimeout = TimeSpan.FromSeconds(10),
+        HandshakeTimeout = PeerTls.HandshakeTimeout,
     };
 
     /// <summary>Serves <see cref="Endpoint"/> through <see cref="ServerOptions"/> when <c>Agora:Tls:Https</c> names a certificate.</summary>

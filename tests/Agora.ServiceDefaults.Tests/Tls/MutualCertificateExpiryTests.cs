@@ -92,7 +92,7 @@ public sealed class MutualCertificateExpiryTests : IDisposable
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.Services.AddHealthChecks();
-        builder.AddCertificateExpiry();
+        builder.AddCertificateExpiry(Agora.Hosting.AgoraTlsOptions.From(builder.Configuration));
         builder.AddMutualTls("catalog");
         return builder.Build();
     }
