@@ -41,7 +41,8 @@ internal static class CachingExtensions
 
         // Evictions reach every instance's in-process copy (distributed mode: over Redis pub/sub).
         builder.Services.AddSingleton(sp => new CacheEvictions(
-            sp.GetRequiredService<HybridCache>(), redis, options.ServiceName, sp.GetRequiredService<ILogger<CacheEvictions>>()));
+            sp.GetRequiredService<HybridCache>(), redis, options.ServiceName, sp.GetRequiredService<ILogger<CacheEvictions>>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheEvictions>());
         return builder;
     }
