@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the OCI image of every Agora service with the .NET SDK's container support and pushes it to a registry:
-#   identity catalog ordering payment shipping notification search gateway pspsimulator devinbox
+#   identity catalog ordering payment shipping notification search gateway web pspsimulator devinbox
 # as $REGISTRY/agora/<service>:<version>. Prints one "image <reference>" line per image at the end.
 #
 # Usage:
@@ -66,6 +66,6 @@ if ! dotnet msbuild "$ROOT/deploy/images.proj" -nologo -v:minimal -m \
 fi
 grep -E "Pushed image" "$log" | sed 's/^ *//' >&2 || true
 
-for name in identity catalog ordering payment shipping notification search gateway pspsimulator devinbox; do
+for name in identity catalog ordering payment shipping notification search gateway web pspsimulator devinbox; do
   echo "image $REGISTRY/agora/$name:$VERSION"
 done

@@ -44,13 +44,15 @@ const SERVICES = {
   identity: ["src/Services/Identity"], catalog: ["src/Services/Catalog"], ordering: ["src/Services/Ordering"],
   payment: ["src/Services/Payment"], shipping: ["src/Services/Shipping"], notification: ["src/Services/Notification"],
   search: ["src/Services/Search"], gateway: ["src/Agora.Gateway", "src/Agora.Gateway.RateLimiting", "src/Agora.GraphQL"],
-  pspsimulator: ["src/Services/PspSimulator"], devinbox: ["src/Services/DevInbox"],
+  web: ["src/Agora.Web"], pspsimulator: ["src/Services/PspSimulator"], devinbox: ["src/Services/DevInbox"],
 };
 // The platform projects every service with ServiceDefaults builds on (their options classes count for each).
 const SHARED = ["src/Agora.ServiceDefaults", "src/Agora.Hosting", "src/Agora.Http", "src/Agora.OpenApi", "src/Agora.Auth",
   "src/Agora.Storage", "src/Agora.Messaging", "src/Agora.Primitives"];
 const NO_DEFAULTS = new Set(["pspsimulator", "devinbox"]); // no ServiceDefaults: their own settings only
 const DB_SERVICES = ["identity", "catalog", "ordering", "payment", "shipping", "notification", "search"];
+// A database but no messaging, and no migration Job: the storefront creates its few tables at start (src/Agora.Web).
+const DB_ONLY_SERVICES = ["web"];
 const GUIDE = { readiness: [10, 5], liveness: [30, 10] };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -70,8 +72,10 @@ function readSettings(dirs) {
   const classes = new Map(); // class name -> Map(lower prop -> type)
   const sections = new Map(); // lower "a:b" -> class name
   const rawKeys = []; // RegExp over "a:b:c"
+  const enums = new Set(); // enum names: leaves, like strings
   for (const file of dirs.flatMap((d) => csFiles(join(root, d)))) {
     const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/\benum\s+(\w+)/g)) enums.add(m[1]);
     const decls = [...text.matchAll(/\b(?:class|record)\s+(\w+)/g)];
     decls.forEach((d, i) => {
       const body = text.slice(d.index, i + 1 < decls.length ? decls[i + 1].index : text.length);
@@ -91,7 +95,7 @@ function readSettings(dirs) {
       sections.set((m[2] ? `${m[1]}:${m[2]}` : m[1]).toLowerCase(), m[3]);
     }
   }
-  return { classes, sections, rawKeys };
+  return { classes, sections, rawKeys, enums };
 }
 
 const LEAF = /^(string|bool|int|long|double|decimal|TimeSpan|Uri|DateTimeOffset|[A-Z]\w*Mode|AgoraMode)\??$/;
@@ -105,7 +109,8 @@ function resolveType(settings, type, segments) {
   if ((m = /^(?:Dictionary|IDictionary|IReadOnlyDictionary)<\w+,(.+)>$/.exec(type))) {
     return resolveType(settings, m[1], segments.slice(1));
   }
-  if (LEAF.test(type)) return false; // a leaf with more segments under it
+  type = type.replace(/^(?:\w+\.)+(?=\w+$)/, ""); // Features.Clients.ClientOptions -> ClientOptions
+  if (LEAF.test(type) || settings.enums.has(type)) return false; // a leaf with more segments under it
   const props = settings.classes.get(type);
   if (!props) return false;
   const next = props.get(segments[0].toLowerCase());
@@ -152,7 +157,8 @@ function checkKey(service, settings, key, problems) {
   if (/^connectionstrings:/.test(lower)) {
     const name = path[1];
     const ok = NO_DEFAULTS.has(service) ? false
-      : name === "redis" || (DB_SERVICES.includes(service) && (name === "rabbitmq" || name === `${service}db` || name === "postgres"));
+      : name === "redis" || (DB_SERVICES.includes(service) && (name === "rabbitmq" || name === `${service}db` || name === "postgres"))
+        || (DB_ONLY_SERVICES.includes(service) && (name === `${service}db` || name === "postgres"));
     if (!ok) problems.push(`${service}: ${key} is a connection string the service does not use`);
     return;
   }

@@ -1,6 +1,7 @@
 using Agora.ServiceDefaults;
 using Agora.Web.Components;
 using Agora.Web.Features.Cart;
+using Agora.Web.Features.Hosting;
 using Agora.Web.Features.Shop;
 using Agora.Web.Features.SignIn;
 using Agora.Web.Features.Storage;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Browsers call it, never a peer: under mutual TLS it presents its certificate as a client only (like the gateway).
 builder.Configuration["Agora:Tls:Endpoints"] ??= Agora.Hosting.AgoraTlsOptions.NoEndpoints;
 builder.AddServiceDefaults("web");
+builder.AddProxyHeaders();
 builder.AddStorefrontStorage();
 builder.AddShopClient();
 builder.AddStorefrontSignIn();
@@ -17,6 +19,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
 var app = builder.Build();
+app.UseProxyHeaders();
 app.MapDefaultEndpoints();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -18,6 +18,12 @@ public sealed class WebOptions
     /// <summary>The storefront's OIDC client of Identity.</summary>
     public WebOidcOptions Oidc { get; set; } = new();
 
+    /// <summary>
+    /// The proxies whose <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are believed (addresses or CIDR networks:
+    /// the ingress that terminates TLS in a cluster). Loopback by default, where nothing forwards.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = ["127.0.0.1", "::1"];
+
     /// <summary>How often an open order page asks Ordering for news while the saga runs.</summary>
     public TimeSpan OrderRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
