@@ -355,6 +355,60 @@ public abstract class NotificationBehaviour(NotificationFixture fixture)
     }
 
     [Fact]
+    public async Task Templates_Preview_FillsASampleOrderInTheLocalesLanguage_AndSavesNothing()
+    {
+        var admin = App.Identity.AdminToken();
+        var before = await TemplateCountAsync(admin);
+        var draft = new
+        {
+            event_type = "order_confirmed", channel = "email", locale = "ko",
+            subject = "[Agora] {{order_id}} 주문 확인", body = "<p>{{customer_name}}님, {{items}} 합계 {{total}}</p>",
+        };
+
+        var korean = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates/preview", admin, Json.Of(draft));
+
+        Assert.Equal(HttpStatusCode.OK, korean.StatusCode);
+        var ko = (await korean.BodyAsync())["data"]!;
+        Assert.Equal("ko", (string?)ko["locale"]);
+        Assert.Equal("[Agora] ord_0123456789abcdef 주문 확인", (string?)ko["subject"]);
+        Assert.StartsWith("<p>김민지님, ", (string?)ko["body"], StringComparison.Ordinal);
+        Assert.Equal("김민지님, 전기 주전자 × 2, 머그컵 × 1 합계 50,000 KRW", (string?)ko["text"]);
+
+        var english = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates/preview", admin,
+            Json.Of(draft with { locale = "en", subject = "Order {{order_id}}", body = "Hi {{customer_name}}" }));
+        var en = (await english.BodyAsync())["data"]!;
+        Assert.Equal("Hi Alex Kim", (string?)en["text"]);
+
+        var sms = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates/preview", admin, Json.Of(new
+        {
+            event_type = "order_shipped", channel = "sms", locale = "en", body = "{{carrier}} {{tracking_number}} <b>",
+        }));
+        var text = (await sms.BodyAsync())["data"]!;
+        Assert.Null((string?)text["subject"]);
+        Assert.Equal("CJ Logistics CJ1234567890 <b>", (string?)text["body"]); // an SMS is text: nothing escaped or stripped
+
+        var invalid = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates/preview", admin,
+            Json.Of(draft with { body = "{{password}}" }));
+        await invalid.AssertErrorAsync(422, "VALIDATION_ERROR");
+        Assert.Equal(before, await TemplateCountAsync(admin));
+    }
+
+    [Fact]
+    public async Task Templates_Preview_CustomerToken_403()
+    {
+        var response = await SendAsync(HttpMethod.Post, "/api/v1/admin/notification-templates/preview", App.CustomerToken("usr_customer"),
+            Json.Of(new { event_type = "order_delivered", channel = "push", locale = "en", subject = "s", body = "b" }));
+        await response.AssertErrorAsync(403, "FORBIDDEN");
+    }
+
+    private async Task<int> TemplateCountAsync(string admin)
+    {
+        var response = await SendAsync(HttpMethod.Get, "/api/v1/admin/notification-templates?limit=100", admin);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.BodyAsync())["data"]!.AsArray().Count;
+    }
+
+    [Fact]
     public async Task Templates_CustomerToken_403()
     {
         var response = await SendAsync(HttpMethod.Get, "/api/v1/admin/notification-templates", App.CustomerToken("usr_customer"));

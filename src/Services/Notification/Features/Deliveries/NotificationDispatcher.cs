@@ -139,12 +139,10 @@ public sealed partial class NotificationDispatcher(
         var template = candidates.Select(c => templates.FirstOrDefault(t => t.Locale == c)).FirstOrDefault(t => t is not null)
             ?? throw new PermanentDeliveryException(
                 $"No {NotificationNames.Of(delivery.Channel)} template for {NotificationNames.Of(model.Type)} in {string.Join(", ", candidates)}.");
-        var html = delivery.Channel == NotificationChannel.Email;
+        var (subject, body) = TemplateText.Fill(template.Subject, template.Body, delivery.Channel, model.Values);
         return new OutgoingNotification(
             delivery.Id, model.Type, delivery.Channel, delivery.CustomerId, model.Customer.Name ?? "", delivery.OrderId, delivery.Recipient,
-            template.Locale,
-            template.Subject is null ? null : TemplateText.Render(template.Subject, model.Values, html: false),
-            TemplateText.Render(template.Body, model.Values, html));
+            template.Locale, subject, body);
     }
 
     private async Task FinishAsync(NotificationDbContext db, string id, Guid owner, DeliveryStatus status, OutgoingNotification? sent, string? error)

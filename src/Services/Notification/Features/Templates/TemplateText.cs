@@ -43,6 +43,13 @@ public static partial class TemplateText
             return html ? HtmlText.Escape(value) : value;
         });
 
+    /// <summary>
+    /// A notification's subject and body filled with <paramref name="values"/>: values are HTML-escaped into an email's
+    /// body, never into a subject, an SMS or a push (what is sent and what the preview shows come from here).
+    /// </summary>
+    public static (string? Subject, string Body) Fill(string? subject, string body, NotificationChannel channel, IReadOnlyDictionary<string, string> values) =>
+        (subject is null ? null : Render(subject, values, html: false), Render(body, values, html: channel == NotificationChannel.Email));
+
     /// <summary>A plain-text rendering of an HTML body, for the email's text/plain alternative.</summary>
     public static string HtmlToText(string html)
     {

@@ -16,6 +16,13 @@ internal static class TemplatesApi
         group.MapGet("/", ListNotificationTemplates.Handle).WithName("ListNotificationTemplates")
             .WithSummary("Templates, filtered by event, channel and locale; cursor-paged")
             .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
+        group.MapPost("/preview", PreviewNotificationTemplate.Handle).WithName("PreviewNotificationTemplate")
+            .WithSummary("Fill a draft template with a sample order (nothing saved)")
+            .WithDescription("Takes what a POST would (event_type, channel, locale, subject, body) and returns it filled with a "
+                + "sample order of that event in the locale's sample language (Korean for ko, English otherwise), by the same code "
+                + "that fills a sent notification: values HTML-escaped into an email body, its text/plain alternative beside it. "
+                + "A draft a save would refuse gets the same 422.")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError);
         group.MapGet("/{id}", GetNotificationTemplate.Handle).WithName("GetNotificationTemplate").WithSummary("A template (ETag)")
             .WithETag()
             .ProducesError(StatusCodes.Status404NotFound, "TEMPLATE_NOT_FOUND");
