@@ -1,6 +1,7 @@
 using Agora.ServiceDefaults;
 using Agora.Web.Components;
 using Agora.Web.Features.Cart;
+using Agora.Web.Features.Console;
 using Agora.Web.Features.Shop;
 using Agora.Web.Features.SignIn;
 using Agora.Web.Features.Storage;
@@ -12,6 +13,7 @@ builder.AddServiceDefaults("web");
 builder.AddStorefrontStorage();
 builder.AddShopClient();
 builder.AddStorefrontSignIn();
+builder.AddStaffClient();
 builder.Services.AddStorefrontCart();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
@@ -22,6 +24,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
+app.MapDeadLetterActions();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 
