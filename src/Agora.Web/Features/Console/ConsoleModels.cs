@@ -13,7 +13,7 @@ public sealed record DeadLetter(
     string Id, string MessageType, DeadLetterError Error, int Attempts, DateTime FailedAt, int ReplayCount,
     string? CorrelationId, string? Source, bool ReplayRequested)
 {
-    /// <summary>The service whose dead-letter storage holds it (set by <see cref="StaffClient"/>, not sent by the service).</summary>
+    /// <summary>The service whose dead-letter storage holds it (set by <see cref="DeadLetterTable.Rows"/>, not sent by the service).</summary>
     public string Service { get; init; } = "";
 
     /// <summary>The message type without its namespace (<c>Agora.Contracts.OrderConfirmed</c> → <c>OrderConfirmed</c>).</summary>

@@ -3,9 +3,9 @@ namespace Agora.Web.Features.Console;
 /// <summary>The dead-letter table's rules: one list across services, newest failure first, and what the page says.</summary>
 public static class DeadLetterTable
 {
-    /// <summary>Every service's dead letters in one list, the most recent failure first.</summary>
+    /// <summary>Every service's dead letters in one list, each marked with its service, the most recent failure first.</summary>
     public static IReadOnlyList<DeadLetter> Rows(IEnumerable<ServiceDeadLetters> lists) =>
-        [.. lists.SelectMany(l => l.Items).OrderByDescending(d => d.FailedAt).ThenBy(d => d.Service, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)];
+        [.. lists.SelectMany(l => l.Items.Select(d => d with { Service = l.Service })).OrderByDescending(d => d.FailedAt).ThenBy(d => d.Service, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)];
 
     /// <summary>The table's caption: how many are shown, and that a service holds more than one page shows.</summary>
     public static string Caption(IReadOnlyList<ServiceDeadLetters> lists, int shown)

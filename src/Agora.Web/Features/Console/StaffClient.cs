@@ -36,7 +36,7 @@ public sealed partial class StaffClient(HttpClient http, ILogger<StaffClient> lo
                 return new ServiceDeadLetters(s, [], 0, error);
             }
 
-            var items = (body!["data"].Deserialize<List<DeadLetter>>(ShopClient.Json) ?? []).Select(d => d with { Service = s }).ToList();
+            var items = body!["data"].Deserialize<List<DeadLetter>>(ShopClient.Json) ?? [];
             return new ServiceDeadLetters(s, items, (long?)body["pagination"]?["total"] ?? items.Count, null);
         }));
     }
