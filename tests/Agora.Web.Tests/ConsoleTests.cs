@@ -113,3 +113,53 @@ public sealed class ConsoleTests : IDisposable
 
     public void Dispose() => _context.Dispose();
 }
+
+/// <summary>The console's order views: what is in flight, what is stuck past a step's timeout, and how idle reads.</summary>
+public sealed class SagaBoardTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public void Stuck_IsInFlight_AndUnchangedLongerThanAStep()
+    {
+        Assert.True(SagaBoard.IsStuck(Row("o1", "authorize_payment", Now.AddSeconds(-16)), Now, StepTimeout));
+        Assert.False(SagaBoard.IsStuck(Row("o2", "authorize_payment", Now.AddSeconds(-15)), Now, StepTimeout));
+        // A compensation under way is in flight too.
+        Assert.True(SagaBoard.IsStuck(Row("o3", "release_stock", Now.AddMinutes(-3)), Now, StepTimeout));
+        // Settled sagas are never stuck, however old.
+        Assert.False(SagaBoard.IsStuck(Row("o4", "completed", Now.AddDays(-3)), Now, StepTimeout));
+        Assert.False(SagaBoard.IsStuck(Row("o5", "failed", Now.AddDays(-3)), Now, StepTimeout));
+    }
+
+    [Fact]
+    public void Select_KeepsOnlyTheStuckForThatView_NewestFirst_OncePerOrder()
+    {
+        SagaRow[] rows =
+        [
+            Row("o1", "reserve_stock", Now.AddSeconds(-5), placed: Now.AddMinutes(-1)),
+            Row("o2", "capture_payment", Now.AddMinutes(-5), placed: Now.AddMinutes(-6)),
+            Row("o3", "commit_stock", Now.AddMinutes(-1), placed: Now.AddMinutes(-2)),
+            Row("o3", "commit_stock", Now.AddMinutes(-1), placed: Now.AddMinutes(-2)),
+        ];
+
+        Assert.Equal(["o1", "o3", "o2"], SagaBoard.Select(SagaBoard.InFlight, rows, Now, StepTimeout).Select(r => r.Id));
+        Assert.Equal(["o3", "o2"], SagaBoard.Select(SagaBoard.Stuck, rows, Now, StepTimeout).Select(r => r.Id));
+    }
+
+    [Fact]
+    public void Normalize_FallsBackToInFlight_AndIdleReadsInTheRightUnit()
+    {
+        Assert.Equal("failed", SagaBoard.Normalize("failed"));
+        Assert.Equal("in_flight", SagaBoard.Normalize("completed"));
+        Assert.Equal("in_flight", SagaBoard.Normalize(null));
+        Assert.Equal("42 s", SagaBoard.Idle(Row("o", "reserve_stock", Now.AddSeconds(-42)), Now));
+        Assert.Equal("5 min", SagaBoard.Idle(Row("o", "reserve_stock", Now.AddMinutes(-5)), Now));
+        Assert.Equal("3 h", SagaBoard.Idle(Row("o", "reserve_stock", Now.AddHours(-3)), Now));
+        Assert.Equal("4 d", SagaBoard.Idle(Row("o", "reserve_stock", Now.AddDays(-4)), Now));
+        Assert.Equal("0 s", SagaBoard.Idle(Row("o", "reserve_stock", Now.AddSeconds(3)), Now));
+    }
+
+    private static SagaRow Row(string id, string state, DateTimeOffset updated, DateTimeOffset? placed = null) =>
+        new(id, "usr_1", "pending", state, new Agora.Web.Features.Shop.Money("1000", "KRW"), 1, placed ?? updated, updated);
+}

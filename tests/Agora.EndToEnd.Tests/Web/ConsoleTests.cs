@@ -110,10 +110,29 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         await page.GotoAsync("/console/dead-letters?service=notification");
         await Expect(page.Locator($"tr[data-testid=dead-letter][data-id='{deadLetterId}']")).ToHaveCountAsync(0);
 
-        // Its old address now says it is gone (404), readably.
-        var gone = await page.GotoAsync($"/console/dead-letters/notification/{deadLetterId}");
-        Assert.Equal(404, gone!.Status);
+        // Its old address now says it is gone, readably.
+        await page.GotoAsync($"/console/dead-letters/notification/{deadLetterId}");
         await Expect(page.GetByTestId("dead-letter-error")).ToContainTextAsync("No dead letter");
+
+        // Orders and sagas: every view answers (Ordering's staff lists through the gateway), and the order's timeline
+        // shows the saga's way to the confirmation.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Orders and sagas" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orders and sagas", Level = 1 })).ToBeVisibleAsync();
+        foreach (var view in new[] { "in_flight", "stuck", "payment_pending", "failed" })
+        {
+            await page.GetByTestId("view-" + view).ClickAsync();
+            await Expect(page.GetByTestId("view-" + view)).ToHaveAttributeAsync("aria-current", "page");
+            await Expect(page.GetByTestId("sagas").Or(page.GetByTestId("no-sagas"))).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("sagas-error")).ToHaveCountAsync(0);
+            await shop.AssertAccessibleAsync("orders: " + view);
+        }
+
+        await page.GotoAsync($"/console/orders/{orderId}");
+        await Expect(page.GetByTestId("saga-status")).ToHaveTextAsync("confirmed");
+        var timeline = page.GetByTestId("saga-timeline");
+        await Expect(timeline.Locator("li[data-type=order_placed]")).ToHaveCountAsync(1);
+        await Expect(timeline.Locator("li[data-type=order_confirmed]")).ToHaveCountAsync(1);
+        await shop.AssertAccessibleAsync("order timeline");
         await op.AssertInvariantsAsync();
     }
 

@@ -40,3 +40,10 @@ public sealed record StaffError(int Status, string Code, string Message);
 
 /// <summary>A value or the error that stood in its way.</summary>
 public sealed record StaffResult<T>(T? Value, StaffError? Error);
+
+/// <summary>An order as Ordering's staff lists show it (<c>/api/v1/admin/sagas</c>, <c>/api/v1/orders</c>).</summary>
+public sealed record SagaRow(
+    string Id, string CustomerId, string Status, string SagaState, Shop.Money Total, int ItemCount, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>One of the console's order views: its rows (or why there are none) and how many Ordering holds in all.</summary>
+public sealed record SagaView(IReadOnlyList<SagaRow> Rows, long Total, StaffError? Error);

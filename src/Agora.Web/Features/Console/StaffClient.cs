@@ -55,6 +55,44 @@ public sealed partial class StaffClient(HttpClient http, ILogger<StaffClient> lo
     public async Task<StaffError?> DiscardAsync(string token, string service, string id, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Delete, DeadLetterPath(service, id), token, ct)).Error;
 
+    /// <summary>
+    /// The orders of one console view (<see cref="SagaBoard"/>): Ordering's saga list per state
+    /// (<c>/api/v1/admin/ordering/sagas?state=</c>) for in flight, stuck and failed; its order list by status
+    /// (<c>/api/v1/orders?status=payment_pending</c>, every customer's for staff) for payment pending. At most
+    /// <see cref="PerService"/> rows per list.
+    /// </summary>
+    public async Task<SagaView> SagasAsync(string token, string view, CancellationToken ct)
+    {
+        string[] paths = view switch
+        {
+            SagaBoard.PaymentPending => [$"/api/v1/orders?status=payment_pending&per_page={PerService}"],
+            SagaBoard.Failed => [$"/api/v1/admin/ordering/sagas?state=failed&per_page={PerService}"],
+            _ => [.. SagaBoard.InFlightStates.Select(state => $"/api/v1/admin/ordering/sagas?state={state}&per_page={PerService}")],
+        };
+        var answers = await Task.WhenAll(paths.Select(path => SendAsync(HttpMethod.Get, path, token, ct)));
+        if (answers.FirstOrDefault(a => a.Error is not null).Error is { } error)
+        {
+            return new SagaView([], 0, error);
+        }
+
+        var rows = answers.SelectMany(a => a.Body!["data"].Deserialize<List<SagaRow>>(ShopClient.Json) ?? []).ToList();
+        return new SagaView(rows, answers.Sum(a => (long?)a.Body!["pagination"]?["total"] ?? 0), null);
+    }
+
+    /// <summary>Any customer's order (Ordering lets staff read every order).</summary>
+    public async Task<StaffResult<Order>> OrderAsync(string token, string id, CancellationToken ct)
+    {
+        var (body, error) = await SendAsync(HttpMethod.Get, "/api/v1/orders/" + Uri.EscapeDataString(id), token, ct);
+        return error is null ? new(body!["data"].Deserialize<Order>(ShopClient.Json), null) : new(default, error);
+    }
+
+    /// <summary>The order's event stream, oldest first: its saga's timeline.</summary>
+    public async Task<StaffResult<IReadOnlyList<OrderEvent>>> OrderEventsAsync(string token, string id, CancellationToken ct)
+    {
+        var (body, error) = await SendAsync(HttpMethod.Get, $"/api/v1/orders/{Uri.EscapeDataString(id)}/events", token, ct);
+        return error is null ? new(body!["data"].Deserialize<List<OrderEvent>>(ShopClient.Json), null) : new(default, error);
+    }
+
     /// <summary>Whether <paramref name="service"/> is one of <see cref="Services"/> (a path segment the console builds).</summary>
     public static bool IsService(string? service) => service is not null && Services.Contains(service);
 

@@ -13,6 +13,7 @@ internal static class StaffClientRegistration
         var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
         builder.Services.AddHttpClient<StaffClient>(c => c.BaseAddress = new Uri(gateway)).WithStorefrontResilience(Attempt);
         builder.Services.AddConsoleAuthorization();
+        builder.Services.AddOptions<ConsoleOptions>().Bind(builder.Configuration.GetSection(ConsoleOptions.SectionName));
         return builder;
     }
 }
