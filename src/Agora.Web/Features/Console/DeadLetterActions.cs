@@ -13,6 +13,8 @@ internal static class DeadLetterActions
 {
     public static IEndpointRouteBuilder MapDeadLetterActions(this IEndpointRouteBuilder app)
     {
+        // The [FromForm] parameter (unused) makes the endpoints read the form, which is what has ASP.NET Core validate the
+        // antiforgery token (UseAntiforgery) before the handler runs.
         var group = app.MapGroup("/console/dead-letters/{service}/{id}").RequireAuthorization(ConsoleAuthorization.Policy).ExcludeFromDescription();
         group.MapPost("/replay", (string service, string id, [FromForm] string? returnUrl, HttpContext context, TokenStore tokens, StaffClient staff) =>
             ActAsync(context, tokens, service, id, "replayed", (token, ct) => staff.ReplayAsync(token, service, id, ct)));
