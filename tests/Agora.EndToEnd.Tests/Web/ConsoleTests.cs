@@ -83,6 +83,13 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operations console", Level = 1 })).ToBeVisibleAsync();
         await shop.AssertAccessibleAsync("console overview");
 
+        // A form post without the page's antiforgery token (what another site could send with staff's cookie) is refused,
+        // and the dead letter stays where it is (the table below still shows it).
+        var forged = page.APIRequest.CreateFormData();
+        forged.Set("returnUrl", "/console");
+        var refused = await page.APIRequest.PostAsync($"/console/dead-letters/notification/{deadLetterId}/replay", new() { Form = forged, MaxRedirects = 0 });
+        Assert.Equal(400, refused.Status);
+
         // The dead letter in the table of every service's dead letters, then filtered to Notification's.
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Dead letters" }).ClickAsync();
         var row = page.Locator($"tr[data-testid=dead-letter][data-id='{deadLetterId}']");
