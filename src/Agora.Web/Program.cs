@@ -1,6 +1,7 @@
 using Agora.ServiceDefaults;
 using Agora.Web.Components;
 using Agora.Web.Features.Cart;
+using Agora.Web.Features.Console;
 using Agora.Web.Features.Hosting;
 using Agora.Web.Features.Shop;
 using Agora.Web.Features.SignIn;
@@ -14,6 +15,7 @@ builder.AddProxyHeaders();
 builder.AddStorefrontStorage();
 builder.AddShopClient();
 builder.AddStorefrontSignIn();
+builder.AddStaffClient();
 builder.Services.AddStorefrontCart();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
@@ -25,6 +27,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
+app.MapDeadLetterActions();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

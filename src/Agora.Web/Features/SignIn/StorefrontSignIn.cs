@@ -42,7 +42,7 @@ internal static class StorefrontSignIn
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
-                o.AccessDeniedPath = "/";
+                o.AccessDeniedPath = "/"; // never used: ConsoleAuthorization answers a refusal with a 403 page
                 // Signed out elsewhere (the session's tokens are gone, or Identity refused to refresh them): the cookie goes too.
                 o.Events.OnValidatePrincipal = async context =>
                 {
@@ -72,6 +72,8 @@ internal static class StorefrontSignIn
                     o.Scope.Add(scope);
                 }
 
+                // The roles from Identity's user info (asked with the roles scope): the console's staff check (ConsoleAuthorization).
+                o.ClaimActions.MapJsonKey(Console.ConsoleAuthorization.RoleClaim, "role");
                 o.TokenValidationParameters.NameClaimType = "name";
                 o.TokenValidationParameters.RoleClaimType = "role";
                 o.CallbackPath = "/signin-oidc";
@@ -113,6 +115,8 @@ internal static class StorefrontSignIn
                     var subject = context.Principal!.FindFirst("sub")!.Value;
                     var session = await services.GetRequiredService<TokenStore>().CreateAsync(subject, context.TokenEndpointResponse!, context.HttpContext.RequestAborted);
                     ((ClaimsIdentity)context.Principal.Identity!).AddClaim(new Claim(SessionClaim, session));
+                    // What Identity granted this sign-in (a customer's token never carries admin:ops, whatever was asked).
+                    ((ClaimsIdentity)context.Principal.Identity!).AddClaims(Console.ConsoleAuthorization.ScopeClaims(context.TokenEndpointResponse!.Scope));
                     await services.GetRequiredService<CartStore>().AdoptVisitorCartAsync(context.HttpContext, subject, context.HttpContext.RequestAborted);
                 };
             });

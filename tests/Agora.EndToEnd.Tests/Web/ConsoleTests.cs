@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Agora.EndToEnd.Tests.Web;
+
+/// <summary>
+/// The operations console (http://localhost:3000/console) in real chromium against the shared embedded AppHost: a
+/// customer is refused with a 403 page, a visitor is sent to sign in, and staff find a real dead letter (a confirmation
+/// email the mail server refused six times), read it, replay it, and the customer's email arrives. axe-core on every
+/// console page on the way. Waits are Playwright's auto-waiting assertions and the repository's Poll, never sleeps.
+/// </summary>
+[Collection(AppHostCollection.Name)]
+public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
+{
+    [Fact]
+    public async Task Customer_OpeningTheConsole_GetsA403Page_AndAVisitorIsSentToSignIn()
+    {
+        await using var shop = await Storefront.OpenAsync();
+        var page = shop.Page;
+
+        // A visitor: Identity's sign-in page, then (as the demo customer) back to /console, refused.
+        await page.GotoAsync("/console");
+        await shop.SignInAtIdentityAsync("customer@agora.local", Agora.Hosting.DemoSecrets.CustomerPassword);
+        await page.WaitForURLAsync(url => url.EndsWith("/console", StringComparison.Ordinal));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" })).ToBeVisibleAsync();
+
+        // The refusal is a real 403, on every console address, and nothing of the console shows.
+        foreach (var path in new[] { "/console", "/console/dead-letters", "/console/dead-letters/notification/anything" })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(403, response!.Status);
+            await Expect(page.GetByTestId("forbidden")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("dead-letters")).ToHaveCountAsync(0);
+        }
+
+        await shop.AssertAccessibleAsync("403 page");
+
+        // The console's form posts refuse them too: the policy stands before the form is even read.
+        var post = await page.APIRequest.PostAsync("/console/dead-letters/notification/anything/replay");
+        Assert.Equal(403, post.Status);
+
+        // The shop itself still works for them, without a way into the console.
+        await page.GotoAsync("/");
+        await Expect(page.GetByTestId("signed-in-as")).Not.ToBeEmptyAsync();
+        await Expect(page.GetByTestId("console-link")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Staff_ReplayADeadLetterFromTheConsole_AndTheNotificationArrives()
+    {
+        using var op = await ShopOperator.StartAsync(fixture);
+        using var customer = await ShopClient.RegisterAsync(fixture);
+        var product = await op.ProductAsync(41, stock: 20);
+        await op.TrackStockAsync(product);
+
+        // A real dead letter: the mail server refuses everything (451), so Notification's handler for OrderConfirmed
+        // fails all six attempts and Wolverine moves the message to its dead letters.
+        await op.SetInboxRefusingAsync(true);
+        string orderId;
+        string deadLetterId;
+        try
+        {
+            orderId = op.Track(await customer.PlaceOrderAsync(product, 1));
+            var order = await customer.WaitForSagaEndAsync(orderId);
+            Assert.True((string?)order["status"] == "confirmed", order.ToJsonString());
+            deadLetterId = await WaitForDeadLetterAsync(op, orderId);
+        }
+        finally
+        {
+            await op.SetInboxRefusingAsync(false);
+        }
+
+        await using var shop = await Storefront.OpenAsync();
+        var page = shop.Page;
+
+        // Staff sign in (the demo admin) and reach the console from the header.
+        await page.GotoAsync("/signin?returnUrl=%2F");
+        await shop.SignInAtIdentityAsync("admin@agora.local", Agora.Hosting.DemoSecrets.AdminPassword);
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(Storefront.Address) + "/$"));
+        await page.GetByTestId("console-link").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operations console", Level = 1 })).ToBeVisibleAsync();
+        await shop.AssertAccessibleAsync("console overview");
+
+        // A form post without the page's antiforgery token (what another site could send with staff's cookie) is refused,
+        // and the dead letter stays where it is (the table below still shows it).
+        var forged = page.APIRequest.CreateFormData();
+        forged.Set("returnUrl", "/console");
+        var refused = await page.APIRequest.PostAsync($"/console/dead-letters/notification/{deadLetterId}/replay", new() { Form = forged, MaxRedirects = 0 });
+        Assert.Equal(400, refused.Status);
+
+        // The dead letter in the table of every service's dead letters, then filtered to Notification's.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Dead letters" }).ClickAsync();
+        var row = page.Locator($"tr[data-testid=dead-letter][data-id='{deadLetterId}']");
+        await Expect(row).ToBeVisibleAsync();
+        await Expect(row).ToContainTextAsync("notification");
+        await Expect(row).ToContainTextAsync("OrderConfirmed");
+        await shop.AssertAccessibleAsync("dead letters");
+        await page.GetByLabel("Service").SelectOptionAsync("notification");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("service=notification", StringComparison.Ordinal));
+        await Expect(page.Locator("tr[data-testid=dead-letter]:not([data-service=notification])")).ToHaveCountAsync(0);
+        await Expect(row).ToBeVisibleAsync();
+
+        // Its page: the message (this order's) and the error the mail server caused.
+        await row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Inspect ") }).ClickAsync();
+        await Expect(page.GetByTestId("dead-letter-body")).ToContainTextAsync(orderId);
+        await Expect(page.GetByTestId("dead-letter-exception")).Not.ToBeEmptyAsync();
+        await shop.AssertAccessibleAsync("dead letter");
+        Assert.Empty(await op.InboxAsync("email", customer.Email!));
+
+        // Replay: back to the list, which says so; the email arrives and the dead letter leaves the list.
+        await page.GetByTestId("replay").ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToHaveAttributeAsync("data-outcome", "replayed");
+        await op.WaitForEmailAsync(customer.Email!, $"Your order {orderId} is confirmed");
+        await page.GotoAsync("/console/dead-letters?service=notification");
+        await Expect(page.Locator($"tr[data-testid=dead-letter][data-id='{deadLetterId}']")).ToHaveCountAsync(0);
+
+        // Its old address now says it is gone, readably.
+        await page.GotoAsync($"/console/dead-letters/notification/{deadLetterId}");
+        await Expect(page.GetByTestId("dead-letter-error")).ToContainTextAsync("No dead letter");
+
+        // Orders and sagas: every view answers (Ordering's staff lists through the gateway), and the order's timeline
+        // shows the saga's way to the confirmation.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Orders and sagas" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orders and sagas", Level = 1 })).ToBeVisibleAsync();
+        foreach (var view in new[] { "in_flight", "stuck", "payment_pending", "failed" })
+        {
+            await page.GetByTestId("view-" + view).ClickAsync();
+            await Expect(page.GetByTestId("view-" + view)).ToHaveAttributeAsync("aria-current", "page");
+            await Expect(page.GetByTestId("sagas").Or(page.GetByTestId("no-sagas"))).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("sagas-error")).ToHaveCountAsync(0);
+            await shop.AssertAccessibleAsync("orders: " + view);
+        }
+
+        await page.GotoAsync($"/console/orders/{orderId}");
+        await Expect(page.GetByTestId("saga-status")).ToHaveTextAsync("confirmed");
+        var timeline = page.GetByTestId("saga-timeline");
+        await Expect(timeline.Locator("li[data-type=order_placed]")).ToHaveCountAsync(1);
+        await Expect(timeline.Locator("li[data-type=order_confirmed]")).ToHaveCountAsync(1);
+        await shop.AssertAccessibleAsync("order timeline");
+        await op.AssertInvariantsAsync();
+    }
+
+    /// <summary>Waits for Notification's dead letter whose message is about <paramref name="orderId"/>; returns its id.</summary>
+    private static async Task<string> WaitForDeadLetterAsync(ShopOperator op, string orderId)
+    {
+        var found = await Poll.UntilFoundAsync(async () =>
+        {
+            var list = await op.Admin.GetDataAsync("notification", "/api/v1/admin/dead-letters?per_page=100");
+            foreach (var summary in list.AsArray())
+            {
+                var detail = await op.Admin.GetDataAsync("notification", $"/api/v1/admin/dead-letters/{summary!["id"]}");
+                if (detail["message"]?.ToJsonString().Contains(orderId, StringComparison.Ordinal) == true)
+                {
+                    return detail;
+                }
+            }
+
+            return (JsonNode?)null;
+        }, $"Notification's dead letter for {orderId}", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+        return (string)found["id"]!;
+    }
+}
