@@ -1,6 +1,7 @@
 using Agora.ServiceDefaults;
 using Agora.Web.Components;
 using Agora.Web.Features.Cart;
+using Agora.Web.Features.Language;
 using Agora.Web.Features.Shop;
 using Agora.Web.Features.SignIn;
 using Agora.Web.Features.Storage;
@@ -13,6 +14,7 @@ builder.AddStorefrontStorage();
 builder.AddShopClient();
 builder.AddStorefrontSignIn();
 builder.Services.AddStorefrontCart();
+builder.Services.AddStorefrontLanguage();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
@@ -22,6 +24,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
+app.MapLanguageEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

@@ -63,9 +63,12 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
         return new((result, (string?)body["pagination"]?["next_cursor"]), null);
     }
 
-    /// <summary>Creates a customer account (Identity's registration, anonymous).</summary>
-    public async Task<ShopError?> RegisterAsync(string name, string email, string password, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Post, "/api/v1/users", null, new { name, email, password }, null, ct)).Error;
+    /// <summary>
+    /// Creates a customer account (Identity's registration, anonymous); <paramref name="locale"/> (the language the
+    /// visitor browses in, when not English) becomes the profile's, so the storefront and the emails speak it.
+    /// </summary>
+    public async Task<ShopError?> RegisterAsync(string name, string email, string password, string? locale, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Post, "/api/v1/users", null, new { name, email, password, locale }, null, ct)).Error;
 
     public Task<ShopResult<IReadOnlyList<Address>>> AddressesAsync(string token, CancellationToken ct) =>
         GetAsync<IReadOnlyList<Address>>("/api/v1/users/me/addresses", token, ct);
@@ -88,6 +91,21 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
 
     public Task<ShopResult<Order>> OrderAsync(string token, string id, CancellationToken ct) =>
         GetAsync<Order>("/api/v1/orders/" + Uri.EscapeDataString(id), token, ct);
+
+    /// <summary>The order as it was at <paramref name="asOf"/> (Ordering folds its event stream up to that instant).</summary>
+    public Task<ShopResult<Order>> OrderAsOfAsync(string token, string id, DateTimeOffset asOf, CancellationToken ct) =>
+        GetAsync<Order>($"/api/v1/orders/{Uri.EscapeDataString(id)}?as_of="
+                        + Uri.EscapeDataString(asOf.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)), token, ct);
+
+    /// <summary>
+    /// Asks Ordering to cancel the order (202: the saga turns back); 409 <c>ORDER_NOT_CANCELLABLE</c> once it is past the
+    /// point where it can be, <c>ORDER_BUSY</c> when it kept changing meanwhile.
+    /// </summary>
+    public async Task<ShopResult<Order>> CancelOrderAsync(string token, string id, CancellationToken ct)
+    {
+        var (body, error) = await SendAsync(HttpMethod.Post, $"/api/v1/orders/{Uri.EscapeDataString(id)}/cancel", token, null, null, ct);
+        return error is null ? new(body!["data"].Deserialize<Order>(Json), null) : new(default, error);
+    }
 
     public Task<ShopResult<IReadOnlyList<OrderEvent>>> OrderEventsAsync(string token, string id, CancellationToken ct) =>
         GetAsync<IReadOnlyList<OrderEvent>>($"/api/v1/orders/{Uri.EscapeDataString(id)}/events", token, ct);

@@ -66,6 +66,8 @@ internal static class StorefrontSignIn
                 o.SaveTokens = false;
                 o.MapInboundClaims = false;
                 o.GetClaimsFromUserInfoEndpoint = true;
+                // The profile's language (Identity's user info under the profile scope) picks the storefront's.
+                o.ClaimActions.MapUniqueJsonKey(Language.LanguageChoice.LocaleClaim, Language.LanguageChoice.LocaleClaim);
                 o.Scope.Clear();
                 foreach (var scope in web.Oidc.Scopes)
                 {
