@@ -97,7 +97,6 @@ internal static class KoreanText
         ["Older orders"] = "이전 주문",
         ["Your session has ended: sign in again."] = "세션이 끝났습니다. 다시 로그인하세요.",
         ["Your session has ended: sign in again to follow this order."] = "세션이 끝났습니다. 이 주문을 보려면 다시 로그인하세요.",
-        ["There is no such order among yours."] = "회원님의 주문 중에 그런 주문은 없습니다.",
         ["Status:"] = "상태:",
         ["Why:"] = "사유:",
         ["Cancel order"] = "주문 취소",
