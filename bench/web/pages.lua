@@ -1,7 +1,7 @@
 -- wrk script: GET the storefront's pages at a fixed overall rate, rotating over the paths listed (one per line) in the
 -- file given as the first script argument:
---   wrk -t2 -c40 -d20s -s pages.lua http://127.0.0.1:3000 -- paths.txt 200
--- The second argument is the overall rate (requests/s): each connection waits connections/rate seconds between its
+--   wrk -t2 -c20 -d20s -s pages.lua http://127.0.0.1:3000 -- paths.txt 200 20
+-- The second argument is the overall rate (requests/s), the third wrk's -c: each connection waits connections/rate s between its
 -- requests (wrk's delay()), so the rate is a ceiling the run approaches while pages answer fast; run.sh reports the
 -- rate reached. Latencies are wrk's (request sent to response read, on loopback: the server's time).
 
@@ -20,12 +20,13 @@ end
 function init(args)
   local path = args[1] or error("usage: -- <file with one path per line> <requests/s>")
   local rate = tonumber(args[2] or "200")
+  local connections = tonumber(args[3] or "20")
   for line in io.lines(path) do
     if line ~= "" then paths[#paths + 1] = line end
   end
   if #paths == 0 then error("no paths in " .. path) end
-  -- wrk gives every thread connections/threads connections; the whole run's connections share the rate.
-  wait_ms = math.floor(wrk.connections * 1000 / rate)
+  -- The whole run's connections share the rate.
+  wait_ms = math.floor(connections * 1000 / rate)
   i = ((thread_index or 0) * 37) % #paths
 end
 

@@ -90,12 +90,12 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 col() { local k="$1"; shift; for r in "$@"; do field "$k" "$r"; done; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
 run_wrk() { # run_wrk PAGE SECONDS
-  timeout $(($2 + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" -s "$HERE/pages.lua" "$WEB" -- "$WORK/$1.txt" "$RATE" \
+  timeout $(($2 + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" -s "$HERE/pages.lua" "$WEB" -- "$WORK/$1.txt" "$RATE" "$CONNECTIONS" \
     | tee -a "$OUT_DIR/wrk-$1.txt" | grep '^RESULT'
 }
 
 echo
-echo "| page | rate asked | req/s reached (median) | p50 ms | p90 ms | p95 ms | p99 ms | p95 of each run | non-2xx | target | vs. target |"
+echo "| page | rate asked | req/s reached (median) | p50 ms | p90 ms | p95 ms | p99 ms | p95 of each run | non-2xx / socket errors (timeouts) | target | vs. target |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |"
 for page in home search product; do
   log "$page: warm-up ${WARMUP}s"
@@ -104,16 +104,18 @@ for page in home search product; do
   for i in $(seq "$RUNS"); do
     r="$(run_wrk "$page" "$DURATION")"
     log "$page run $i: $r"
-    [ "$(field sockerr "$r")" = "0" ] || die "socket errors in run $i: $r"
     results+=("$r")
   done
   p95="$(median $(col p95 "${results[@]}"))"
   non2xx=$(col non2xx "${results[@]}" | awk '{ s += $1 } END { print s }')
+  sockerr=$(col sockerr "${results[@]}" | awk '{ s += $1 } END { print s }')
   each="$(col p95 "${results[@]}" | awk '{ printf "%s%.1f", (NR > 1 ? ", " : ""), $1 / 1000 }')"
-  verdict="$(awk -v p="$p95" -v n="$non2xx" 'BEGIN { printf "p95 %.2fx of limit: **%s**", p / 50000, (p < 50000 && n == 0) ? "met" : "missed" }')"
-  printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | p95 < 50 ms at %s req/s | %s |\n' \
-    "$page" "$RATE" "$(median $(col rps "${results[@]}"))" "$(ms "$(median $(col p50 "${results[@]}"))")" \
+  rps="$(median $(col rps "${results[@]}"))"
+  verdict="$(awk -v p="$p95" -v n="$((non2xx + sockerr))" -v r="$rps" -v want="$RATE" 'BEGIN {
+    printf "p95 %.2fx of limit: **%s**", p / 50000, (p < 50000 && n == 0 && r >= 0.95 * want) ? "met" : "missed" }')"
+  printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s / %s | p95 < 50 ms at %s req/s | %s |\n' \
+    "$page" "$RATE" "$rps" "$(ms "$(median $(col p50 "${results[@]}"))")" \
     "$(ms "$(median $(col p90 "${results[@]}"))")" "$(ms "$p95")" "$(ms "$(median $(col p99 "${results[@]}"))")" \
-    "$each" "$non2xx" "$RATE" "$verdict"
+    "$each" "$non2xx" "$sockerr" "$RATE" "$verdict"
 done
 log "raw output: $OUT_DIR"
