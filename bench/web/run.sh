@@ -16,6 +16,7 @@
 #
 # Target (issue): p95 < 50 ms at 200 requests/s.
 # Knobs: RATE=200 CONNECTIONS=20 THREADS=2 DURATION=20 WARMUP=10 RUNS=3 READY_TIMEOUT=300 NO_BUILD=1 OUT=<dir>
+#        PAGES="home search product" (which pages to measure)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 HERE="$PWD/bench/web"
@@ -97,7 +98,7 @@ run_wrk() { # run_wrk PAGE SECONDS
 echo
 echo "| page | rate asked | req/s reached (median) | p50 ms | p90 ms | p95 ms | p99 ms | p95 of each run | non-2xx / socket errors (timeouts) | target | vs. target |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |"
-for page in home search product; do
+for page in ${PAGES:-home search product}; do
   log "$page: warm-up ${WARMUP}s"
   run_wrk "$page" "$WARMUP" >/dev/null
   results=()
