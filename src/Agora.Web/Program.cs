@@ -3,6 +3,7 @@ using Agora.Web.Components;
 using Agora.Web.Features.Cart;
 using Agora.Web.Features.Console;
 using Agora.Web.Features.Hosting;
+using Agora.Web.Features.Language;
 using Agora.Web.Features.Shop;
 using Agora.Web.Features.SignIn;
 using Agora.Web.Features.Storage;
@@ -17,6 +18,7 @@ builder.AddShopClient();
 builder.AddStorefrontSignIn();
 builder.AddStaffClient();
 builder.Services.AddStorefrontCart();
+builder.Services.AddStorefrontLanguage();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
@@ -28,6 +30,7 @@ app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
 app.MapDeadLetterActions();
+app.MapLanguageEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

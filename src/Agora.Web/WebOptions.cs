@@ -24,6 +24,16 @@ public sealed class WebOptions
     /// </summary>
     public List<string> TrustedProxies { get; set; } = ["127.0.0.1", "::1"];
 
+    /// <summary>
+    /// How long a public catalogue read (a product, its inventory, a product list, a search) is kept before the gateway is
+    /// asked again; zero: never kept. A product's price and stock may show this much late; the order is priced and the
+    /// stock reserved by the services, never from the page.
+    /// </summary>
+    public TimeSpan CatalogCache { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the category list is kept (it changes with the catalogue's administration only).</summary>
+    public TimeSpan CategoryCache { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How often an open order page asks Ordering for news while the saga runs.</summary>
     public TimeSpan OrderRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

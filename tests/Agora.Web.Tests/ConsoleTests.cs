@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using System.Text.Json;
 using Agora.Web.Components.Console;
@@ -13,6 +14,9 @@ namespace Agora.Web.Tests;
 public sealed class ConsoleTests : IDisposable
 {
     private readonly BunitContext _context = new();
+
+    /// <summary>Every component gets the page language's texts (the console is English; the storefront's layout is not).</summary>
+    public ConsoleTests() => _context.Services.AddSingleton(Agora.Web.Features.Language.Texts.English);
 
     [Fact]
     public void Staff_IsTheAdminRole_AndTheGrantedStaffScope_NeitherAlone()

@@ -48,6 +48,20 @@ public sealed class StorefrontRulesTests
     }
 
     [Fact]
+    public void Browser_IsSentToTheGateway_AlsoForEndpointsDiscoveredOverTheBackchannel()
+    {
+        // Under mutual TLS the discovery document is read over the back channel, and Identity names its endpoints after
+        // that request (https://localhost:5101/…), not after its issuer (http://…): a browser cannot reach that port at
+        // all (it asks a client certificate), so those addresses too must become the gateway's.
+        Assert.Equal("https://localhost:8443/connect/authorize?client_id=c",
+            IdentityBackchannel.Rewrite("https://localhost:5101/connect/authorize?client_id=c", "http://localhost:5101/", "https://localhost:8443/", "https://localhost:5101/"));
+        Assert.Equal("https://localhost:8443/connect/endsession",
+            IdentityBackchannel.Rewrite("http://localhost:5101/connect/endsession", "http://localhost:5101/", "https://localhost:8443/", "https://localhost:5101/"));
+        Assert.Equal("https://elsewhere/connect/authorize",
+            IdentityBackchannel.Rewrite("https://elsewhere/connect/authorize", "http://localhost:5101/", "https://localhost:8443/", "https://localhost:5101/"));
+    }
+
+    [Fact]
     public void IdempotencyKey_IsTheSameForTheSameCheckout_AndDiffersPerAddress()
     {
         var seoul = new OrderAddress("Kim", "+82-10", "1 Teheran-ro", null, "Seoul", "06236", "KR");

@@ -30,6 +30,7 @@ public sealed class Storefront : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>A browser with a fresh profile: no cookies, so no language chosen and nobody signed in.</summary>
     public static async Task<Storefront> OpenAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install -y chromium fonts-noto-cjk (./test.sh does).");
@@ -40,7 +41,7 @@ public sealed class Storefront : IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
-        var context = await browser.NewContextAsync(new() { BaseURL = Address, Locale = "en-US" });
+        var context = await browser.NewContextAsync(new() { BaseURL = Address, Locale = "en-US", ViewportSize = new() { Width = 1280, Height = 800 } });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         return new Storefront(playwright, browser, context, page);
@@ -62,6 +63,36 @@ public sealed class Storefront : IAsyncDisposable
         await Page.GetByLabel("Email").FillAsync(email);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>
+    /// With <c>AGORA_SCREENSHOTS=1</c>, the page as it is now into <c>docs/images/storefront-&lt;name&gt;.png</c> (the README
+    /// shows them): the same file names every run, overwritten, one 1280×800 viewport each. Without it, nothing, so a test
+    /// run leaves the working tree as it was.
+    /// </summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("AGORA_SCREENSHOTS") != "1")
+        {
+            return;
+        }
+
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Agora.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(root.FullName, "docs", "images", $"storefront-{name}.png"), Animations = ScreenshotAnimations.Disabled });
+    }
+
+    /// <summary>Signs in from the storefront's own link (Identity's login page and back to the home page).</summary>
+    public async Task SignInAsync(string email, string password)
+    {
+        await Page.GotoAsync("/signin?returnUrl=%2F");
+        await SignInAtIdentityAsync(email, password);
+        await Page.WaitForURLAsync(url => url.TrimEnd('/') == Address);
     }
 
     /// <summary>Fills the checkout's new-address fields (a Seoul address the carrier serves).</summary>

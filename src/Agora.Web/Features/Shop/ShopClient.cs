@@ -2,14 +2,19 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Agora.Web.Features.Shop;
 
 /// <summary>
 /// The shop's REST API through the gateway, as an outside client calls it: public reads without a token, the customer's
-/// own resources with the signed-in customer's access token (<see cref="SignIn.TokenStore"/>).
+/// own resources with the signed-in customer's access token (<see cref="SignIn.TokenStore"/>). The public catalogue reads
+/// (categories, products, search) are kept for a few seconds (<see cref="WebOptions.CatalogCache"/>): a busy storefront
+/// asks the gateway once per product and query in that time, not once per page view (every visitor's read comes from
+/// the storefront's address, which the gateway's rate limit sees as one consumer).
 /// </summary>
-public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logger)
+public sealed partial class ShopClient(HttpClient http, IMemoryCache cache, IOptions<WebOptions> options, ILogger<ShopClient> logger)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -17,21 +22,27 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
     };
 
     public Task<ShopResult<IReadOnlyList<Category>>> CategoriesAsync(CancellationToken ct) =>
-        GetAsync<IReadOnlyList<Category>>("/api/v1/categories?per_page=100", null, ct);
+        CachedAsync("/api/v1/categories?per_page=100", options.Value.CategoryCache, () => GetAsync<IReadOnlyList<Category>>("/api/v1/categories?per_page=100", null, ct));
 
     public async Task<ShopResult<Page<Product>>> ProductsAsync(string? categoryId, string? cursor, int perPage, CancellationToken ct)
     {
         var query = $"/api/v1/products?status=active&per_page={perPage}"
                     + (categoryId is null ? "" : "&category=" + Uri.EscapeDataString(categoryId))
                     + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
-        return await PageAsync<Product>(query, null, ct);
+        return await CachedAsync(query, options.Value.CatalogCache, () => PageAsync<Product>(query, null, ct));
     }
 
-    public Task<ShopResult<Product>> ProductAsync(string id, CancellationToken ct) =>
-        GetAsync<Product>("/api/v1/products/" + Uri.EscapeDataString(id), null, ct);
+    public Task<ShopResult<Product>> ProductAsync(string id, CancellationToken ct)
+    {
+        var path = "/api/v1/products/" + Uri.EscapeDataString(id);
+        return CachedAsync(path, options.Value.CatalogCache, () => GetAsync<Product>(path, null, ct));
+    }
 
-    public Task<ShopResult<Inventory>> InventoryAsync(string productId, CancellationToken ct) =>
-        GetAsync<Inventory>($"/api/v1/products/{Uri.EscapeDataString(productId)}/inventory", null, ct);
+    public Task<ShopResult<Inventory>> InventoryAsync(string productId, CancellationToken ct)
+    {
+        var path = $"/api/v1/products/{Uri.EscapeDataString(productId)}/inventory";
+        return CachedAsync(path, options.Value.CatalogCache, () => GetAsync<Inventory>(path, null, ct));
+    }
 
     /// <summary>The Search service: matches with highlights, category facets and a cursor to the next page.</summary>
     public async Task<ShopResult<(SearchResult Result, string? NextCursor)>> SearchAsync(
@@ -53,19 +64,26 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
             parts.Add("cursor=" + Uri.EscapeDataString(cursor));
         }
 
-        var (body, error) = await SendAsync(HttpMethod.Get, "/api/v1/search/products?" + string.Join('&', parts), null, null, null, ct);
-        if (error is not null)
+        var path = "/api/v1/search/products?" + string.Join('&', parts);
+        return await CachedAsync(path, options.Value.CatalogCache, async () =>
         {
-            return new(default, error);
-        }
+            var (body, error) = await SendAsync(HttpMethod.Get, path, null, null, null, ct);
+            if (error is not null)
+            {
+                return new ShopResult<(SearchResult, string?)>(default, error);
+            }
 
-        var result = body!["data"].Deserialize<SearchResult>(Json)!;
-        return new((result, (string?)body["pagination"]?["next_cursor"]), null);
+            var result = body!["data"].Deserialize<SearchResult>(Json)!;
+            return new((result, (string?)body["pagination"]?["next_cursor"]), null);
+        });
     }
 
-    /// <summary>Creates a customer account (Identity's registration, anonymous).</summary>
-    public async Task<ShopError?> RegisterAsync(string name, string email, string password, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Post, "/api/v1/users", null, new { name, email, password }, null, ct)).Error;
+    /// <summary>
+    /// Creates a customer account (Identity's registration, anonymous); <paramref name="locale"/> (the language the
+    /// visitor browses in, when not English) becomes the profile's, so the storefront and the emails speak it.
+    /// </summary>
+    public async Task<ShopError?> RegisterAsync(string name, string email, string password, string? locale, CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Post, "/api/v1/users", null, new { name, email, password, locale }, null, ct)).Error;
 
     public Task<ShopResult<IReadOnlyList<Address>>> AddressesAsync(string token, CancellationToken ct) =>
         GetAsync<IReadOnlyList<Address>>("/api/v1/users/me/addresses", token, ct);
@@ -89,12 +107,49 @@ public sealed partial class ShopClient(HttpClient http, ILogger<ShopClient> logg
     public Task<ShopResult<Order>> OrderAsync(string token, string id, CancellationToken ct) =>
         GetAsync<Order>("/api/v1/orders/" + Uri.EscapeDataString(id), token, ct);
 
+    /// <summary>The order as it was at <paramref name="asOf"/> (Ordering folds its event stream up to that instant).</summary>
+    public Task<ShopResult<Order>> OrderAsOfAsync(string token, string id, DateTimeOffset asOf, CancellationToken ct) =>
+        GetAsync<Order>($"/api/v1/orders/{Uri.EscapeDataString(id)}?as_of="
+                        + Uri.EscapeDataString(asOf.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)), token, ct);
+
+    /// <summary>
+    /// Asks Ordering to cancel the order (202: the saga turns back); 409 <c>ORDER_NOT_CANCELLABLE</c> once it is past the
+    /// point where it can be, <c>ORDER_BUSY</c> when it kept changing meanwhile.
+    /// </summary>
+    public async Task<ShopResult<Order>> CancelOrderAsync(string token, string id, CancellationToken ct)
+    {
+        var (body, error) = await SendAsync(HttpMethod.Post, $"/api/v1/orders/{Uri.EscapeDataString(id)}/cancel", token, null, null, ct);
+        return error is null ? new(body!["data"].Deserialize<Order>(Json), null) : new(default, error);
+    }
+
     public Task<ShopResult<IReadOnlyList<OrderEvent>>> OrderEventsAsync(string token, string id, CancellationToken ct) =>
         GetAsync<IReadOnlyList<OrderEvent>>($"/api/v1/orders/{Uri.EscapeDataString(id)}/events", token, ct);
 
     public Task<ShopResult<Page<OrderSummary>>> OrdersAsync(string token, string customerId, string? cursor, CancellationToken ct) =>
         PageAsync<OrderSummary>($"/api/v1/users/{Uri.EscapeDataString(customerId)}/orders?per_page=20"
                                 + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), token, ct);
+
+    /// <summary>A public read from the cache when it was read less than <paramref name="ttl"/> ago; failures are never kept.</summary>
+    private async Task<ShopResult<T>> CachedAsync<T>(string path, TimeSpan ttl, Func<Task<ShopResult<T>>> read)
+    {
+        if (ttl <= TimeSpan.Zero)
+        {
+            return await read();
+        }
+
+        if (cache.TryGetValue(path, out ShopResult<T>? kept) && kept is not null)
+        {
+            return kept;
+        }
+
+        var result = await read();
+        if (result.Error is null)
+        {
+            cache.Set(path, result, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl, Size = 1 });
+        }
+
+        return result;
+    }
 
     private async Task<ShopResult<T>> GetAsync<T>(string path, string? token, CancellationToken ct)
     {
@@ -201,6 +256,7 @@ internal static class ShopClientRegistration
 
     public static IHostApplicationBuilder AddShopClient(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddMemoryCache(o => o.SizeLimit = 20_000);
         builder.Services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
         builder.Services.AddHttpClient<ShopClient>(c => c.BaseAddress = new Uri(gateway))

@@ -6,7 +6,14 @@ namespace Agora.Web.Features.Shop;
 /// <summary>An amount as the API sends it: a decimal string and an ISO 4217 code.</summary>
 public sealed record Money(string Amount, string Currency);
 
-public sealed record Category(string Id, string Name, string Slug, string Description);
+/// <summary>
+/// A name and description in one more language, under <c>localized.&lt;locale&gt;</c> of Catalog's and Search's
+/// resources (<c>"localized": {"ko": {"name": …, "description": …}}</c>).
+/// </summary>
+public sealed record LocalizedText(string Name, string? Description);
+
+public sealed record Category(
+    string Id, string Name, string Slug, string Description, IReadOnlyDictionary<string, LocalizedText>? Localized = null);
 
 /// <summary>
 /// Catalog's stock summary on a product, when Catalog sends it (<c>in_stock</c>, <c>low_stock</c>, <c>out_of_stock</c>).
@@ -15,21 +22,14 @@ public sealed record Availability(string Status, int Available)
 {
     public bool CanOrder => Status != "out_of_stock" && Available > 0;
 
-    public string Label => Status switch
-    {
-        "in_stock" => "In stock",
-        "low_stock" => $"Only {Available} left",
-        "out_of_stock" => "Out of stock",
-        _ => Available > 0 ? "In stock" : "Out of stock",
-    };
-
     /// <summary>From a plain count (Catalog's inventory resource, Search's hits); low below 5.</summary>
     public static Availability FromCount(int available) =>
         new(available <= 0 ? "out_of_stock" : available < 5 ? "low_stock" : "in_stock", available);
 }
 
 public sealed record Product(
-    string Id, string Sku, string Name, string Description, string CategoryId, Money Price, string Status, Availability? Availability);
+    string Id, string Sku, string Name, string Description, string CategoryId, Money Price, string Status, Availability? Availability,
+    IReadOnlyDictionary<string, LocalizedText>? Localized = null);
 
 public sealed record Inventory(string ProductId, int Available);
 
@@ -40,7 +40,7 @@ public sealed record SearchHighlights(string? Name, string? Description);
 
 public sealed record SearchHit(
     string Id, string Sku, string Name, string Description, string CategoryId, Money Price, int Available, bool InStock,
-    SearchHighlights? Highlights);
+    SearchHighlights? Highlights, IReadOnlyDictionary<string, LocalizedText>? Localized = null);
 
 public sealed record CategoryCount(string CategoryId, int Count);
 
@@ -71,10 +71,16 @@ public sealed record OrderSaga(string State, int Attempt, bool Compensating);
 
 public sealed record StatusChange(string Status, DateTimeOffset At);
 
+/// <summary>What can be done next with the order: <see cref="Cancel"/> is there only while Ordering would cancel it.</summary>
+public sealed record OrderLinks(string? Self, string? Events, string? Cancel);
+
 public sealed record Order(
     string Id, string Status, IReadOnlyList<OrderLine> Items, Money Total, OrderAddress ShippingAddress, OrderPayment Payment,
     OrderShipment Shipment, OrderSaga Saga, string? Reason, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<StatusChange> History);
+    IReadOnlyList<StatusChange> History, OrderLinks? Links = null)
+{
+    public bool CanCancel => Links?.Cancel is not null;
+}
 
 public sealed record OrderSummary(string Id, string Status, string SagaState, Money Total, int ItemCount, DateTimeOffset PlacedAt);
 

@@ -66,6 +66,8 @@ internal static class StorefrontSignIn
                 o.SaveTokens = false;
                 o.MapInboundClaims = false;
                 o.GetClaimsFromUserInfoEndpoint = true;
+                // The profile's language (Identity's user info under the profile scope) picks the storefront's.
+                o.ClaimActions.MapUniqueJsonKey(Language.LanguageChoice.LocaleClaim, Language.LanguageChoice.LocaleClaim);
                 o.Scope.Clear();
                 foreach (var scope in web.Oidc.Scopes)
                 {
@@ -90,7 +92,7 @@ internal static class StorefrontSignIn
                 o.NonceCookie.Name = "agora.web.nonce.";
                 o.Events.OnRedirectToIdentityProvider = context =>
                 {
-                    context.ProtocolMessage.IssuerAddress = IdentityBackchannel.Rewrite(context.ProtocolMessage.IssuerAddress, web.Oidc.Authority, web.Oidc.BrowserUrl);
+                    context.ProtocolMessage.IssuerAddress = IdentityBackchannel.Rewrite(context.ProtocolMessage.IssuerAddress, web.Oidc.Authority, web.Oidc.BrowserUrl, web.Oidc.BackchannelUrl);
                     if (context.Properties.Items.TryGetValue("login_hint", out var hint) && hint is not null)
                     {
                         context.ProtocolMessage.LoginHint = hint;
@@ -100,7 +102,7 @@ internal static class StorefrontSignIn
                 };
                 o.Events.OnRedirectToIdentityProviderForSignOut = async context =>
                 {
-                    context.ProtocolMessage.IssuerAddress = IdentityBackchannel.Rewrite(context.ProtocolMessage.IssuerAddress, web.Oidc.Authority, web.Oidc.BrowserUrl);
+                    context.ProtocolMessage.IssuerAddress = IdentityBackchannel.Rewrite(context.ProtocolMessage.IssuerAddress, web.Oidc.Authority, web.Oidc.BrowserUrl, web.Oidc.BackchannelUrl);
                     context.ProtocolMessage.ClientId = web.Oidc.ClientId;
                     if (context.Properties.Items.TryGetValue("id_token", out var idToken) && idToken is not null)
                     {
@@ -146,15 +148,26 @@ internal sealed class IdentityBackchannel(string issuer, string? backchannel) : 
         return base.SendAsync(request, cancellationToken);
     }
 
-    /// <summary><paramref name="address"/> with the <paramref name="issuer"/> prefix replaced by <paramref name="replacement"/> (if set).</summary>
-    public static string Rewrite(string address, string issuer, string? replacement)
+    /// <summary>
+    /// <paramref name="address"/> with the <paramref name="issuer"/> prefix, or the <paramref name="backchannel"/> one
+    /// (endpoints Identity named after a back-channel request), replaced by <paramref name="replacement"/> (if set).
+    /// </summary>
+    public static string Rewrite(string address, string issuer, string? replacement, string? backchannel = null)
     {
         if (string.IsNullOrEmpty(replacement))
         {
             return address;
         }
 
-        var from = issuer.TrimEnd('/') + "/";
-        return address.StartsWith(from, StringComparison.Ordinal) ? replacement.TrimEnd('/') + "/" + address[from.Length..] : address;
+        foreach (var prefix in new[] { issuer, backchannel })
+        {
+            var from = prefix?.TrimEnd('/') + "/";
+            if (prefix is not null && address.StartsWith(from, StringComparison.Ordinal))
+            {
+                return replacement.TrimEnd('/') + "/" + address[from.Length..];
+            }
+        }
+
+        return address;
     }
 }

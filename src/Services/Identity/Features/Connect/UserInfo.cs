@@ -3,7 +3,7 @@ using OpenIddict.Server.AspNetCore;
 
 namespace Agora.Identity.Features.Connect;
 
-/// <summary><c>/connect/userinfo</c> (GET, POST): the claims the granted scopes allow.</summary>
+/// <summary><c>/connect/userinfo</c> (GET, POST): the claims the granted scopes allow (profile: the name and, when set, the locale).</summary>
 internal static class UserInfo
 {
     public static async Task<IResult> HandleAsync(HttpContext context, IdentityDbContext db)
@@ -24,6 +24,11 @@ internal static class UserInfo
         if (principal!.HasScope(Scopes.Profile))
         {
             claims[Claims.Name] = user.Name;
+            if (!string.IsNullOrEmpty(user.Locale))
+            {
+                // OpenID Connect's profile claim: the storefront shows its pages in the customer's language.
+                claims[Claims.Locale] = user.Locale;
+            }
         }
 
         if (principal!.HasScope(Scopes.Email))
