@@ -59,7 +59,7 @@ internal sealed class PreAuthenticationRateLimitingMiddleware
             }
             else if (!decision.Allowed)
             {
-                await _responder.RefuseAsync(context, _ceiling, decision);
+                await _responder.RefuseAsync(context, _ceiling, address, decision);
                 return;
             }
         }
@@ -75,7 +75,7 @@ internal sealed class PreAuthenticationRateLimitingMiddleware
             }
             else if (!decision.Allowed)
             {
-                await _responder.RefuseAsync(context, policy, decision);
+                await _responder.RefuseAsync(context, policy, address, decision);
                 return;
             }
             else

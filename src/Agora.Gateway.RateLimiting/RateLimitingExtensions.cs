@@ -38,6 +38,7 @@ public static class RateLimitingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<RateLimitTelemetry>();
+        services.TryAddSingleton<RateLimitedConsumers>();
         services.TryAddSingleton<RateLimitResponder>();
         services.TryAddSingleton<RateLimitPolicyRegistry>();
         services.TryAddSingleton(sp => new ConsumerPartitioner(sp.GetRequiredService<IOptions<AgoraRateLimitingOptions>>().Value.TrustedProxies));

@@ -75,7 +75,7 @@ internal sealed class RateLimitingMiddleware(
     private Task Decided(HttpContext context, RateLimitPolicy policy, string partition, RateLimitDecision decision)
     {
         responder.Telemetry.Decided(policy, decision.Allowed);
-        return decision.Allowed ? Admitted(context, policy, partition, decision) : responder.RefuseAsync(context, policy, decision);
+        return decision.Allowed ? Admitted(context, policy, partition, decision) : responder.RefuseAsync(context, policy, partition, decision);
     }
 
     private Task Admitted(HttpContext context, RateLimitPolicy policy, string partition, RateLimitDecision decision)
@@ -137,15 +137,19 @@ internal sealed class RateLimitingMiddleware(
 internal sealed record PreCounted(RateLimitPolicy Policy, string Partition, RateLimitDecision Decision);
 
 /// <summary>What answers refused requests and store failures, shared by both stages.</summary>
-internal sealed class RateLimitResponder(RateLimitTelemetry telemetry, TimeProvider time)
+internal sealed class RateLimitResponder(RateLimitTelemetry telemetry, RateLimitedConsumers refused, TimeProvider time)
 {
     public RateLimitTelemetry Telemetry => telemetry;
 
+    /// <summary>The consumers refused most (the staff console's edge page).</summary>
+    public RateLimitedConsumers Refused => refused;
+
     public long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>429 <c>RATE_LIMITED</c> in the envelope, with the policy's headers and <c>Retry-After</c>.</summary>
-    public Task RefuseAsync(HttpContext context, RateLimitPolicy policy, RateLimitDecision decision)
+    /// <summary>429 <c>RATE_LIMITED</c> in the envelope, with the policy's headers and <c>Retry-After</c>; counted against <paramref name="partition"/>.</summary>
+    public Task RefuseAsync(HttpContext context, RateLimitPolicy policy, string partition, RateLimitDecision decision)
     {
+        refused.Rejected(partition, policy.Name);
         RateLimitingMiddleware.WriteHeaders(context.Response.Headers, policy, decision, NowMs());
         var retryAfter = RateLimitingMiddleware.Seconds(decision.RetryAfterMs);
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -199,6 +203,11 @@ internal sealed class RateLimitGrant(RateLimitResponder responder, RateLimitPoli
         }
 
         responder.Telemetry.Decided(policy, decision.Allowed);
+        if (!decision.Allowed)
+        {
+            responder.Refused.Rejected(partition, policy.Name);
+        }
+
         _decision = decision;
         _nowMs = responder.NowMs();
         var retry = decision.Allowed ? TimeSpan.Zero : TimeSpan.FromSeconds(RateLimitingMiddleware.Seconds(decision.RetryAfterMs));

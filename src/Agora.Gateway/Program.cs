@@ -1,4 +1,5 @@
 using Agora.Gateway;
+using Agora.Gateway.Features.Admin;
 using Agora.Gateway.Features.Docs;
 using Agora.Gateway.RateLimiting;
 using Agora.GraphQL;
@@ -19,6 +20,7 @@ var app = builder.Build();
 app.UseAgoraGatewayEdge();
 app.MapDefaultEndpoints();
 app.MapAgoraGateway();
+app.MapEdgeStatus();
 app.MapGatewayDocs();
 app.MapAgoraGraphQL("/graphql");
 app.MapAgoraProxy();

@@ -48,6 +48,31 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Staff_OpenTheEdgePage_AndSeeEveryClustersBreaker()
+    {
+        await using var shop = await Storefront.OpenAsync();
+        var page = shop.Page;
+
+        await page.GotoAsync("/signin?returnUrl=%2Fconsole");
+        await shop.SignInAtIdentityAsync("admin@agora.local", Agora.Hosting.DemoSecrets.AdminPassword);
+        await page.WaitForURLAsync(url => url.EndsWith("/console", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "The edge" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/console/edge", StringComparison.Ordinal));
+
+        // The gateway's own answer, through the staff member's token: its clusters (the service table's), each with a breaker.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The edge", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("edge-error")).ToHaveCountAsync(0);
+        var clusters = page.GetByTestId("edge-clusters");
+        await Expect(clusters.Locator("caption")).ToContainTextAsync("circuit breaker and outlier ejections");
+        foreach (var service in new[] { "catalog", "ordering", "identity" })
+        {
+            await Expect(clusters.Locator($"tr[data-cluster={service}]")).ToHaveAttributeAsync("data-breaker", new Regex("^(closed|open|half-open)$"));
+        }
+
+        await shop.AssertAccessibleAsync("edge");
+    }
+
+    [Fact]
     public async Task Staff_ReplayADeadLetterFromTheConsole_AndTheNotificationArrives()
     {
         using var op = await ShopOperator.StartAsync(fixture);

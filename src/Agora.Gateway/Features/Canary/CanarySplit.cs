@@ -20,12 +20,20 @@ internal static class CanarySplit
     public const string ClusterKey = "Canary.Cluster", WeightKey = "Canary.Weight";
     public const string Stable = "stable", CanaryVersion = "canary";
 
-    private sealed class Plan(string cluster, double weight)
+    /// <summary>A canary's split and what it has served (since the plan was read: a reload of its route or cluster starts anew).</summary>
+    internal sealed class Plan(string cluster, double weight)
     {
         public string Cluster { get; } = cluster;
         public double Weight { get; } = weight;
         public long Requests;
+        public long ServedStable;
+        public long ServedCanary;
     }
+
+    /// <summary>The plan that splits <paramref name="route"/>'s traffic (its own, else its cluster's), or none.</summary>
+    internal static Plan? PlanOf(RouteConfig route, ClusterConfig? cluster) =>
+        RoutePlans.GetValue(route, static r => Parse(r.Metadata))
+        ?? (cluster is not null ? ClusterPlans.GetValue(cluster, static c => Parse(c.Metadata)) : null);
 
     private static readonly ConditionalWeakTable<RouteConfig, Plan?> RoutePlans = [];
     private static readonly ConditionalWeakTable<ClusterConfig, Plan?> ClusterPlans = [];
@@ -33,8 +41,7 @@ internal static class CanarySplit
     public static Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var feature = context.GetReverseProxyFeature();
-        var plan = RoutePlans.GetValue(feature.Route.Config, static r => Parse(r.Metadata))
-                   ?? (feature.Cluster?.Config is { } stable ? ClusterPlans.GetValue(stable, static c => Parse(c.Metadata)) : null);
+        var plan = PlanOf(feature.Route.Config, feature.Cluster?.Config);
         if (plan is null)
         {
             return next();
@@ -65,6 +72,15 @@ internal static class CanarySplit
         else
         {
             canary = false;
+        }
+
+        if (canary)
+        {
+            Interlocked.Increment(ref plan.ServedCanary);
+        }
+        else
+        {
+            Interlocked.Increment(ref plan.ServedStable);
         }
 
         context.Response.Headers[header] = canary ? CanaryVersion : Stable;

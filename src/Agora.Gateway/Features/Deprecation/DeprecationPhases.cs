@@ -44,6 +44,18 @@ internal sealed record DeprecationPlan(
             Date(m.GetValueOrDefault(ReducedFromKey)), m.GetValueOrDefault(ReducedPolicyKey));
     }
 
+    /// <summary>
+    /// The phase at <paramref name="now"/>, latest first: <c>retired</c> (past the sunset: 410), <c>reduced</c> (the reduced
+    /// rate limit), <c>warning</c> (the <c>Warning</c> header), <c>deprecated</c> (headers only), <c>announced</c> (a
+    /// deprecation date still ahead).
+    /// </summary>
+    public string PhaseAt(DateTimeOffset now) =>
+        Sunset is { } sunset && now >= sunset ? "retired"
+        : ReducedFrom is { } reduced && now >= reduced && ReducedPolicy is { Length: > 0 } ? "reduced"
+        : WarnFrom is { } warn && now >= warn ? "warning"
+        : DeprecatedWithoutDate || Deprecated is not { } deprecated || now >= deprecated ? "deprecated"
+        : "announced";
+
     private static DateTimeOffset? Date(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d) ? d : null;
 }

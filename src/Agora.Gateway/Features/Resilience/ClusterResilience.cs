@@ -12,6 +12,7 @@ internal sealed class ClusterResilience : IDisposable
 {
     private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RetryBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _ejections = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
     private readonly Meter _meter;
 
@@ -32,6 +33,22 @@ internal sealed class ClusterResilience : IDisposable
     public Counter<long> ShortCircuited { get; }
 
     public Counter<long> Ejections { get; }
+
+    /// <summary>Every breaker made so far, by name (a cluster id, or a route's own breaker: <see cref="RoutePolicy"/>).</summary>
+    public IEnumerable<KeyValuePair<string, CircuitBreaker>> Breakers => _breakers;
+
+    /// <summary>Counts one replica of <paramref name="clusterId"/> ejected (the metric and <see cref="EjectionsOf"/>).</summary>
+    public void Ejected(string clusterId)
+    {
+        _ejections.AddOrUpdate(clusterId, 1, static (_, n) => n + 1);
+        Ejections.Add(1, new KeyValuePair<string, object?>("cluster", clusterId));
+    }
+
+    /// <summary>Replicas of <paramref name="clusterId"/> ejected since the gateway started.</summary>
+    public long EjectionsOf(string clusterId) => _ejections.GetValueOrDefault(clusterId);
+
+    /// <summary>The breaker of <paramref name="name"/> if any call made one, without making one.</summary>
+    public CircuitBreaker? ExistingBreaker(string name) => _breakers.GetValueOrDefault(name);
 
     public CircuitBreaker Breaker(string clusterId) => _breakers.GetOrAdd(clusterId, static (_, clock) => new CircuitBreaker(clock), _clock);
 

@@ -63,7 +63,7 @@ internal sealed partial class OutlierDetector(
             var period = cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? o.EjectionDuration;
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
             Volatile.Write(ref counter.Consecutive, 0);
-            resilience.Ejections.Add(1, new KeyValuePair<string, object?>("cluster", cluster.ClusterId));
+            resilience.Ejected(cluster.ClusterId);
             LogEjected(logger, destination.DestinationId, cluster.ClusterId, o.EjectAfterConsecutiveFailures, period.TotalSeconds);
         }
     }

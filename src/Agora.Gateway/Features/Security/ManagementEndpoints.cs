@@ -68,7 +68,7 @@ internal static class ManagementEndpoints
     }
 
     /// <summary>Role and scope, both (a role alone, or a scope a client may have minted, is not staff).</summary>
-    private static bool IsStaff(ClaimsPrincipal? user, ManagementOptions management) =>
+    internal static bool IsStaff(ClaimsPrincipal? user, ManagementOptions management) =>
         user is not null
         && user.Claims.Any(c => c.Type is "roles" or "role" && string.Equals(c.Value, management.StaffRole, StringComparison.Ordinal))
         && user.FindAll("scope").Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(management.StaffScope, StringComparer.Ordinal));

@@ -93,6 +93,19 @@ public sealed partial class StaffClient(HttpClient http, ILogger<StaffClient> lo
         return error is null ? new(body!["data"].Deserialize<List<OrderEvent>>(ShopClient.Json), null) : new(default, error);
     }
 
+    /// <summary>How many rate-limited consumers the edge page lists.</summary>
+    public const int TopRateLimited = 10;
+
+    /// <summary>
+    /// The gateway's own state (<c>GET /api/v1/admin/edge</c>): breakers and ejections per cluster, canaries, deprecation
+    /// phases and the <see cref="TopRateLimited"/> consumers refused most. The gateway checks role and scope itself.
+    /// </summary>
+    public async Task<StaffResult<EdgeReport>> EdgeAsync(string token, CancellationToken ct)
+    {
+        var (body, error) = await SendAsync(HttpMethod.Get, $"/api/v1/admin/edge?top={TopRateLimited}", token, ct);
+        return error is null ? new(body!["data"].Deserialize<EdgeReport>(ShopClient.Json), null) : new(default, error);
+    }
+
     /// <summary>Whether <paramref name="service"/> is one of <see cref="Services"/> (a path segment the console builds).</summary>
     public static bool IsService(string? service) => service is not null && Services.Contains(service);
 
