@@ -13,10 +13,7 @@ namespace Agora.Web.Tests;
 /// </summary>
 public sealed class ConsoleTests : IDisposable
 {
-    private readonly BunitContext _context = new();
-
-    /// <summary>Every component gets the page language's texts (the console is English; the storefront's layout is not).</summary>
-    public ConsoleTests() => _context.Services.AddSingleton(Agora.Web.Features.Language.Texts.English);
+    private readonly BunitContext _context = ComponentContext.Create();
 
     [Fact]
     public void Staff_IsTheAdminRole_AndTheGrantedStaffScope_NeitherAlone()

@@ -8,7 +8,7 @@ namespace Agora.Web.Tests;
 public sealed class EdgeTablesTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 12, 7, 21, 0, 0, TimeSpan.Zero);
-    private readonly BunitContext _context = new();
+    private readonly BunitContext _context = ComponentContext.Create();
 
     [Fact]
     public void EveryConcern_IsACaptionedTable_WithItsRows()
