@@ -195,7 +195,8 @@ fi
 
 section "dotnet test"
 set +e
-dotnet test Agora.slnx -c Release \
+# The end-to-end shops' service logs, kept beside the results (AppHostFixture: DIR/<mode>/<instance>.log).
+AGORA_E2E_LOGS="${AGORA_E2E_LOGS:-$RESULTS/e2e-logs}" dotnet test Agora.slnx -c Release \
     --logger "trx;LogFilePrefix=agora" \
     --results-directory "$RESULTS" \
     "$@" 2>&1 | tee "$LOG"

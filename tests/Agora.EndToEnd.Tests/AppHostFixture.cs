@@ -176,8 +176,50 @@ public abstract class AppHostFixture(AgoraMode mode) : IAsyncLifetime
         var projects = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().ToList();
         _ports = projects.SelectMany(p => p.Annotations.OfType<EndpointAnnotation>()).Select(e => e.Port).OfType<int>().Distinct().ToArray();
         await WaitForPortsAsync(_ports, free: true, cts.Token);
+        KeepLogs(projects);
         await _app.StartAsync(cts.Token);
         await WaitUntilHealthyAsync(projects, cts.Token);
+    }
+
+    /// <summary>
+    /// With <c>AGORA_E2E_LOGS=DIR</c>, every service's console output goes to <c>DIR/&lt;mode&gt;/&lt;instance&gt;.log</c> while the
+    /// fixture runs (./test.sh keeps them with the test results, so a failed browser step can be read from the server's side).
+    /// </summary>
+    private void KeepLogs(IReadOnlyList<ProjectResource> projects)
+    {
+        if (Environment.GetEnvironmentVariable("AGORA_E2E_LOGS") is not { Length: > 0 } root)
+        {
+            return;
+        }
+
+        var directory = Directory.CreateDirectory(Path.Combine(root, Mode.ToString().ToLowerInvariant())).FullName;
+        var names = projects.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var notifications = App.Services.GetRequiredService<ResourceNotificationService>();
+        // Logs are kept per running instance (its resource id, e.g. gateway-x7k2), not per model resource.
+        _ = Task.Run(async () =>
+        {
+            var watched = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var change in notifications.WatchAsync())
+            {
+                if (names.Contains(change.Resource.Name) && watched.Add(change.ResourceId))
+                {
+                    _ = Task.Run(() => KeepAsync(change.ResourceId, Path.Combine(directory, change.ResourceId + ".log")));
+                }
+            }
+        });
+
+        async Task KeepAsync(string resourceId, string path)
+        {
+            await using var file = new StreamWriter(path, append: true) { AutoFlush = true };
+            await foreach (var batch in logs.WatchAsync(resourceId))
+            {
+                foreach (var line in batch)
+                {
+                    await file.WriteLineAsync(line.Content);
+                }
+            }
+        }
     }
 
     /// <summary>Waits until every project resource is healthy (a fixture of its own may watch the shop meanwhile).</summary>

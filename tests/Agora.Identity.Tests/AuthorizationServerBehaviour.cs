@@ -42,6 +42,23 @@ public abstract class AuthorizationServerBehaviour(IdentityFixture fixture)
         Assert.NotNull(body["id_token"]);
     }
 
+    /// <summary>
+    /// Behind the gateway, Identity's own host (its port requires a client certificate under mutual TLS) must never
+    /// reach the browser: the login page is named relative to the host the browser came through. The distributed browser
+    /// test found the absolute https://localhost:5101/account/login (ERR_EMPTY_RESPONSE in Chromium).
+    /// </summary>
+    [Fact]
+    public async Task Authorize_SignedOut_SendsTheBrowserToTheLoginPageOnTheHostItCameThrough()
+    {
+        var browser = fixture.Browser();
+        var (_, challenge) = OAuth.Pkce();
+        var response = await browser.GetAsync(OAuth.AuthorizeUrl(challenge, "st-relative"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var login = response.Headers.Location!;
+        Assert.False(login.IsAbsoluteUri, $"the login redirect names a host: {login}");
+        Assert.StartsWith("/account/login?ReturnUrl=%2Fconnect%2Fauthorize", login.OriginalString, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AuthorizationCode_WrongVerifier_IsInvalidGrant()
     {

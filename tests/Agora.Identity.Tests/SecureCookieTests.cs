@@ -232,6 +232,9 @@ public sealed class SecureCookieTests
                 app.With(key, value);
             }
 
+            // Any free ports: the topology's own (5101, gRPC 7101) belong to an end-to-end shop that may run beside these tests.
+            app.With("Kestrel:Endpoints:Http:Url", "http://127.0.0.1:0");
+            app.With("Kestrel:Endpoints:Grpc:Url", "http://127.0.0.1:0");
             app.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
             app.StartServer();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

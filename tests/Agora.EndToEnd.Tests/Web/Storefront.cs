@@ -31,7 +31,11 @@ public sealed class Storefront : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>A browser with a fresh profile: no cookies, so no language chosen and nobody signed in.</summary>
-    public static async Task<Storefront> OpenAsync()
+    /// <param name="acceptTestCertificates">
+    /// The distributed mode's pages at the gateway's TLS edge (https://localhost:8443) carry a certificate of the run's
+    /// own project CA, which chromium's trust store does not hold: accept it (that run only; the web app itself pins it).
+    /// </param>
+    public static async Task<Storefront> OpenAsync(bool acceptTestCertificates = false)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install -y chromium fonts-noto-cjk (./test.sh does).");
         var playwright = await Playwright.CreateAsync();
@@ -41,7 +45,10 @@ public sealed class Storefront : IAsyncDisposable
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
-        var context = await browser.NewContextAsync(new() { BaseURL = Address, Locale = "en-US", ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await browser.NewContextAsync(new()
+        {
+            BaseURL = Address, Locale = "en-US", ViewportSize = new() { Width = 1280, Height = 800 }, IgnoreHTTPSErrors = acceptTestCertificates,
+        });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         return new Storefront(playwright, browser, context, page);

@@ -30,6 +30,7 @@ internal static class AuthorizationServer
                 TransportSecurity.Harden(o.Cookie, requireHttps);
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = RelativeRedirect.ToLogin;
             });
         builder.Services.AddAuthorization();
         builder.Services.AddAntiforgery(o =>
