@@ -51,6 +51,23 @@ public sealed class ProxyHeadersTests
         Assert.Contains("Web:TrustedProxies", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_gateway_is_told_the_visitors_address_from_a_trusted_ingress()
+    {
+        await using var app = await StartAsync("10.0.0.0/8");
+
+        Assert.Equal("198.51.100.4", await ForwardedToGatewayAsync(app, from: "10.42.0.7", claimed: "198.51.100.4"));
+    }
+
+    [Fact]
+    public async Task A_visitor_cannot_choose_the_address_the_gateway_is_told()
+    {
+        await using var app = await StartAsync("10.0.0.0/8");
+
+        Assert.Equal("203.0.113.9", await ForwardedToGatewayAsync(app, from: "203.0.113.9", claimed: "192.0.2.1"));
+        Assert.Equal("203.0.113.9", await ForwardedToGatewayAsync(app, from: "203.0.113.9", claimed: null));
+    }
+
     private static async Task<WebApplication> StartAsync(string? trusted)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -62,9 +79,16 @@ public sealed class ProxyHeadersTests
         }
 
         builder.AddProxyHeaders();
+        builder.Services.AddHttpContextAccessor();
         var app = builder.Build();
         app.UseProxyHeaders();
         app.MapGet("/", (HttpContext c) => c.Request.Scheme + "://" + c.Request.Host);
+        // What the storefront's calls to the gateway carry (VisitorAddress on its HttpClient; the "gateway" echoes it).
+        app.MapGet("/gateway-sees", async (HttpContext c) =>
+        {
+            using var client = new HttpClient(new VisitorAddress(c.RequestServices.GetRequiredService<IHttpContextAccessor>()) { InnerHandler = new Echo() });
+            return await client.GetStringAsync(new Uri("http://gateway/"));
+        });
         await app.StartAsync();
         return app;
     }
@@ -81,5 +105,29 @@ public sealed class ProxyHeadersTests
         });
         using var reader = new StreamReader(context.Response.Body);
         return await reader.ReadToEndAsync();
+    }
+
+    private static async Task<string> ForwardedToGatewayAsync(WebApplication app, string from, string? claimed)
+    {
+        var context = await app.GetTestServer().SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Parse(from);
+            c.Request.Path = "/gateway-sees";
+            if (claimed is not null)
+            {
+                c.Request.Headers["X-Forwarded-For"] = claimed;
+            }
+        });
+        using var reader = new StreamReader(context.Response.Body);
+        return await reader.ReadToEndAsync();
+    }
+
+    private sealed class Echo : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent(request.Headers.TryGetValues("X-Forwarded-For", out var values) ? string.Join(",", values) : "(none)"),
+            });
     }
 }

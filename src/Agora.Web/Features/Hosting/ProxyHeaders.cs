@@ -6,8 +6,10 @@ namespace Agora.Web.Features.Hosting;
 /// <summary>
 /// Behind the ingress or load balancer that terminates TLS for the storefront (Kubernetes), the request reaches the app
 /// as plain HTTP; the OIDC redirect address and the cookies' Secure flag must still say https. The scheme and host
-/// the proxy forwards (<c>X-Forwarded-Proto</c>, <c>X-Forwarded-Host</c>) are believed only from the networks in
-/// <see cref="WebOptions.TrustedProxies"/> (default: loopback); anyone else's headers are ignored.
+/// the proxy forwards (<c>X-Forwarded-Proto</c>, <c>X-Forwarded-Host</c>), and the visitor's address
+/// (<c>X-Forwarded-For</c>, read from the right across trusted hops; passed on to the gateway by <see cref="VisitorAddress"/>),
+/// are believed only from the networks in <see cref="WebOptions.TrustedProxies"/> (default: loopback); anyone else's
+/// headers are ignored.
 /// </summary>
 internal static class ProxyHeaders
 {
@@ -21,7 +23,8 @@ internal static class ProxyHeaders
 
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedFor;
+            o.ForwardLimit = null; // every trusted hop, not only the last
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
             foreach (var network in new TrustedProxies(proxies).Networks)

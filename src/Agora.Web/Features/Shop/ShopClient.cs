@@ -259,8 +259,10 @@ internal static class ShopClientRegistration
         builder.Services.AddMemoryCache(o => o.SizeLimit = 20_000);
         builder.Services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
+        builder.Services.AddHttpContextAccessor().AddTransient<Agora.Web.Features.Hosting.VisitorAddress>();
         builder.Services.AddHttpClient<ShopClient>(c => c.BaseAddress = new Uri(gateway))
-            .WithStorefrontResilience(PlacementBudget);
+            .WithStorefrontResilience(PlacementBudget)
+            .AddHttpMessageHandler<Agora.Web.Features.Hosting.VisitorAddress>();
         return builder;
     }
 }
