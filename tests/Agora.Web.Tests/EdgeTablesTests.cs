@@ -1,6 +1,7 @@
 using Agora.Web.Components.Console;
 using Agora.Web.Features.Console;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Web.Tests;
 
@@ -9,6 +10,9 @@ public sealed class EdgeTablesTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 12, 7, 21, 0, 0, TimeSpan.Zero);
     private readonly BunitContext _context = new();
+
+    /// <summary>Components get the page language's texts (the storefront's _Imports injects them), as in ConsoleTests.</summary>
+    public EdgeTablesTests() => _context.Services.AddSingleton(Agora.Web.Features.Language.Texts.English);
 
     [Fact]
     public void EveryConcern_IsACaptionedTable_WithItsRows()
