@@ -175,6 +175,20 @@ public sealed class CatalogueTests : IDisposable
         Assert.Equal(7, (int?)JsonNode.Parse(put.Body)!["available"]);
     }
 
+    [Fact]
+    public void ARefusedCreateForm_ComesBackThroughItsAddress_Escaped_AndALongDescriptionCut()
+    {
+        var form = new ProductForm("TEA-1", "Tea & cake", "찻주전자", new string('d', 1500), "12000", "USD", "cat_1", "active");
+        var query = CatalogueActions.Refill(form);
+        var fields = query.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        Assert.Equal("Tea & cake", fields["name"]);
+        Assert.Equal("찻주전자", fields["name_ko"]);
+        Assert.Equal(CatalogueActions.MaxRefilledDescription, fields["description"].Length);
+        Assert.Equal(["sku", "name", "name_ko", "description", "price", "currency", "category_id", "status"], fields.Keys);
+        Assert.Equal("sku=A", CatalogueActions.Refill(new("A", null, "", null, null, null, null, null)));
+        Assert.Equal("/console/catalogue/new?outcome=invalid&fields=price.currency%2Csku", CatalogueActions.Back("new", "invalid", ["price.currency", "sku"]));
+    }
+
     public void Dispose() => _context.Dispose();
 
     /// <summary>The gateway as a handler that answers every request the same and keeps what it got.</summary>

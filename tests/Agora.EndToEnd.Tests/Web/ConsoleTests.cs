@@ -211,7 +211,16 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         await page.GetByLabel("Name in Korean (optional)").FillAsync("콘솔 찻주전자");
         await page.GetByLabel("Description").FillAsync("Made in the console's browser test.");
         await page.GetByLabel("Price").FillAsync("12000");
+        await page.GetByLabel("Currency").FillAsync("USD");
         await page.GetByLabel("Status").SelectOptionAsync("active");
+
+        // Priced in a currency the catalogue does not use (422): said in the page with the field; the form comes back filled in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create product" }).ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "invalid");
+        await Expect(page.Locator("[data-testid=catalogue-fields] li[data-field='price.currency']")).ToHaveTextAsync("Currency");
+        await Expect(page.GetByLabel("Name (English)")).ToHaveValueAsync(name);
+        await shop.AssertAccessibleAsync("refused create");
+        await page.GetByLabel("Currency").FillAsync("KRW");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create product" }).ClickAsync();
         await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "created");
         var id = new Uri(page.Url).AbsolutePath.Split('/')[^1];
@@ -248,6 +257,14 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         await Expect(page.Locator("[data-testid=catalogue-fields] li[data-field='price.amount']")).ToHaveTextAsync("Price");
         await Expect(page.GetByLabel("Price")).ToHaveValueAsync("12000");
         await shop.AssertAccessibleAsync("refused edit");
+
+        // Archive (off the shop) and activate again, each with the ETag of the page.
+        await page.GetByTestId("archive").ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "archived");
+        await Expect(page.GetByTestId("product-status")).ToHaveAttributeAsync("data-status", "discontinued");
+        await page.GetByTestId("activate").ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "activated");
+        await Expect(page.GetByTestId("product-status")).ToHaveAttributeAsync("data-status", "active");
 
         // The list finds it by its name, with its stock.
         await page.GotoAsync("/console/catalogue?q=" + Uri.EscapeDataString(sku));

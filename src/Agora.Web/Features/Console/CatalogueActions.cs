@@ -32,7 +32,7 @@ internal static class CatalogueActions
             var answer = await catalogue.CreateAsync(token, form, context.RequestAborted);
             return answer.Error is null && answer.ProductId is { } id
                 ? Results.Redirect(Back(id, CatalogueOutcomes.Created, []))
-                : Results.Redirect(Back("new", CatalogueOutcomes.Of(answer.Error, CatalogueOutcomes.Created), answer.Fields));
+                : Results.Redirect(Back("new", CatalogueOutcomes.Of(answer.Error, CatalogueOutcomes.Created), answer.Fields) + "&" + Refill(form));
         });
         group.MapPost("/{id}", async (
             string id, [FromForm] string? etag,
@@ -98,6 +98,24 @@ internal static class CatalogueActions
     /// <summary>Back to <paramref name="id"/>'s page, saying what happened and which fields Catalog did not accept.</summary>
     public static string Back(string id, string outcome, IReadOnlyList<string> fields) =>
         Page(id) + "?outcome=" + outcome + (fields.Count == 0 ? "" : "&fields=" + Uri.EscapeDataString(string.Join(',', fields)));
+
+    /// <summary>The longest description a refused create form gets back through its address.</summary>
+    public const int MaxRefilledDescription = 1000;
+
+    /// <summary>
+    /// A refused create form's values as query parameters of the form's page, which fills them in again (nothing was
+    /// created, so nothing is lost but the typing); a long description is cut to <see cref="MaxRefilledDescription"/>.
+    /// </summary>
+    public static string Refill(ProductForm form)
+    {
+        var description = form.Description is { Length: > MaxRefilledDescription } text ? text[..MaxRefilledDescription] : form.Description;
+        (string Name, string? Value)[] fields =
+        [
+            ("sku", form.Sku), ("name", form.Name), ("name_ko", form.NameKo), ("description", description), ("price", form.Price),
+            ("currency", form.Currency), ("category_id", form.CategoryId), ("status", form.Status),
+        ];
+        return string.Join('&', fields.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => f.Name + "=" + Uri.EscapeDataString(f.Value!)));
+    }
 
     private static IResult SignIn(string returnUrl) => Results.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(returnUrl));
 }
