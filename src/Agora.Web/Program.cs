@@ -17,9 +17,9 @@ builder.AddStorefrontStorage();
 builder.AddShopClient();
 builder.AddStorefrontSignIn();
 builder.AddStaffClient();
-builder.AddCatalogueClient();
 builder.Services.AddStorefrontCart();
 builder.Services.AddStorefrontLanguage();
+builder.AddCatalogueClient();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
@@ -31,8 +31,8 @@ app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
 app.MapDeadLetterActions();
-app.MapCatalogueActions();
 app.MapLanguageEndpoints();
+app.MapCatalogueActions();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 
