@@ -351,8 +351,8 @@ public sealed class AgoraAppModel
     /// The storefront (<c>web</c> in the service table, http://localhost:3000), started after the gateway it calls. Its
     /// OIDC client is defined here, from configuration, for both sides: Identity gets it as
     /// <c>Identity:Clients:agora-storefront</c> (confidential, first party, code + PKCE, its redirect and post-logout
-    /// addresses, customer scopes, and the roles and admin:ops scopes the console needs: Identity grants admin:ops
-    /// to staff only) and the web app its id and secret (<c>Agora:WebClientSecret</c>, or in Development the
+    /// addresses, customer scopes, and the roles, admin:ops and write:catalog scopes the console needs: Identity grants
+    /// admin:ops and write:catalog to staff only) and the web app its id and secret (<c>Agora:WebClientSecret</c>, or in Development the
     /// published demo value). In the distributed mode the browser and the web app reach the gateway at its TLS edge, and
     /// under mutual TLS the web app calls Identity over https with its certificate.
     /// </summary>
@@ -369,8 +369,9 @@ public sealed class AgoraAppModel
             .WithEnvironment(client + "RedirectUris__0", info.HttpUrl() + "/signin-oidc")
             .WithEnvironment(client + "PostLogoutRedirectUris__0", info.HttpUrl() + "/signout-callback-oidc")
             .WithEnvironment(client + "Secret", secret);
-        // roles and admin:ops for the operations console (/console): Identity grants admin:ops to staff only (ScopePolicy).
-        string[] scopes = ["profile", "email", "roles", "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "admin:ops"];
+        // roles and admin:ops for the operations console (/console), write:catalog for its catalogue and stock page
+        // (/console/catalogue): Identity grants admin:ops and write:catalog to staff only (ScopePolicy).
+        string[] scopes = ["profile", "email", "roles", "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "admin:ops", "write:catalog"];
         for (var i = 0; i < scopes.Length; i++)
         {
             identity.WithEnvironment(client + "Scopes__" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), scopes[i]);

@@ -19,6 +19,7 @@ builder.AddStorefrontSignIn();
 builder.AddStaffClient();
 builder.Services.AddStorefrontCart();
 builder.Services.AddStorefrontLanguage();
+builder.AddCatalogueClient();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddCascadingAuthenticationState();
 
@@ -31,6 +32,7 @@ app.MapSignInEndpoints();
 app.MapCartEndpoints();
 app.MapDeadLetterActions();
 app.MapLanguageEndpoints();
+app.MapCatalogueActions();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
 

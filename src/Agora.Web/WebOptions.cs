@@ -67,10 +67,10 @@ public sealed class WebOidcOptions
 
     /// <summary>
     /// What the storefront asks for: the customer's profile, orders and addresses, and a refresh token; and for the
-    /// console, <c>roles</c> and the staff scope <c>admin:ops</c>. Identity grants those two only where they belong: the
-    /// roles to a first-party client, <c>admin:ops</c> only to a user with the admin role through a confidential client
-    /// (its ScopePolicy); a customer's token never carries it, whatever is asked.
+    /// console, <c>roles</c> and the staff scopes <c>admin:ops</c> and <c>write:catalog</c> (the catalogue page). Identity
+    /// grants those only where they belong: the roles to a first-party client, the staff scopes only to a user with the
+    /// admin role through a confidential client (its ScopePolicy); a customer's token never carries them, whatever is asked.
     /// </summary>
     public List<string> Scopes { get; set; } =
-        ["openid", "profile", "email", "offline_access", "roles", "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "admin:ops"];
+        ["openid", "profile", "email", "offline_access", "roles", "read:users", "write:users", "read:orders", "write:orders", "read:catalog", "admin:ops", "write:catalog"];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Agora.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -27,7 +28,7 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You cannot open this page" })).ToBeVisibleAsync();
 
         // The refusal is a real 403, on every console address, and nothing of the console shows.
-        foreach (var path in new[] { "/console", "/console/dead-letters", "/console/dead-letters/notification/anything" })
+        foreach (var path in new[] { "/console", "/console/dead-letters", "/console/dead-letters/notification/anything", "/console/catalogue", "/console/catalogue/new" })
         {
             var response = await page.GotoAsync(path);
             Assert.Equal(403, response!.Status);
@@ -40,6 +41,7 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         // The console's form posts refuse them too: the policy stands before the form is even read.
         var post = await page.APIRequest.PostAsync("/console/dead-letters/notification/anything/replay");
         Assert.Equal(403, post.Status);
+        Assert.Equal(403, (await page.APIRequest.PostAsync("/console/catalogue/products")).Status);
 
         // The shop itself still works for them, without a way into the console.
         await page.GotoAsync("/");
@@ -166,6 +168,127 @@ public sealed class ConsoleTests(EmbeddedAppHostFixture fixture)
         await Expect(timeline.Locator("li[data-type=order_confirmed]")).ToHaveCountAsync(1);
         await shop.AssertAccessibleAsync("order timeline");
         await op.AssertInvariantsAsync();
+    }
+
+    [Fact]
+    public async Task TheStorefrontsClient_GivesWriteCatalogToStaffOnly_NeverToACustomer()
+    {
+        // The storefront's own OIDC client (agora-storefront, confidential) asking what the storefront asks: Identity's
+        // ScopePolicy grants the staff scopes (admin:ops, write:catalog) to the admin role only.
+        const string scope = "openid profile email offline_access roles read:users write:users read:orders write:orders read:catalog admin:ops write:catalog";
+        var customer = await ScopesThroughTheStorefrontAsync("customer@agora.local", Agora.Hosting.DemoSecrets.CustomerPassword, scope);
+        Assert.DoesNotContain("write:catalog", customer);
+        Assert.DoesNotContain("admin:ops", customer);
+        Assert.Contains("write:orders", customer);
+
+        var staff = await ScopesThroughTheStorefrontAsync("admin@agora.local", Agora.Hosting.DemoSecrets.AdminPassword, scope);
+        Assert.Contains("write:catalog", staff);
+        Assert.Contains("admin:ops", staff);
+    }
+
+    [Fact]
+    public async Task Staff_CreateAProduct_SetItsStock_AndTheShopShowsItInStock_WhileAStaleEditChangesNothing()
+    {
+        await using var shop = await Storefront.OpenAsync();
+        var page = shop.Page;
+        var sku = "E2E-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var name = "Console teapot " + sku;
+
+        await page.GotoAsync("/signin?returnUrl=%2Fconsole");
+        await shop.SignInAtIdentityAsync("admin@agora.local", Agora.Hosting.DemoSecrets.AdminPassword);
+        await page.WaitForURLAsync(url => url.EndsWith("/console", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Catalogue and stock" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Catalogue and stock", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("catalogue-products")).ToBeVisibleAsync();
+        await shop.AssertAccessibleAsync("catalogue");
+
+        // Create: an active product, no stock yet.
+        await page.GetByTestId("new-product").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New product", Level = 1 })).ToBeVisibleAsync();
+        await shop.AssertAccessibleAsync("new product");
+        await page.GetByLabel("SKU").FillAsync(sku);
+        await page.GetByLabel("Name (English)").FillAsync(name);
+        await page.GetByLabel("Name in Korean (optional)").FillAsync("콘솔 찻주전자");
+        await page.GetByLabel("Description").FillAsync("Made in the console's browser test.");
+        await page.GetByLabel("Price").FillAsync("12000");
+        await page.GetByLabel("Currency").FillAsync("USD");
+        await page.GetByLabel("Status").SelectOptionAsync("active");
+
+        // Priced in a currency the catalogue does not use (422): said in the page with the field; the form comes back filled in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create product" }).ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "invalid");
+        await Expect(page.Locator("[data-testid=catalogue-fields] li[data-field='price.currency']")).ToHaveTextAsync("Currency");
+        await Expect(page.GetByLabel("Name (English)")).ToHaveValueAsync(name);
+        await shop.AssertAccessibleAsync("refused create");
+        await page.GetByLabel("Currency").FillAsync("KRW");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create product" }).ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "created");
+        var id = new Uri(page.Url).AbsolutePath.Split('/')[^1];
+        Assert.StartsWith("prd_", id, StringComparison.Ordinal);
+        await Expect(page.GetByTestId("product-status")).ToHaveAttributeAsync("data-status", "active");
+        await Expect(page.GetByTestId("product-stock")).ToHaveAttributeAsync("data-available", "0");
+        await shop.AssertAccessibleAsync("product");
+
+        // Stock, with a reason.
+        await page.GetByLabel("Units available").FillAsync("15");
+        await page.GetByLabel("Reason").FillAsync("First delivery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set stock" }).ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "stocked");
+        await Expect(page.GetByTestId("product-stock")).ToHaveAttributeAsync("data-available", "15");
+
+        // Two copies of the edit form: the one saved first wins; the other, read before that change, is refused (412)
+        // and overwrites nothing.
+        var stale = await page.Context.NewPageAsync();
+        await stale.GotoAsync($"/console/catalogue/{id}");
+        await page.GetByLabel("Name (English)").FillAsync(name + " v2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "saved");
+        await stale.GetByLabel("Name (English)").FillAsync(name + " stale");
+        await stale.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(stale.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "changed");
+        await Expect(stale.GetByRole(AriaRole.Alert)).ToContainTextAsync("Someone changed this product after you opened it");
+        await Expect(stale.GetByLabel("Name (English)")).ToHaveValueAsync(name + " v2");
+        await stale.CloseAsync();
+
+        // A price Catalog does not accept (422): said in the page, with the field, and nothing changes.
+        await page.GetByLabel("Price").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "invalid");
+        await Expect(page.Locator("[data-testid=catalogue-fields] li[data-field='price.amount']")).ToHaveTextAsync("Price");
+        await Expect(page.GetByLabel("Price")).ToHaveValueAsync("12000");
+        await shop.AssertAccessibleAsync("refused edit");
+
+        // Archive (off the shop) and activate again, each with the ETag of the page.
+        await page.GetByTestId("archive").ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "archived");
+        await Expect(page.GetByTestId("product-status")).ToHaveAttributeAsync("data-status", "discontinued");
+        await page.GetByTestId("activate").ClickAsync();
+        await Expect(page.GetByTestId("catalogue-outcome")).ToHaveAttributeAsync("data-outcome", "activated");
+        await Expect(page.GetByTestId("product-status")).ToHaveAttributeAsync("data-status", "active");
+
+        // The list finds it by its name, with its stock.
+        await page.GotoAsync("/console/catalogue?q=" + Uri.EscapeDataString(sku));
+        var row = page.Locator($"tr[data-testid=catalogue-product][data-id='{id}']");
+        await Expect(row).ToHaveAttributeAsync("data-available", "15");
+        await Expect(row).ToContainTextAsync(name + " v2");
+
+        // The shop's product page: in stock.
+        await page.GotoAsync($"/products/{id}");
+        await Expect(page.GetByTestId("availability")).ToHaveTextAsync("In stock");
+    }
+
+    private async Task<string[]> ScopesThroughTheStorefrontAsync(string email, string password, string scope)
+    {
+        using var handler = fixture.CreateBrowserHandler();
+        using var browser = new HttpClient(handler) { BaseAddress = fixture.App.GetEndpoint("identity", "http") };
+        var redirect = Storefront.Address + "/signin-oidc";
+        var (verifier, challenge) = OAuth.Pkce();
+        var callback = await OAuth.SignInAndAuthorizeAsync(browser,
+            OAuth.AuthorizeUrl(challenge, "scopes", redirect: redirect, client: "agora-storefront", scope: scope), email, password);
+        var (status, tokens) = await OAuth.RedeemAsync(browser, OAuth.Query(callback)["code"], verifier, redirect, "agora-storefront",
+            Agora.Hosting.DemoSecrets.WebClientSecret);
+        Assert.True(status == System.Net.HttpStatusCode.OK, tokens.ToJsonString());
+        return ((string?)OAuth.Payload((string)tokens["access_token"]!)["scope"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>Waits for Notification's dead letter whose message is about <paramref name="orderId"/>; returns its id.</summary>

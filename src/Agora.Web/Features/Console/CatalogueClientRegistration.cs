@@ -1,0 +1,17 @@
+using Agora.Web.Features.Shop;
+
+namespace Agora.Web.Features.Console;
+
+/// <summary>Registers <see cref="CatalogueClient"/> on the gateway's address, like <see cref="StaffClient"/>.</summary>
+internal static class CatalogueClientRegistration
+{
+    /// <summary>A catalogue call waits as long as a storefront read does.</summary>
+    private static readonly TimeSpan Attempt = TimeSpan.FromSeconds(10);
+
+    public static IHostApplicationBuilder AddCatalogueClient(this IHostApplicationBuilder builder)
+    {
+        var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
+        builder.Services.AddHttpClient<CatalogueClient>(c => c.BaseAddress = new Uri(gateway)).WithStorefrontResilience(Attempt);
+        return builder;
+    }
+}
