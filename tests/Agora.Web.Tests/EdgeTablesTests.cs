@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Agora.Web.Components.Console;
 using Agora.Web.Features.Console;
 using Bunit;
@@ -9,6 +10,9 @@ public sealed class EdgeTablesTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 12, 7, 21, 0, 0, TimeSpan.Zero);
     private readonly BunitContext _context = new();
+
+    /// <summary>Every component gets the page language's texts (the storefront's _Imports injects them), as in ConsoleTests.</summary>
+    public EdgeTablesTests() => _context.Services.AddSingleton(Agora.Web.Features.Language.Texts.English);
 
     [Fact]
     public void EveryConcern_IsACaptionedTable_WithItsRows()
