@@ -30,6 +30,8 @@ app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
 app.MapDeadLetterActions();
+app.MapApiKeyActions();
+app.MapSigningKeyActions();
 app.MapLanguageEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();
