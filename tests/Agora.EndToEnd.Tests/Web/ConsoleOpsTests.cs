@@ -9,7 +9,7 @@ namespace Agora.EndToEnd.Tests.Web;
 /// The console's notification templates, API keys and signing keys in real chromium against the shared embedded AppHost,
 /// as the demo admin: a template's draft refused with the API's own 422 fields, then previewed in Korean and English
 /// side by side and saved (and put back); an API key created, shown once, revoked, and then refused at the gateway; the
-/// signing key rotated, the page showing a new key signing. axe-core on every page on the way.
+/// signing key rotated, the page showing a new key signing, then in Korean. axe-core on every page on the way.
 /// </summary>
 [Collection(AppHostCollection.Name)]
 public sealed class ConsoleOpsTests(EmbeddedAppHostFixture fixture)
@@ -117,6 +117,14 @@ public sealed class ConsoleOpsTests(EmbeddedAppHostFixture fixture)
         await Expect(current).ToHaveAttributeAsync("data-id", next!);
         await Expect(page.Locator($"tr[data-testid=signing-key-row][data-id='{before}']")).ToHaveAttributeAsync("data-status", "retired");
         await shop.AssertAccessibleAsync("signing keys rotated");
+
+        // In Korean, as every page of the shop: the same keys, the page's words translated.
+        await page.GetByRole(AriaRole.Button, new() { Name = "한국어" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ko");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "서명 키", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("signing-keys").Locator("caption")).ToContainTextAsync("현재 서명, 다음, 퇴역 순");
+        await Expect(current).ToHaveAttributeAsync("data-id", next!);
+        await shop.AssertAccessibleAsync("signing keys in Korean");
     }
 
     /// <summary>A browser signed in as the demo admin, on the console's overview.</summary>
