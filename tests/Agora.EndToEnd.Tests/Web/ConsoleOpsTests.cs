@@ -8,8 +8,9 @@ namespace Agora.EndToEnd.Tests.Web;
 /// <summary>
 /// The console's notification templates, API keys and signing keys in real chromium against the shared embedded AppHost,
 /// as the demo admin: a template's draft refused with the API's own 422 fields, then previewed in Korean and English
-/// side by side and saved (and put back); an API key created, shown once, revoked, and then refused at the gateway; the
-/// signing key rotated, the page showing a new key signing, then in Korean. axe-core on every page on the way.
+/// side by side and saved (and put back), a second tab's late save refused (412); an API key created, shown once
+/// (no-store), revoked, and then refused at the gateway; the signing key rotated, the page showing a new key signing,
+/// then in Korean. axe-core on every page on the way.
 /// </summary>
 [Collection(AppHostCollection.Name)]
 public sealed class ConsoleOpsTests(EmbeddedAppHostFixture fixture)
@@ -48,9 +49,23 @@ public sealed class ConsoleOpsTests(EmbeddedAppHostFixture fixture)
         await Expect(page.GetByTestId("template-problems")).ToHaveCountAsync(0);
         await shop.AssertAccessibleAsync("template preview");
 
+        // The same template open in a second tab, read before the save below.
+        var other = await page.Context.NewPageAsync();
+        await other.GotoAsync(page.Url);
+        await Expect(other.GetByLabel("Body", new() { Exact = true })).ToHaveValueAsync(original);
+
         // Save (If-Match on the ETag read), then put the original back (If-Match on the ETag the save answered).
         await page.GetByTestId("save").ClickAsync();
         await Expect(page.GetByTestId("template-saved")).ToBeVisibleAsync();
+
+        // The second tab's save comes too late: Notification answers 412, the tab says so and keeps its draft.
+        await other.GetByLabel("Body", new() { Exact = true }).FillAsync("{{customer_name}}, your parcel is here.");
+        await other.GetByTestId("save").ClickAsync();
+        await Expect(other.GetByTestId("template-problems")).ToHaveAttributeAsync("data-status", "412");
+        await Expect(other.GetByTestId("template-saved")).ToHaveCountAsync(0);
+        await Expect(other.GetByLabel("Body", new() { Exact = true })).ToHaveValueAsync("{{customer_name}}, your parcel is here.");
+        await other.CloseAsync();
+
         await body.FillAsync(original);
         await page.GetByTestId("save").ClickAsync();
         await Expect(page.GetByTestId("template-saved")).ToBeVisibleAsync();
@@ -70,7 +85,9 @@ public sealed class ConsoleOpsTests(EmbeddedAppHostFixture fixture)
         var name = "e2e console partner " + Guid.NewGuid().ToString("N")[..8];
         await page.GetByLabel("Name").FillAsync(name);
         await page.GetByLabel("Scopes").FillAsync("read:catalog");
-        await page.GetByTestId("create-key").ClickAsync();
+        var answer = await page.RunAndWaitForResponseAsync(() => page.GetByTestId("create-key").ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/console/api-keys", StringComparison.Ordinal));
+        Assert.Equal("no-store", (await answer.AllHeadersAsync())["cache-control"]);
         await Expect(page.GetByTestId("new-key")).ToContainTextAsync("shown this once only");
         var key = await page.GetByTestId("api-key-secret").InputValueAsync();
         Assert.Matches("^agk_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$", key);
