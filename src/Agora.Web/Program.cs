@@ -31,6 +31,8 @@ app.MapStaticAssets();
 app.MapSignInEndpoints();
 app.MapCartEndpoints();
 app.MapDeadLetterActions();
+app.MapApiKeyActions();
+app.MapSigningKeyActions();
 app.MapLanguageEndpoints();
 app.MapCatalogueActions();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

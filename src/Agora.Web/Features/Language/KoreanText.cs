@@ -4,7 +4,7 @@ namespace Agora.Web.Features.Language;
 /// The storefront's Korean, by the English it replaces (<see cref="Texts"/>). Every string a page asks for has its entry
 /// here (Agora.Web.Tests reads the pages and checks), as do the order's statuses, steps and event types.
 /// </summary>
-internal static class KoreanText
+internal static partial class KoreanText
 {
     public static readonly IReadOnlyDictionary<string, string> Table = new Dictionary<string, string>(StringComparer.Ordinal)
     {
