@@ -158,10 +158,7 @@ public sealed partial class CatalogueClient(HttpClient http, ILogger<CatalogueCl
         try
         {
             using var response = await http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            var body = text.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
-                ? JsonNode.Parse(text)
-                : null;
+            var body = await GatewayCalls.ReadJsonAsync(response, ct);
             if (response.IsSuccessStatusCode)
             {
                 return (body, response.Headers.ETag?.ToString(), null, []);

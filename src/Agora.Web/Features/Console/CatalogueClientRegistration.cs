@@ -10,8 +10,7 @@ internal static class CatalogueClientRegistration
 
     public static IHostApplicationBuilder AddCatalogueClient(this IHostApplicationBuilder builder)
     {
-        var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
-        builder.Services.AddHttpClient<CatalogueClient>(c => c.BaseAddress = new Uri(gateway)).WithStorefrontResilience(Attempt);
+        builder.AddGatewayClient<CatalogueClient>(Attempt);
         return builder;
     }
 }

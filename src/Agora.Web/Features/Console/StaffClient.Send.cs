@@ -32,10 +32,7 @@ public sealed partial class StaffClient
         try
         {
             using var response = await http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            var json = text.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
-                ? JsonNode.Parse(text)
-                : null;
+            var json = await GatewayCalls.ReadJsonAsync(response, ct);
             var etag = response.Headers.ETag?.ToString();
             if (response.IsSuccessStatusCode)
             {

@@ -10,8 +10,7 @@ internal static class StaffClientRegistration
 
     public static IHostApplicationBuilder AddStaffClient(this IHostApplicationBuilder builder)
     {
-        var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
-        builder.Services.AddHttpClient<StaffClient>(c => c.BaseAddress = new Uri(gateway)).WithStorefrontResilience(Attempt);
+        builder.AddGatewayClient<StaffClient>(Attempt);
         builder.Services.AddConsoleAuthorization();
         builder.Services.AddOptions<ConsoleOptions>().Bind(builder.Configuration.GetSection(ConsoleOptions.SectionName));
         return builder;

@@ -192,10 +192,7 @@ public sealed partial class ShopClient(HttpClient http, IMemoryCache cache, IOpt
         try
         {
             using var response = await http.SendAsync(request, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            var body = text.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true
-                ? JsonNode.Parse(text)
-                : null;
+            var body = await GatewayCalls.ReadJsonAsync(response, ct);
             if (response.IsSuccessStatusCode)
             {
                 return (body, null);
@@ -258,11 +255,7 @@ internal static class ShopClientRegistration
     {
         builder.Services.AddMemoryCache(o => o.SizeLimit = 20_000);
         builder.Services.AddOptions<WebOptions>().Bind(builder.Configuration.GetSection(WebOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        var gateway = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>()?.GatewayUrl ?? new WebOptions().GatewayUrl;
-        builder.Services.AddHttpContextAccessor().AddTransient<Agora.Web.Features.Hosting.VisitorAddress>();
-        builder.Services.AddHttpClient<ShopClient>(c => c.BaseAddress = new Uri(gateway))
-            .WithStorefrontResilience(PlacementBudget)
-            .AddHttpMessageHandler<Agora.Web.Features.Hosting.VisitorAddress>();
+        builder.AddGatewayClient<ShopClient>(PlacementBudget);
         return builder;
     }
 }
