@@ -31,16 +31,27 @@ public sealed partial class OrderProcessor(
     /// <summary>Applies what <paramref name="decide"/> says to the stored order; null if the order does not exist.</summary>
     public async Task<OrderState?> ApplyAsync(string orderId, Func<OrderState, IReadOnlyList<IOrderEvent>> decide, CancellationToken ct)
     {
+        // PostgreSQL: the stream is read in the transaction that commits the decision (one transaction and one pooled
+        // connection per message instead of two; the stream version still guards the append, as before). SQLite reads
+        // outside it: a transaction that reads and then writes cannot take the write lock once another writer has
+        // committed since its read, and would fail instead of waiting.
+        if (Db.Database.CurrentTransaction is null && !Db.Database.IsSqlite())
+        {
+            await Db.Database.BeginTransactionAsync(ct);
+        }
+
         var order = await LoadAsync(orderId, ct);
         if (order is null)
         {
             LogUnknownOrder(logger, orderId);
+            await EndReadAsync(ct);
             return null;
         }
 
         var events = decide(order);
         if (events.Count == 0)
         {
+            await EndReadAsync(ct);
             return order; // late, repeated or not for this step: nothing changes
         }
 
@@ -124,6 +135,15 @@ public sealed partial class OrderProcessor(
             {
                 announcements.Add(announcement);
             }
+        }
+    }
+
+    /// <summary>Ends a transaction that only read (nothing to commit; the connection goes back to the pool).</summary>
+    private async Task EndReadAsync(CancellationToken ct)
+    {
+        if (Db.Database.CurrentTransaction is not null)
+        {
+            await Db.Database.CommitTransactionAsync(ct);
         }
     }
 
