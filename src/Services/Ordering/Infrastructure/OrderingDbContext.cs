@@ -2,8 +2,8 @@ namespace Agora.Ordering.Infrastructure;
 
 /// <summary>
 /// Ordering's own database: the event store (<c>order_events</c>), the read models it feeds (<c>order_summaries</c>,
-/// <c>order_details</c>), the idempotency keys and the saga's step deadlines (<c>saga_deadlines</c>), on SQLite (embedded) or PostgreSQL (distributed), each engine with
-/// its own migrations.
+/// <c>order_details</c>), the idempotency keys and the saga's step deadlines (<c>saga_deadlines</c>), on SQLite
+/// (embedded) or PostgreSQL (distributed), each engine with its own migrations.
 /// </summary>
 public sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> options) : DbContext(options)
 {

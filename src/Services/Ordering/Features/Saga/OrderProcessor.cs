@@ -13,8 +13,8 @@ namespace Agora.Ordering.Features.Saga;
 /// <summary>
 /// Loads an order from its events, lets the saga's rules decide, and commits in ONE transaction: the new events
 /// (optimistic concurrency on the stream version), the read models, the integration events, the next step's command
-/// (Wolverine's transactional outbox in Ordering's database) and the step's deadline (<c>saga_deadlines</c>). A crash at any point leaves either all of
-/// it or none; a lost race throws <see cref="StreamConcurrencyException"/> and the caller (Wolverine's retry, or the
+/// (Wolverine's transactional outbox in Ordering's database) and the step's deadline (<c>saga_deadlines</c>). A crash
+/// at any point leaves either all of it or none; a lost race throws <see cref="StreamConcurrencyException"/> and the caller (Wolverine's retry, or the
 /// HTTP endpoint) decides again on fresh state — with a new processor (a new scope): this one's outbox still holds the
 /// lost decision's messages.
 /// </summary>
