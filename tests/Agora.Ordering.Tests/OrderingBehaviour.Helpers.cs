@@ -5,6 +5,7 @@ using Agora.Ordering.Infrastructure;
 using Agora.Ordering.Tests.Infrastructure;
 using Agora.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Ordering.Tests;
 
@@ -132,6 +133,11 @@ public abstract partial class OrderingBehaviour
             }
 
             Assert.True(status is "confirmed" or "shipped" or "delivered" or "cancelled", $"{id} ended {status}");
+            await using (var scope = App.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<Agora.Ordering.Infrastructure.OrderingDbContext>();
+                Assert.False(await db.Deadlines.AnyAsync(d => d.OrderId == id), $"{id} ended with a step timer left");
+            }
         }
 
         // Nothing failed on the way, except lost races on a stream (EF logs the unique violation; the processor turns

@@ -3,7 +3,8 @@ using Agora.Ordering.Domain;
 using Agora.Ordering.Features.Admin;
 using Agora.Ordering.Features.Orders;
 
-// The saga's step timers are durable local messages: a restart keeps them.
+// The saga's step timers are rows in Ordering's database (saga_deadlines, SagaDeadlinePoller). Timers that earlier
+// versions scheduled as durable local messages still arrive on this queue and are handled as before.
 return await AgoraServiceHost.RunAsync<OrderingDbContext>(args, "ordering", builder => builder.AddOrdering(), app =>
 {
     app.MapOrdersApi();

@@ -35,6 +35,8 @@ public sealed class OrderingApp : ServiceApp<Program>
         With("Ordering:Saga:StockHold", StockHold.ToString("c", CultureInfo.InvariantCulture));
         With("Ordering:Saga:MaxCompensationAttempts", "5");
         With("Ordering:Saga:AfterPaymentDeadline", AfterPaymentDeadline.ToString("c", CultureInfo.InvariantCulture));
+        // Step timers are checked every 100 ms (1 s in production), so a 2 s step timeout fires close to 2 s.
+        With("Ordering:Saga:DeadlinePollInterval", "00:00:00.100");
         // A generous pricing budget: on a busy test machine a cold gRPC channel can take seconds, and an order refused
         // for it would fail the test, not show a fault. The tests of the budget itself set their own.
         With("Ordering:Placement:PricingTimeout", "00:00:30");

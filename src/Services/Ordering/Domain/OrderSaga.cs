@@ -3,7 +3,11 @@ using Agora.Contracts.Orders;
 
 namespace Agora.Ordering.Domain;
 
-/// <summary>Fires when a saga step has waited long enough for its answer (scheduled durably with the step's command).</summary>
+/// <summary>
+/// A saga step has waited long enough for its answer. Fired by <see cref="Features.Saga.SagaDeadlinePoller"/> from the
+/// order's row in <c>saga_deadlines</c>; still handled as a message for timers scheduled in Wolverine's store by
+/// earlier versions (orders in flight across the upgrade).
+/// </summary>
 public sealed record OrderStepTimedOut(string OrderId, SagaStep Step, int Attempt);
 
 /// <summary>
@@ -183,6 +187,15 @@ public sealed class SagaOptions
     /// <summary>Attempts of a compensation before the saga gives up and flags the order for an operator. Default 20.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10000)]
     public int MaxCompensationAttempts { get; set; } = 20;
+
+    /// <summary>How often the step timers (<c>saga_deadlines</c>) are checked for due ones. Default 1 s.</summary>
+    public TimeSpan DeadlinePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a claimed step timer is held by the replica firing it: if that replica dies before its decision
+    /// commits, the timer fires again this much later. Default 30 s.
+    /// </summary>
+    public TimeSpan DeadlineClaim { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long Catalog holds the order's stock; longer than the payment deadline. Default 2 h.</summary>
     public TimeSpan StockHold { get; set; } = TimeSpan.FromHours(2);

@@ -46,3 +46,16 @@ public sealed class IdempotencyKey
     public required string OrderId { get; init; }
     public DateTime CreatedAt { get; init; }
 }
+
+/// <summary>
+/// The saga's timer of one order: when its current step (and attempt) has waited long enough for its answer. One row
+/// per order that is not at an end, written in the same transaction as the events that started the step, overwritten
+/// by the next step, deleted when the order ends; <c>SagaDeadlinePoller</c> fires the due ones.
+/// </summary>
+public sealed class SagaDeadline
+{
+    public required string OrderId { get; init; }
+    public required string Step { get; set; }
+    public int Attempt { get; set; }
+    public DateTime DueAt { get; set; }
+}

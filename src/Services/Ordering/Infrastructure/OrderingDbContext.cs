@@ -2,8 +2,8 @@ namespace Agora.Ordering.Infrastructure;
 
 /// <summary>
 /// Ordering's own database: the event store (<c>order_events</c>), the read models it feeds (<c>order_summaries</c>,
-/// <c>order_details</c>) and the idempotency keys, on SQLite (embedded) or PostgreSQL (distributed), each engine with
-/// its own migrations.
+/// <c>order_details</c>), the idempotency keys and the saga's step deadlines (<c>saga_deadlines</c>), on SQLite
+/// (embedded) or PostgreSQL (distributed), each engine with its own migrations.
 /// </summary>
 public sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> options) : DbContext(options)
 {
@@ -11,6 +11,7 @@ public sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> option
     public DbSet<OrderSummary> Summaries => Set<OrderSummary>();
     public DbSet<OrderDetail> Details => Set<OrderDetail>();
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+    public DbSet<SagaDeadline> Deadlines => Set<SagaDeadline>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -57,6 +58,15 @@ public sealed class OrderingDbContext(DbContextOptions<OrderingDbContext> option
             e.Property(x => x.Key).HasMaxLength(255);
             e.Property(x => x.RequestHash).HasMaxLength(64);
             e.Property(x => x.OrderId).HasMaxLength(40);
+        });
+
+        modelBuilder.Entity<SagaDeadline>(e =>
+        {
+            e.ToTable("saga_deadlines");
+            e.HasKey(x => x.OrderId);
+            e.Property(x => x.OrderId).HasMaxLength(40);
+            e.Property(x => x.Step).HasMaxLength(20);
+            e.HasIndex(x => x.DueAt);
         });
 
         modelBuilder.UseAgoraColumnConventions();

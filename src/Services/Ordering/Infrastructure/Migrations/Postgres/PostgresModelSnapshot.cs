@@ -146,6 +146,34 @@ namespace Agora.Ordering.Infrastructure.Migrations.Postgres
                     b.ToTable("order_summaries", (string)null);
                 });
 
+            modelBuilder.Entity("Agora.Ordering.Infrastructure.SagaDeadline", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("step");
+
+                    b.HasKey("OrderId");
+
+                    b.HasIndex("DueAt");
+
+                    b.ToTable("saga_deadlines", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Ordering.Infrastructure.StoredEvent", b =>
                 {
                     b.Property<long>("Position")

@@ -141,6 +141,34 @@ namespace Agora.Ordering.Infrastructure.Migrations.Sqlite
                     b.ToTable("order_summaries", (string)null);
                 });
 
+            modelBuilder.Entity("Agora.Ordering.Infrastructure.SagaDeadline", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step");
+
+                    b.HasKey("OrderId");
+
+                    b.HasIndex("DueAt");
+
+                    b.ToTable("saga_deadlines", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Ordering.Infrastructure.StoredEvent", b =>
                 {
                     b.Property<long>("Position")
