@@ -508,6 +508,7 @@ EOF
     if [ ! -s "$RMQ_PIDFILE" ]; then
         show_log "$startup_log"
         show_log "$RMQ_DIR/log/$RMQ_NODE.log"
+        rmq_retry && return 0
         die "rabbitmq: server exited during startup (ports $RMQ_PORT/$RMQ_DIST_PORT/$RMQ_MGMT_PORT/$RMQ_TLS_PORT taken? see $startup_log)"
     fi
     # 2) wait for the rabbit application to be fully booted
@@ -515,6 +516,7 @@ EOF
         cat "$SCRATCH/rabbitmq-wait.log" >&2 || true
         show_log "$startup_log"
         show_log "$RMQ_DIR/log/$RMQ_NODE.log"
+        rmq_retry && return 0
         die "rabbitmq: did not boot within ${TIMEOUT}s"
     fi
     # 3) listeners (management starts with the node, but check anyway)
@@ -522,6 +524,19 @@ EOF
         show_log "$RMQ_DIR/log/$RMQ_NODE.log"
         die "rabbitmq: booted but not listening on $RMQ_PORT/$RMQ_MGMT_PORT/$RMQ_TLS_PORT"
     fi
+}
+
+# One more start after a failed boot. Its ports lie in Linux's ephemeral range (32768-60999), so a client socket
+# somewhere on the machine can hold one (port_free sees listeners only) when the node listens: the node then stops at
+# boot (a CI chaos run's RabbitMQ died so, as its management listener started). Such a socket is short-lived; the
+# second try starts from an empty mnesia, since the first may have died before it created the default user.
+rmq_retry() {
+    [ -z "${RMQ_RETRIED:-}" ] || return 1
+    RMQ_RETRIED=1
+    log "rabbitmq: the boot failed; stopping what is left and trying once more"
+    rmq_stop_quiet
+    rm -rf "$RMQ_DIR/mnesia"
+    rmq_start
 }
 
 rmq_stop_quiet() {
