@@ -102,9 +102,9 @@ public sealed partial class SagaDeadlinePoller(
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Saga deadline poll failed; retrying at the next tick")]
+    [LoggerMessage(EventId = 7301, Level = LogLevel.Warning, Message = "Saga deadline poll failed; retrying at the next tick")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Order {OrderId}: a saga deadline names an unknown step {Step}; removed")]
+    [LoggerMessage(EventId = 7302, Level = LogLevel.Warning, Message = "Order {OrderId}: a saga deadline names an unknown step {Step}; removed")]
     private static partial void LogUnknownStep(ILogger logger, string orderId, string step);
 }
