@@ -12,12 +12,14 @@
 #    session, by kind (the AppHost, Aspire's DCP and dashboard, `dotnet run` wrappers, the services), and stops it.
 # It binds the AppHost's fixed ports, so it takes the end-to-end tests' lock (/tmp/agora-e2e.lock).
 # Knobs: RATE=20 WARMUP=10 DURATION=50 (1,000 orders at 20/s), APPHOST_ARGS="..." (extra AppHost arguments),
-# READY_TIMEOUT=300, NO_BUILD=1.
+# READY_TIMEOUT=300, NO_BUILD=1, CONFIG=Debug (Release: the AppHost and so every service it starts built in Release,
+# `dotnet run -c Release`).
 set -euo pipefail
 label="${1:-$(git -C "$(dirname "$0")" rev-parse --short HEAD)}"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT="$PWD"
 MODE="${MODE:-embedded}"
+CONFIG="${CONFIG:-Debug}"
 RATE="${RATE:-20}" WARMUP="${WARMUP:-10}" DURATION="${DURATION:-50}" READY_TIMEOUT="${READY_TIMEOUT:-300}"
 WORK="$(mktemp -d /tmp/agora-footprint.XXXXXX)"
 now_ms() { date +%s%3N; }
@@ -26,13 +28,13 @@ exec 9>/tmp/agora-e2e.lock
 flock 9
 
 if [ -z "${NO_BUILD:-}" ]; then
-  dotnet build src/Agora.AppHost -c Debug -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log"; exit 1; }
+  dotnet build src/Agora.AppHost -c "$CONFIG" -nologo -v q >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log"; exit 1; }
   dotnet build bench/orders -c Release -nologo -v q >>"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log"; exit 1; }
 fi
 
 start=$(now_ms)
 # shellcheck disable=SC2086
-setsid dotnet run --project src/Agora.AppHost --no-build -- --Agora:Mode="$MODE" ${APPHOST_ARGS:-} >"$WORK/apphost.log" 2>&1 &
+setsid dotnet run --project src/Agora.AppHost -c "$CONFIG" --no-build -- --Agora:Mode="$MODE" ${APPHOST_ARGS:-} >"$WORK/apphost.log" 2>&1 &
 apphost=$!
 stop() { kill -TERM -- "-$apphost" 2>/dev/null || true; for _ in $(seq 60); do kill -0 "$apphost" 2>/dev/null || break; sleep 0.5; done; kill -KILL -- "-$apphost" 2>/dev/null || true; }
 trap stop EXIT

@@ -19,8 +19,32 @@ public enum DatabaseProvider
     Postgres,
 }
 
-/// <summary>The service's own database: its engine and connection string.</summary>
-public sealed record DatabaseTarget(DatabaseProvider Provider, string ConnectionString);
+/// <summary>
+/// The service's own database: its engine and connection string (the one Wolverine's message store, the health checks
+/// and the migrations use).
+/// </summary>
+public sealed record DatabaseTarget(DatabaseProvider Provider, string ConnectionString)
+{
+    /// <summary>
+    /// The connection string of the service's own EF Core contexts. On PostgreSQL a pooled connection goes back to the
+    /// pool without Npgsql's session reset (with prepared statements: <c>RESET ALL</c>, <c>CLOSE ALL</c>,
+    /// <c>UNLISTEN *</c>, <c>pg_advisory_unlock_all()</c> and two <c>DISCARD</c>s, sent before the connection's next
+    /// command), which is a transaction of its own on the server: 16 % of the shop's PostgreSQL transactions per order
+    /// (bench/orders/txcount.sh). The contexts set no session state (no <c>SET</c>, temporary table, <c>LISTEN</c> or
+    /// session-level advisory lock; EF's migration lock is a <c>LOCK TABLE</c> inside a transaction), and Npgsql still
+    /// rolls back a transaction left open. Wolverine's store keeps the reset (<see cref="ConnectionString"/>): its
+    /// leadership is a session-level advisory lock on a pooled connection, which a release that failed must not hand to
+    /// the connection's next user.
+    /// </summary>
+    public string ContextConnectionString { get; } = Provider == DatabaseProvider.Postgres
+        ? new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { NoResetOnClose = true }.ConnectionString
+        : ConnectionString;
+
+    /// <summary>Points an EF Core context at this database (<see cref="ContextConnectionString"/>).</summary>
+    public DbContextOptionsBuilder UseFor(DbContextOptionsBuilder options) => Provider == DatabaseProvider.Sqlite
+        ? options.UseSqlite(ContextConnectionString)
+        : options.UseNpgsql(ContextConnectionString);
+}
 
 /// <summary>Seeds reference data into an empty database after migrations ran.</summary>
 public interface IDataSeeder<in TContext> where TContext : DbContext
@@ -95,15 +119,7 @@ public static partial class StorageExtensions
         builder.Services.AddSingleton(target);
         builder.Services.AddDbContextWithWolverineIntegration<TContext>(o =>
         {
-            if (target.Provider == DatabaseProvider.Sqlite)
-            {
-                o.UseSqlite(target.ConnectionString);
-            }
-            else
-            {
-                o.UseNpgsql(target.ConnectionString);
-            }
-
+            target.UseFor(o);
             o.ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, ProviderMigrationsAssembly>();
             // Wolverine adds its envelope tables to the runtime model; it creates them itself, so migrations leave them out.
             // SQLite has no schemas: Wolverine's envelope mapping names "main", which is where they live anyway.

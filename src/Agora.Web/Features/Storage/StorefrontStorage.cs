@@ -16,17 +16,7 @@ internal static class StorefrontStorage
     {
         var options = builder.RequireAgoraService(nameof(AddStorefrontStorage));
         var target = StorageExtensions.ResolveDatabase(builder.Configuration, options, builder.Environment.ContentRootPath);
-        builder.Services.AddDbContextFactory<WebDbContext>(o =>
-        {
-            if (target.Provider == DatabaseProvider.Sqlite)
-            {
-                o.UseSqlite(target.ConnectionString);
-            }
-            else
-            {
-                o.UseNpgsql(target.ConnectionString);
-            }
-        });
+        builder.Services.AddDbContextFactory<WebDbContext>(o => target.UseFor(o));
         // Before Data Protection's own hosted service, which reads the key ring at start: the tables must exist by then.
         builder.Services.AddHostedService<WebDatabaseCreator>();
         builder.Services.AddDataProtection().SetApplicationName("agora-web").PersistKeysToDbContext<WebDbContext>();
