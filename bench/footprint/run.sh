@@ -41,20 +41,39 @@ trap stop EXIT
 
 services=$(python3 -c 'import json; [print(s["name"], s["http"]) for s in json.load(open("src/Agora.Hosting/Topology/services.json"))["services"]]')
 printf '| %s | service | ready s after start |\n|---|---|---|\n' "$label"
+# Every service is polled on each round (not one after the other), so each line is that service's own first 200.
+declare -A ready_at=()
+total=$(wc -l <<<"$services")
+while [ "${#ready_at[@]}" -lt "$total" ]; do
+  kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited:" >&2; tail -20 "$WORK/apphost.log" >&2; exit 1; }
+  [ $(( $(now_ms) - start )) -lt $(( READY_TIMEOUT * 1000 )) ] || { echo "not ready after ${READY_TIMEOUT}s: all but ${!ready_at[*]}" >&2; exit 1; }
+  while read -r name port; do
+    [ -z "${ready_at[$name]:-}" ] || continue
+    if curl -sf -m 2 -o /dev/null "http://127.0.0.1:$port/health/ready"; then ready_at[$name]=$(now_ms); fi
+  done <<<"$services"
+  sleep 0.2
+done
 while read -r name port; do
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready"; do
-    kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited:" >&2; tail -20 "$WORK/apphost.log" >&2; exit 1; }
-    [ $(( $(now_ms) - start )) -lt $(( READY_TIMEOUT * 1000 )) ] || { echo "$name not ready after ${READY_TIMEOUT}s" >&2; exit 1; }
-    sleep 0.2
-  done
-  printf '| | %s | %.1f |\n' "$name" "$(echo "($(now_ms) - $start) / 1000" | bc -l)"
-done <<<"$services"
+  printf '| | %s | %.1f |\n' "$name" "$(echo "(${ready_at[$name]} - $start) / 1000" | bc -l)"
+done < <(while read -r name port; do echo "${ready_at[$name]} $name $port"; done <<<"$services" | sort -n | cut -d' ' -f2-)
 
 # The processes the run command started: the AppHost's descendants, and what DCP starts on its behalf (DCP detaches
 # them): anything run from this checkout, Aspire's DCP and its dashboard. (Other AppHosts are kept away by the lock.)
 pids_of_session() {
   echo "$apphost"
   ps -eo pid=,args= | awk -v root="$ROOT/" -v me="$$" '$1 != me && (index($0, root) || /[\/]dcp(ctrl|proc)? / || /Aspire\.Dashboard/) && !/awk|bench\/footprint|Agora\.Bench|\.Tests|\.agora\/servers|rabbitmq/ {print $1}'
+}
+kind_of() {
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true)
+  case "$cmd" in
+    *"dotnet run"*|*"dotnet exec"*"dotnet.dll run"*|*" run --project"*|*"/dotnet.dll run"*) echo "dotnet run wrapper" ;;
+    *Agora.AppHost*) echo "AppHost" ;;
+    *dcpctrl*|*dcpproc*|*"/dcp "*|*dcp\ start*) echo "DCP" ;;
+    *Dashboard*) echo "dashboard" ;;
+    *Agora.*) grep -o 'Agora\.[A-Za-z]*' <<<"$cmd" | head -1 ;;
+    *) echo "other: $(cut -c1-60 <<<"$cmd")" ;;
+  esac
 }
 service_pids() {
   for pid in $(pids_of_session); do
@@ -63,6 +82,15 @@ service_pids() {
       *Agora.Ordering*) echo "ordering=$pid" ;; *Agora.Payment*) echo "payment=$pid" ;; esac
   done | paste -sd, -
 }
+
+# CPU seconds each process had used when the last service became ready: what starting the shop costs, whatever the
+# machine's other load (the ready times above stretch with it; this does not).
+printf '\n| %s | process | CPU s at ready |\n|---|---|---|\n' "$label"
+tick=$(getconf CLK_TCK)
+for pid in $(pids_of_session); do
+  [ -r "/proc/$pid/stat" ] || continue
+  printf '%s\t%s\n' "$(kind_of "$pid")" "$(awk -v t="$tick" '{print ($14 + $15) / t}' "/proc/$pid/stat")"
+done | awk -F'\t' '{s[$1]+=$2; t+=$2} END {for (k in s) printf "| | %s | %.1f |\n", k, s[k]; printf "| | **total** | **%.1f** |\n", t}' | sort -t'|' -k3
 
 MODE="$MODE" RATE="$RATE" WARMUP="$WARMUP" DURATION="$DURATION" RUNS=1 LEAD_IN=0 \
   IDENTITY_URL=http://127.0.0.1:5101/ CATALOG_URL=http://127.0.0.1:5102/ ORDERING_URL=http://127.0.0.1:5103/ \
@@ -75,16 +103,8 @@ for pid in $(pids_of_session); do ps -o pid=,ppid=,rss=,args= -p "$pid" | cut -c
 printf '\n| %s | process | count | PSS MB |\n|---|---|---|---|\n' "$label"
 for pid in $(pids_of_session); do
   [ -r "/proc/$pid/smaps_rollup" ] || continue
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
   pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
-  case "$cmd" in
-    *"dotnet run"*|*"dotnet exec"*"dotnet.dll run"*|*" run --project"*|*"/dotnet.dll run"*) kind="dotnet run wrapper" ;;
-    *Agora.AppHost*) kind="AppHost" ;;
-    *dcpctrl*|*dcpproc*|*"/dcp "*|*dcp\ start*) kind="DCP" ;;
-    *Dashboard*) kind="dashboard" ;;
-    *Agora.*) kind=$(grep -o 'Agora\.[A-Za-z]*' <<<"$cmd" | head -1) ;;
-    *) kind="other: $(cut -c1-60 <<<"$cmd")" ;;
-  esac
+  kind=$(kind_of "$pid")
   printf '%s\t%s\n' "$kind" "$pss"
 done | awk -F'\t' '{n[$1]++; s[$1]+=$2; t+=$2} END {for (k in s) printf "| | %s | %d | %.0f |\n", k, n[k], s[k]/1024; printf "| | **total** | | **%.0f** |\n", t/1024}' | sort -t'|' -k3
 echo "(work files: $WORK)"
