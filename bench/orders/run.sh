@@ -18,6 +18,8 @@
 #   payment       25104  27104  26104
 #   shipping      25105         26105
 #   notification  25106         26106
+#   search        25107         26107   (subscribes to Catalog's stock events: without it, embedded Catalog's outbox
+#                                        keeps retrying an unreachable peer and its CPU per order triples)
 #   psp simulator 25190
 #
 # The generator (see bench/orders/LoadGenerator.cs) creates PRODUCTS bench products with STOCK units each through
@@ -74,6 +76,7 @@ SERVICES=(
     "shipping 25105 - 26105 Shipping"
     "notification 25106 - 26106 Notification"
     "ordering 25103 - 26103 Ordering"
+    "search 25107 - 26107 Search"
 )
 PSP_PORT=25190
 case "${TLS:-plain}" in plain) SCHEME=http ;; mutual) SCHEME=https ;; *) echo "TLS is plain or mutual, not ${TLS}" >&2; exit 64 ;; esac
